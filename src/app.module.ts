@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { DemoSeeder } from './database/seeds/demo-seeder';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { DirectoryModule } from './modules/directory/directory.module';
+import { HealthModule } from './modules/health/health.module';
+import { RequestsModule } from './modules/requests/requests.module';
+import { UsersModule } from './modules/users/users.module';
+
+@Module({})
+class ConfigHolderModule {}
+
+/**
+ * The application, built from a configuration validated before Nest starts (main.ts, tests and the
+ * OpenAPI script each build one), so nothing reads process.env after boot.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        {
+          module: ConfigHolderModule,
+          global: true,
+          providers: [{ provide: AppConfig, useValue: config }],
+          exports: [AppConfig],
+        },
+        DatabaseModule,
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        DirectoryModule,
+        RequestsModule,
+        HealthModule,
+      ],
+      providers: [DemoSeeder, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

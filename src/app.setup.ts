@@ -1,0 +1,41 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { correlationMiddleware } from './common/http/correlation.middleware';
+import { FieldErrorDto } from './common/http/error-envelope.dto';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import type { AppConfig } from './config/app-config';
+
+export const JSON_BODY_LIMIT = '1mb';
+
+/** Everything main.ts and the tests apply to the app, so the tests run what production runs. */
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(correlationMiddleware(logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  if (config.swaggerEnabled) {
+    SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  }
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const document = new DocumentBuilder()
+    .setTitle('mla-portal API')
+    .setDescription(
+      'Cross-border cooperation portal: mutual legal assistance and electronic-evidence requests between ' +
+        'the central authorities, competent authorities and 24/7 points of contact of different states. ' +
+        'Every error answers { statusCode, code, message, details?, correlationId }.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  return SwaggerModule.createDocument(app, document, {
+    extraModels: [FieldErrorDto],
+    operationIdFactory: (controllerKey: string, methodKey: string) =>
+      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+}

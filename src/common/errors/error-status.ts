@@ -1,0 +1,27 @@
+import { HttpStatus } from '@nestjs/common';
+import { ErrorCode } from '@mla/contracts';
+
+/** The single mapping from error code to HTTP status; the Record makes a missing code a compile error. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.MalformedBody]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.PermissionDenied]: HttpStatus.FORBIDDEN,
+  // A route without a declared permission is a programming error: fail closed, loudly.
+  [ErrorCode.PermissionNotDeclared]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestInvalidTransition]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestVersionConflict]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestPreconditionFailed]: HttpStatus.PRECONDITION_FAILED,
+  [ErrorCode.RequestPreconditionRequired]: HttpStatus.PRECONDITION_REQUIRED,
+  [ErrorCode.RequestNotEditable]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.MessageNotAllowed]: HttpStatus.CONFLICT,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.MethodNotAllowed]: HttpStatus.METHOD_NOT_ALLOWED,
+  [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+};

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type EnvironmentVariables, NodeEnv } from './env.validation';
+
+export type DatabaseSettings =
+  | { kind: 'postgres'; url: string; migrationsRun: boolean }
+  | { kind: 'embedded'; dataDir: string; migrationsRun: boolean };
+
+/** The resolved configuration every module receives (injected as `AppConfig`). */
+export class AppConfig {
+  constructor(
+    readonly nodeEnv: NodeEnv,
+    readonly http: { port: number; host: string; shutdownTimeoutMs: number },
+    readonly database: DatabaseSettings,
+    readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string },
+    readonly demo: { enabled: boolean; password: string },
+    readonly swaggerEnabled: boolean,
+    readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
+  ) {}
+
+  static fromEnv(env: EnvironmentVariables): AppConfig {
+    const dataDir = resolve(env.DATA_DIR);
+    const database: DatabaseSettings = env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, migrationsRun: env.MIGRATIONS_RUN }
+      : { kind: 'embedded', dataDir, migrationsRun: env.MIGRATIONS_RUN };
+    return new AppConfig(
+      env.NODE_ENV,
+      { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+      database,
+      {
+        secret: env.JWT_SECRET ?? localJwtSecret(dataDir),
+        ttlSeconds: env.JWT_TTL_SECONDS,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+      },
+      { enabled: env.DEMO_MODE ?? database.kind === 'embedded', password: env.DEMO_PASSWORD },
+      env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
+      env.LOG_LEVEL,
+    );
+  }
+}
+
+/**
+ * Outside production a missing JWT_SECRET is replaced by a random key kept in DATA_DIR (mode 0600),
+ * so a fresh clone starts with no set-up and tokens survive a restart.
+ */
+function localJwtSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    // Another process created it first: use theirs, so both sign with the same key.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const NodeEnv = { Development: 'development', Test: 'test', Production: 'production' } as const;
+export type NodeEnv = (typeof NodeEnv)[keyof typeof NodeEnv];
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+/**
+ * Every setting the portal reads from the environment. Validated once at boot, before Nest starts,
+ * so a bad value stops the process with a message instead of failing on first use.
+ */
+export class EnvironmentVariables {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.Development;
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @Type(() => Number)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** PostgreSQL connection string. Absent: the embedded database under DATA_DIR is used. Secret. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  @IsBoolean()
+  @Transform(toBoolean)
+  MIGRATIONS_RUN: boolean = true;
+
+  /** HMAC key for access tokens. Secret; at least 32 characters; required in production. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  @Type(() => Number)
+  JWT_TTL_SECONDS: number = 900;
+
+  @IsString()
+  JWT_ISSUER: string = 'mla-portal';
+
+  @IsString()
+  JWT_AUDIENCE: string = 'mla-portal-api';
+
+  /** Absent: on without DATABASE_URL, off with it. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DEMO_MODE?: boolean;
+
+  /** Secret. */
+  @IsString()
+  @MinLength(12)
+  DEMO_PASSWORD: string = 'Demo-Password-2026';
+
+  /** Absent: on except in production. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  SWAGGER_ENABLED?: boolean;
+
+  @IsEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  @IsInt()
+  @Min(1000)
+  @Type(() => Number)
+  SHUTDOWN_TIMEOUT_MS: number = 10000;
+}
+
+/** The names of settings whose values must never be logged or echoed. */
+export const SECRET_SETTINGS: readonly (keyof EnvironmentVariables)[] = [
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'DEMO_PASSWORD',
+];
+
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    // Only the names and constraints are printed, never the rejected values (they may be secrets).
+    const lines = errors.map(
+      (error) => `- ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+    );
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  if (env.NODE_ENV === NodeEnv.Production && !env.JWT_SECRET) {
+    throw new Error('Invalid environment:\n- JWT_SECRET: required when NODE_ENV=production');
+  }
+  return env;
+}

@@ -1,0 +1,16 @@
+import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
+import { AgencyEntity } from '../modules/directory/agency.entity';
+import { StateEntity } from '../modules/directory/state.entity';
+import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
+import { RequestMessageEntity } from '../modules/requests/request-message.entity';
+import { UserEntity } from '../modules/users/user.entity';
+
+export const ENTITIES = [
+  StateEntity,
+  AgencyEntity,
+  UserEntity,
+  CooperationRequestEntity,
+  RequestMessageEntity,
+  AuditEntryEntity,
+  AuditHeadEntity,
+];

@@ -1,0 +1,4 @@
+import { InitialSchema1795900000000 } from './1795900000000-InitialSchema';
+
+/** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
+export const MIGRATIONS = [InitialSchema1795900000000];

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { PinoNestLogger, createRootLogger } from './common/logging/logger';
+import { AppConfig } from './config/app-config';
+import { validateEnv } from './config/env.validation';
+
+async function bootstrap(): Promise<void> {
+  // Validated before Nest starts: a bad setting stops the process here, with the reason.
+  const config = AppConfig.fromEnv(validateEnv(process.env));
+  const logger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  configureApp(app, config, logger);
+  const server = await app.listen(config.http.port, config.http.host);
+  // Keep-alive connections must not hold a graceful shutdown open.
+  server.keepAliveTimeout = 5_000;
+  logger.info(
+    {
+      url: `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`,
+      database: config.database.kind,
+      demo: config.demo.enabled,
+      // Milliseconds since the process started (performance.timeOrigin).
+      readyMs: Math.round(performance.now()),
+    },
+    'mla-portal ready',
+  );
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('graceful shutdown timed out');
+      process.exit(1);
+    }, config.http.shutdownTimeoutMs).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

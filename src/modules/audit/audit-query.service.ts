@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import { AuditEntryEntity } from './audit-entry.entity';
+import type { AuditBody } from './audit.types';
+import type { AuditEventDto, AuditEventPageDto, AuditEventQueryDto } from './dto/audit-event.dto';
+
+const DEFAULT_PAGE = 25;
+
+/** Reads of the audit log, newest first, keyset-paged on `seq`. */
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(
+    query: AuditEventQueryDto,
+    narrow?: (builder: SelectQueryBuilder<AuditEntryEntity>) => void,
+  ): Promise<AuditEventPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const builder = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
+    if (query.requestId) builder.andWhere('entry.requestId = :requestId', { requestId: query.requestId });
+    if (query.actorUserId)
+      builder.andWhere('entry.actorUserId = :actorUserId', { actorUserId: query.actorUserId });
+    if (query.action) builder.andWhere('entry.action = :action', { action: query.action });
+    if (query.from) builder.andWhere('entry.ts >= :from', { from: new Date(query.from) });
+    if (query.to) builder.andWhere('entry.ts < :to', { to: new Date(query.to) });
+    if (query.cursor) {
+      const { seq } = decodeCursor(query.cursor, { seq: 'number' });
+      builder.andWhere('entry.seq < :seq', { seq });
+    }
+    narrow?.(builder);
+    const rows = await builder
+      .orderBy('entry.seq', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toAuditEventDto),
+      nextCursor: rows.length > limit && last ? encodeCursor({ seq: last.seq }) : null,
+    };
+  }
+}
+
+export function toAuditEventDto(entry: AuditEntryEntity): AuditEventDto {
+  const body = JSON.parse(entry.body) as AuditBody;
+  return {
+    seq: entry.seq,
+    id: entry.id,
+    ts: entry.ts.toISOString(),
+    action: entry.action,
+    outcome: entry.outcome,
+    actor:
+      entry.actorUserId && entry.actorAgencyId && entry.actorRole
+        ? { userId: entry.actorUserId, agencyId: entry.actorAgencyId, role: entry.actorRole }
+        : null,
+    target: { type: entry.targetType, id: entry.targetId },
+    requestId: entry.requestId,
+    correlationId: entry.correlationId,
+    data: body.data,
+    leafHash: entry.leafHash,
+    chainHash: entry.chainHash,
+  };
+}

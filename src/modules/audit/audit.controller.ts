@@ -1,0 +1,55 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Permission } from '@mla/contracts';
+import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
+import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
+import { auditActor, type Principal } from '../auth/principal';
+import { AuditQueryService } from './audit-query.service';
+import { AuditService } from './audit.service';
+import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
+
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly queries: AuditQueryService,
+  ) {}
+
+  @Get('events')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({ summary: 'Audit entries, newest first, filtered by request, actor, action and time' })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async events(
+    @Query() query: AuditEventQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditEventPageDto> {
+    const page = await this.queries.list(query);
+    // Reading the audit trail is itself audited (CJIS AU-9; security.md AUD-06).
+    await this.audit.record({
+      action: 'audit.read',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'audit_log', id: null },
+      data: { filter: { ...query, limit: query.limit ?? null }, returned: page.items.length },
+    });
+    return page;
+  }
+
+  @Get('verify')
+  @RequirePermission(Permission.AuditVerify)
+  @ApiOperation({ summary: 'Walk the whole log and check every hash and chain link' })
+  @ApiOkResponse({ type: AuditVerificationDto })
+  async verify(@CurrentPrincipal() principal: Principal): Promise<AuditVerificationDto> {
+    const result = await this.audit.verify();
+    await this.audit.record({
+      action: 'audit.verify',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'audit_log', id: null },
+      data: { ok: result.ok, checked: result.checked, firstBadSequence: result.firstBadSequence ?? null },
+    });
+    return result;
+  }
+}

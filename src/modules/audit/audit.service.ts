@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { RequestContext } from '../../common/context/request-context';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
+import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
+import type { AuditBody, AuditEvent } from './audit.types';
+import { canonicalJson } from './canonical-json';
+
+export interface VerificationResult {
+  ok: boolean;
+  checked: number;
+  headSequence: number;
+  firstBadSequence?: number;
+  problem?: string;
+}
+
+const VERIFY_BATCH = 2000;
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /**
+   * Appends one entry inside the caller's transaction. Call it last in the use case: it locks the
+   * log head, and the lock should be held for as short a time as possible.
+   */
+  async append(manager: EntityManager, event: AuditEvent): Promise<AuditEntryEntity> {
+    const rows: Array<{ seq: string; chain_hash: string }> = await manager.query(
+      'SELECT "seq", "chain_hash" FROM "audit_head" WHERE "id" = 1 FOR UPDATE',
+    );
+    const head = rows[0];
+    if (!head) throw new Error('audit_head row is missing');
+    const seq = Number(head.seq) + 1;
+    const ts = new Date();
+    const context = RequestContext.current();
+    const body: AuditBody = {
+      v: 1,
+      seq,
+      id: randomUUID(),
+      ts: ts.toISOString(),
+      type: event.action,
+      outcome: event.outcome,
+      actor: event.actor
+        ? {
+            user: event.actor.userId,
+            agency: event.actor.agencyId,
+            role: event.actor.role,
+            auth: event.actor.authMethod,
+          }
+        : null,
+      target: { type: event.target.type, id: event.target.id, request: event.requestId ?? null },
+      corr: context?.correlationId ?? null,
+      src: { ip: context?.ip ?? null },
+      data: event.data ?? {},
+    };
+    const text = canonicalJson(body);
+    const leaf = leafHash(text);
+    const chain = chainHash(head.chain_hash, leaf);
+    const entry = manager.create(AuditEntryEntity, {
+      seq,
+      id: body.id,
+      ts,
+      action: body.type,
+      outcome: body.outcome,
+      actorUserId: event.actor?.userId ?? null,
+      actorAgencyId: event.actor?.agencyId ?? null,
+      actorRole: event.actor?.role ?? null,
+      targetType: body.target.type,
+      targetId: body.target.id,
+      requestId: body.target.request,
+      correlationId: body.corr,
+      body: text,
+      leafHash: leaf,
+      chainHash: chain,
+    });
+    await manager.insert(AuditEntryEntity, entry);
+    await manager.update(AuditHeadEntity, { id: 1 }, { seq, chainHash: chain });
+    return entry;
+  }
+
+  /** For events with no business change of their own (a failed login, a read): a transaction of one entry. */
+  record(event: AuditEvent): Promise<AuditEntryEntity> {
+    return this.transactions.run((manager) => this.append(manager, event));
+  }
+
+  /**
+   * Walks the whole log in sequence order, in one consistent snapshot, and reports the first entry
+   * whose hashes, chain link or indexed columns do not match what was recorded.
+   */
+  async verify(): Promise<VerificationResult> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const head = await manager.findOneByOrFail(AuditHeadEntity, { id: 1 });
+      let previous = GENESIS_CHAIN_HASH;
+      let expected = 1;
+      let checked = 0;
+      for (;;) {
+        const batch = await manager
+          .createQueryBuilder(AuditEntryEntity, 'entry')
+          .where('entry.seq >= :from', { from: expected })
+          .orderBy('entry.seq', 'ASC')
+          .limit(VERIFY_BATCH)
+          .getMany();
+        for (const entry of batch) {
+          const problem = entryProblem(entry, expected, previous);
+          if (problem)
+            return { ok: false, checked, headSequence: head.seq, firstBadSequence: expected, problem };
+          previous = entry.chainHash;
+          expected += 1;
+          checked += 1;
+        }
+        if (batch.length < VERIFY_BATCH) break;
+      }
+      if (checked !== head.seq || previous !== head.chainHash) {
+        // Entries missing at the end (or a head rewound or advanced by hand).
+        return {
+          ok: false,
+          checked,
+          headSequence: head.seq,
+          firstBadSequence: checked + 1,
+          problem: 'head mismatch',
+        };
+      }
+      return { ok: true, checked, headSequence: head.seq };
+    });
+  }
+}
+
+function entryProblem(
+  entry: AuditEntryEntity,
+  expectedSeq: number,
+  previousChain: string,
+): string | undefined {
+  if (entry.seq !== expectedSeq) return 'sequence gap';
+  if (leafHash(entry.body) !== entry.leafHash) return 'body does not match its leaf hash';
+  if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
+  let body: AuditBody;
+  try {
+    body = JSON.parse(entry.body) as AuditBody;
+  } catch {
+    return 'body is not JSON';
+  }
+  if (canonicalJson(body) !== entry.body) return 'body is not canonical';
+  const columnsAgree =
+    body.seq === entry.seq &&
+    body.id === entry.id &&
+    body.ts === entry.ts.toISOString() &&
+    body.type === entry.action &&
+    body.outcome === entry.outcome &&
+    (body.actor?.user ?? null) === entry.actorUserId &&
+    (body.actor?.agency ?? null) === entry.actorAgencyId &&
+    (body.actor?.role ?? null) === entry.actorRole &&
+    body.target.type === entry.targetType &&
+    body.target.id === entry.targetId &&
+    body.target.request === entry.requestId &&
+    body.corr === entry.correlationId;
+  return columnsAgree ? undefined : 'indexed columns differ from the hashed body';
+}

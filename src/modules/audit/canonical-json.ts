@@ -1,0 +1,26 @@
+/**
+ * RFC 8785 (JCS) canonical JSON for the values audit bodies hold: objects with keys sorted by
+ * UTF-16 code units, arrays in order, strings and finite numbers as ECMAScript JSON.stringify
+ * writes them (which is what JCS prescribes). `undefined` members are omitted, as in JSON.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('Non-finite numbers have no canonical JSON form');
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, member]) => member !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`Cannot canonicalise a ${typeof value}`);
+  }
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/pagination';
+import { IsOmittable } from '../../../common/validation/decorators';
+
+export class AuditEventQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID()
+  requestId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID()
+  actorUserId?: string;
+
+  @ApiPropertyOptional({ example: 'request.transmit' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: 'action must look like request.transmit' })
+  action?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after this instant' })
+  @IsOmittable()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries before this instant' })
+  @IsOmittable()
+  @IsDateString({ strict: true })
+  to?: string;
+}
+
+export class AuditActorDto {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  agencyId: string;
+
+  @ApiProperty()
+  role: string;
+}
+
+export class AuditTargetDto {
+  @ApiProperty({ example: 'request' })
+  type: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  id: string | null;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ description: 'Position in the log, from 1, without gaps' })
+  seq: number;
+
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  ts: string;
+
+  @ApiProperty({ example: 'request.transmit' })
+  action: string;
+
+  @ApiProperty({ enum: ['success', 'failure', 'denied'] })
+  outcome: string;
+
+  @ApiProperty({ type: AuditActorDto, nullable: true })
+  actor: AuditActorDto | null;
+
+  @ApiProperty({ type: AuditTargetDto })
+  target: AuditTargetDto;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  requestId: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  correlationId: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  data: Record<string, unknown>;
+
+  @ApiProperty({ description: 'SHA-256(0x00 || canonical body), hex' })
+  leafHash: string;
+
+  @ApiProperty({ description: 'SHA-256(previous chainHash || leafHash), hex' })
+  chainHash: string;
+}
+
+export class AuditEventPageDto {
+  @ApiProperty({ type: [AuditEventDto] })
+  items: AuditEventDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class AuditVerificationDto {
+  @ApiProperty({ description: 'True when every entry and the head agree with the hashes' })
+  ok: boolean;
+
+  @ApiProperty({ description: 'Entries checked before the first problem (all of them when ok)' })
+  checked: number;
+
+  @ApiProperty({ description: 'Sequence number the log head records' })
+  headSequence: number;
+
+  @ApiPropertyOptional({ description: 'The first entry that does not verify' })
+  firstBadSequence?: number;
+
+  @ApiPropertyOptional({ example: 'body does not match its leaf hash' })
+  problem?: string;
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Permission } from '@mla/contracts';
+import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
+import type { UserEntity } from '../users/user.entity';
+import { AuthService } from './auth.service';
+import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
+import { LoginDto, TokenResponseDto } from './dto/login.dto';
+import { MeDto } from './dto/me.dto';
+import { LocalAuthGuard } from './guards/local-auth.guard';
+import type { Principal } from './principal';
+import { UsersService } from '../users/users.service';
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Log in with username and password; returns a short-lived access token' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown user, wrong password or disabled account',
+  })
+  login(@Body() _credentials: LoginDto, @Req() request: { user: UserEntity }): Promise<TokenResponseDto> {
+    return this.auth.login(request.user);
+  }
+
+  @Get('me')
+  @RequirePermission(Permission.ProfileRead)
+  @ApiOperation({ summary: 'The caller, their agency and their permissions' })
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+    return this.users.describe(principal.userId);
+  }
+}

@@ -1,0 +1,37 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Permission } from '@mla/contracts';
+import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
+import type { Principal } from '../principal';
+
+export const PermissionMetadata = Reflector.createDecorator<Permission>();
+export const PublicMetadata = Reflector.createDecorator<true>({ transform: () => true });
+
+/**
+ * Declares the permission a route needs. The same decorator writes the OpenAPI security entry,
+ * so the documentation cannot drift from what is enforced.
+ */
+export function RequirePermission(permission: Permission): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    PermissionMetadata(permission),
+    ApiBearerAuth(),
+    ApiExtension('x-permission', permission),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, invalid or expired token' }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: `The caller's role lacks ${permission}` }),
+  );
+}
+
+/** Opts a route out of authentication, on purpose and visibly. */
+export function Public(): MethodDecorator & ClassDecorator {
+  return applyDecorators(PublicMetadata(), ApiExtension('x-permission', 'public'));
+}
+
+/** The authenticated caller; fails loudly if used on a route the authentication guard did not run on. */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal => {
+    const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
+    if (!principal) throw new Error('CurrentPrincipal used on a route without an authenticated principal');
+    return principal;
+  },
+);

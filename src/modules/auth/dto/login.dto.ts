@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'vn.officer', maxLength: 128 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  username: string;
+
+  /** Passphrases up to 1024 characters are accepted whole: nothing is truncated. */
+  @ApiProperty({ example: 'Demo-Password-2026', format: 'password', maxLength: 1024 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password: string;
+}
+
+export class TokenResponseDto {
+  @ApiProperty({ description: 'Bearer token for the Authorization header' })
+  accessToken: string;
+
+  @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
+  expiresIn: number;
+
+  @ApiProperty({ enum: ['Bearer'] })
+  tokenType: 'Bearer';
+}

@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsUUID,
+  ValidateNested,
+} from 'class-validator';
+import { LegalBasis, RequestType } from '@mla/contracts';
+import { IsOmittable, IsText } from '../../../common/validation/decorators';
+import {
+  AssistanceSoughtDto,
+  ConfidentialityDto,
+  OffenceRefDto,
+  PreservationDetailsDto,
+  SubjectDto,
+  TargetIdentifierInputDto,
+  TimeRangeInputDto,
+  UrgencyDto,
+} from './request-fields.dto';
+
+/** The envelope of domain.md §4 that applies to the skeleton's two request types. */
+export class CreateRequestDto {
+  @ApiProperty({ enum: Object.values(RequestType) })
+  @IsIn(Object.values(RequestType))
+  type: RequestType;
+
+  @ApiProperty({ format: 'uuid', description: 'The agency of another state that is asked for assistance' })
+  @IsUUID()
+  requestedAgencyId: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Phishing campaign against Vietnamese bank customers' })
+  @IsText(200)
+  title: string;
+
+  @ApiProperty({
+    maxLength: 100,
+    example: 'C50-2026-0142',
+    description: "The requesting agency's own file number",
+  })
+  @IsText(100)
+  reference: string;
+
+  @ApiProperty({ enum: Object.values(LegalBasis) })
+  @IsIn(Object.values(LegalBasis))
+  legalBasis: LegalBasis;
+
+  @ApiProperty({ type: UrgencyDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => UrgencyDto)
+  urgency: UrgencyDto;
+
+  @ApiProperty({ type: [OffenceRefDto], minItems: 1 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => OffenceRefDto)
+  offences: OffenceRefDto[];
+
+  @ApiProperty({ maxLength: 20000 })
+  @IsText(20000)
+  factsSummary: string;
+
+  @ApiProperty({ type: AssistanceSoughtDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AssistanceSoughtDto)
+  assistanceSought: AssistanceSoughtDto;
+
+  @ApiProperty({
+    maxLength: 5000,
+    description: 'Why the evidence is needed: the anchor of the speciality rule',
+  })
+  @IsText(5000)
+  purpose: string;
+
+  @ApiPropertyOptional({ type: [SubjectDto] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => SubjectDto)
+  subjects?: SubjectDto[];
+
+  @ApiPropertyOptional({
+    type: [TargetIdentifierInputDto],
+    description: 'Required (at least one) for preservation',
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => TargetIdentifierInputDto)
+  targets?: TargetIdentifierInputDto[];
+
+  @ApiPropertyOptional({ type: TimeRangeInputDto, description: 'Required for preservation' })
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TimeRangeInputDto)
+  timeRange?: TimeRangeInputDto;
+
+  @ApiProperty({ type: ConfidentialityDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConfidentialityDto)
+  confidentiality: ConfidentialityDto;
+
+  @ApiPropertyOptional({
+    type: PreservationDetailsDto,
+    description: 'Required for, and only for, preservation',
+  })
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PreservationDetailsDto)
+  preservation?: PreservationDetailsDto;
+}
+
+/** Every field but the type may be replaced while the request is a draft; null is refused, not stored. */
+export class UpdateRequestDto extends PartialType(OmitType(CreateRequestDto, ['type'] as const), {
+  skipNullProperties: false,
+}) {}

@@ -1,0 +1,134 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LegalBasis, RequestAction, RequestStatus, RequestType, UrgencyLevel } from '@mla/contracts';
+import { AgencyDto } from '../../directory/dto/directory.dto';
+import {
+  AssistanceSoughtDto,
+  ConfidentialityDto,
+  OffenceRefDto,
+  PreservationDetailsDto,
+  SubjectDto,
+  TargetIdentifierDto,
+  TimeRangeDto,
+  UrgencyDto,
+} from './request-fields.dto';
+
+export class PersonRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class RefusalDto {
+  @ApiProperty({ type: [String], example: ['REF_ESSENTIAL_INTERESTS'] })
+  grounds: string[];
+
+  @ApiProperty()
+  reason: string;
+}
+
+/** Fields shared by the list and the full view. */
+export class RequestSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  reference: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ enum: Object.values(RequestType) })
+  type: RequestType;
+
+  @ApiProperty({ enum: Object.values(LegalBasis) })
+  legalBasis: LegalBasis;
+
+  @ApiProperty({ enum: Object.values(RequestStatus) })
+  status: RequestStatus;
+
+  @ApiProperty({ description: 'Send it back as If-Match: "<version>" to change the request' })
+  version: number;
+
+  @ApiProperty({ enum: Object.values(UrgencyLevel) })
+  urgencyLevel: UrgencyLevel;
+
+  @ApiProperty({ type: AgencyDto })
+  requestingAgency: AgencyDto;
+
+  @ApiProperty({ type: AgencyDto })
+  requestedAgency: AgencyDto;
+
+  @ApiProperty({
+    enum: Object.values(RequestAction),
+    isArray: true,
+    description: 'What the caller may do now',
+  })
+  allowedActions: RequestAction[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class RequestDto extends RequestSummaryDto {
+  @ApiProperty({ type: PersonRefDto })
+  createdBy: PersonRefDto;
+
+  @ApiProperty({ type: UrgencyDto })
+  urgency: UrgencyDto;
+
+  @ApiProperty({ type: [OffenceRefDto] })
+  offences: OffenceRefDto[];
+
+  @ApiProperty()
+  factsSummary: string;
+
+  @ApiProperty({ type: AssistanceSoughtDto })
+  assistanceSought: AssistanceSoughtDto;
+
+  @ApiProperty()
+  purpose: string;
+
+  @ApiProperty({ type: [SubjectDto] })
+  subjects: SubjectDto[];
+
+  @ApiProperty({ type: [TargetIdentifierDto] })
+  targets: TargetIdentifierDto[];
+
+  @ApiProperty({ type: TimeRangeDto, nullable: true })
+  timeRange: TimeRangeDto | null;
+
+  @ApiProperty({ type: ConfidentialityDto })
+  confidentiality: ConfidentialityDto;
+
+  @ApiProperty({ type: PreservationDetailsDto, nullable: true })
+  preservation: PreservationDetailsDto | null;
+
+  @ApiProperty({ type: RefusalDto, nullable: true })
+  refusal: RefusalDto | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  submittedAt: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  approvedAt: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  transmittedAt: string | null;
+}
+
+export class RequestPageDto {
+  @ApiProperty({ type: [RequestSummaryDto] })
+  items: RequestSummaryDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
+  nextCursor: string | null;
+}

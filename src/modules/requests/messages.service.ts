@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { RequestStatus } from '@mla/contracts';
+import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import type { PageQueryDto } from '../../common/http/pagination';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { AuditService } from '../audit/audit.service';
+import { auditActor, type Principal } from '../auth/principal';
+import { AgencyEntity } from '../directory/agency.entity';
+import { toAgencyDto } from '../directory/directory.service';
+import { UserEntity } from '../users/user.entity';
+import type { CreateMessageDto, MessageDto } from './dto/message.dto';
+import { RequestMessageEntity } from './request-message.entity';
+import { MessageNotAllowedError } from './requests.errors';
+import { RequestsService } from './requests.service';
+
+const DEFAULT_PAGE = 50;
+
+export interface MessagePage {
+  items: MessageDto[];
+  nextCursor: string | null;
+}
+
+/** Messages between the two sides: clarification rounds, status enquiries and answers, notes. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly requests: RequestsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<MessagePage> {
+    const manager = this.dataSource.manager;
+    await this.requests.loadVisible(manager, principal, requestId);
+    const limit = page.limit ?? DEFAULT_PAGE;
+    const builder = manager
+      .createQueryBuilder(RequestMessageEntity, 'm')
+      .where('m.request_id = :requestId', { requestId });
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor, { createdAt: 'string', id: 'string' });
+      builder.andWhere('(m.created_at, m.id) > (:createdAt, :id)', {
+        createdAt: new Date(position.createdAt),
+        id: position.id,
+      });
+    }
+    const rows = await builder
+      .orderBy('m.created_at', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: await this.toDtos(items),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  async post(principal: Principal, requestId: string, dto: CreateMessageDto): Promise<MessageDto> {
+    const message = await this.transactions.run(async (manager) => {
+      const { request } = await this.requests.loadVisible(manager, principal, requestId);
+      // Before transmission the requested side does not know the request; after closure the file is shut.
+      if (!request.transmittedAt)
+        throw new MessageNotAllowedError('Messages open once the request is transmitted');
+      if (request.status === RequestStatus.Closed) throw new MessageNotAllowedError('The request is closed');
+      const entity = manager.create(RequestMessageEntity, {
+        id: randomUUID(),
+        requestId,
+        kind: dto.kind,
+        body: dto.body,
+        authorId: principal.userId,
+        authorAgencyId: principal.agencyId,
+        createdAt: new Date(),
+      });
+      await manager.insert(RequestMessageEntity, entity);
+      await this.audit.append(manager, {
+        action: 'message.create',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'message', id: entity.id },
+        requestId,
+        data: { kind: dto.kind },
+      });
+      return entity;
+    });
+    const [dto_] = await this.toDtos([message]);
+    if (!dto_) throw new Error('message vanished after insert');
+    return dto_;
+  }
+
+  private async toDtos(messages: RequestMessageEntity[]): Promise<MessageDto[]> {
+    if (messages.length === 0) return [];
+    const manager = this.dataSource.manager;
+    const authors = await manager.findBy(UserEntity, {
+      id: In([...new Set(messages.map((m) => m.authorId))]),
+    });
+    const agencies = await manager.findBy(AgencyEntity, {
+      id: In([...new Set(messages.map((m) => m.authorAgencyId))]),
+    });
+    const authorById = new Map(authors.map((author) => [author.id, author]));
+    const agencyById = new Map(agencies.map((agency) => [agency.id, agency]));
+    return messages.map((message) => {
+      const author = authorById.get(message.authorId);
+      const agency = agencyById.get(message.authorAgencyId);
+      if (!author || !agency) throw new Error(`Author or agency of message ${message.id} is missing`);
+      return {
+        id: message.id,
+        requestId: message.requestId,
+        kind: message.kind,
+        body: message.body,
+        author: { id: author.id, displayName: author.displayName },
+        authorAgency: toAgencyDto(agency),
+        createdAt: message.createdAt.toISOString(),
+      };
+    });
+  }
+}

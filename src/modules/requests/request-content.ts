@@ -1,0 +1,129 @@
+import { RequestType, type FieldError } from '@mla/contracts';
+import { ValidationFailedError } from '../../common/errors/domain-error';
+import { toUtcInstant } from '../../common/validation/decorators';
+import type { CooperationRequestEntity } from './cooperation-request.entity';
+import type { CreateRequestDto } from './dto/create-request.dto';
+import type { ZonedTimeInputDto } from './dto/request-fields.dto';
+import type { TargetIdentifier, TimeRange, ZonedTime } from './request.types';
+
+/** The editable content of a request: everything a draft's author may set or replace. */
+export type RequestContentInput = Omit<CreateRequestDto, 'type' | 'requestedAgencyId'>;
+
+export type RequestContent = Pick<
+  CooperationRequestEntity,
+  | 'reference'
+  | 'title'
+  | 'legalBasis'
+  | 'urgency'
+  | 'offences'
+  | 'factsSummary'
+  | 'assistanceSought'
+  | 'purpose'
+  | 'subjects'
+  | 'targets'
+  | 'timeRange'
+  | 'confidentiality'
+  | 'preservation'
+>;
+
+/**
+ * Checks the rules that span several fields and derives the UTC instant of every zoned time.
+ * Field-level rules are on the DTOs; these are the ones that depend on the request type.
+ */
+export function buildRequestContent(type: RequestType, input: RequestContentInput): RequestContent {
+  const problems: FieldError[] = [];
+  const zoned = (field: string, value: ZonedTimeInputDto): ZonedTime => {
+    const utc = toUtcInstant(value.local, value.timeZone);
+    if (!utc) problems.push({ field, messages: [`${field} is not a valid time in ${value.timeZone}`] });
+    return { local: value.local, timeZone: value.timeZone, utc: utc ?? '' };
+  };
+
+  const targets: TargetIdentifier[] = (input.targets ?? []).map((target, index) => ({
+    type: target.type,
+    value: target.value,
+    ...(target.label === undefined ? {} : { label: target.label }),
+    ...(target.serviceProvider === undefined ? {} : { serviceProvider: target.serviceProvider }),
+    ...(target.timestamp ? { timestamp: zoned(`targets[${index}].timestamp`, target.timestamp) } : {}),
+  }));
+  let timeRange: TimeRange | null = null;
+  if (input.timeRange) {
+    timeRange = {
+      from: zoned('timeRange.from', input.timeRange.from),
+      to: zoned('timeRange.to', input.timeRange.to),
+    };
+    if (timeRange.from.utc && timeRange.to.utc && timeRange.from.utc > timeRange.to.utc) {
+      problems.push({ field: 'timeRange', messages: ['timeRange.from must not be after timeRange.to'] });
+    }
+  }
+
+  if (type === RequestType.MlaGeneral) {
+    if (input.assistanceSought.measures.length === 0) {
+      problems.push({
+        field: 'assistanceSought.measures',
+        messages: ['an mla_general request names at least one measure'],
+      });
+    }
+    if (input.preservation) {
+      problems.push({
+        field: 'preservation',
+        messages: ['preservation details belong only to a preservation request'],
+      });
+    }
+  }
+  if (type === RequestType.Preservation) {
+    if (!input.preservation)
+      problems.push({ field: 'preservation', messages: ['preservation details are required'] });
+    if (targets.length === 0) {
+      problems.push({ field: 'targets', messages: ['a preservation request names at least one identifier'] });
+    }
+    if (!timeRange)
+      problems.push({
+        field: 'timeRange',
+        messages: ['a preservation request needs the time range of the data'],
+      });
+  }
+  if (problems.length > 0) throw new ValidationFailedError(problems);
+
+  return {
+    reference: input.reference,
+    title: input.title,
+    legalBasis: input.legalBasis,
+    urgency: { ...input.urgency },
+    offences: input.offences.map((offence) => ({ ...offence })),
+    factsSummary: input.factsSummary,
+    assistanceSought: {
+      measures: [...input.assistanceSought.measures],
+      description: input.assistanceSought.description,
+    },
+    purpose: input.purpose,
+    subjects: (input.subjects ?? []).map((subject) => ({ ...subject })),
+    targets,
+    timeRange,
+    confidentiality: { ...input.confidentiality },
+    preservation: input.preservation
+      ? {
+          ...input.preservation,
+          custodian: input.preservation.custodian ? { ...input.preservation.custodian } : undefined,
+        }
+      : null,
+  };
+}
+
+/** The stored content in input form, so a PATCH can overlay the fields it replaces. */
+export function contentAsInput(request: CooperationRequestEntity): RequestContentInput {
+  return {
+    reference: request.reference,
+    title: request.title,
+    legalBasis: request.legalBasis,
+    urgency: request.urgency,
+    offences: request.offences,
+    factsSummary: request.factsSummary,
+    assistanceSought: request.assistanceSought,
+    purpose: request.purpose,
+    subjects: request.subjects,
+    targets: request.targets,
+    timeRange: request.timeRange ?? undefined,
+    confidentiality: request.confidentiality,
+    preservation: request.preservation ?? undefined,
+  };
+}

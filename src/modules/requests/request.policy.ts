@@ -1,0 +1,72 @@
+import { AgencyKind, PartyRelation, sideOf, type ActorStanding, type RequestSide } from '@mla/contracts';
+import type { Principal } from '../auth/principal';
+import type { CooperationRequestEntity } from './cooperation-request.entity';
+
+type RequestFacts = Pick<
+  CooperationRequestEntity,
+  | 'requestingAgencyId'
+  | 'requestingStateCode'
+  | 'requestedAgencyId'
+  | 'approvedAt'
+  | 'transmittedAt'
+  | 'createdById'
+>;
+
+/**
+ * How the caller stands to a request (row-level access). The requesting agency always; the central
+ * authority of the requesting state once the request is approved (it transmits it); the requested
+ * agency once the request has been transmitted. Nobody else: for them the request does not exist.
+ */
+export function relationsOf(principal: Principal, request: RequestFacts): Set<PartyRelation> {
+  const relations = new Set<PartyRelation>();
+  if (principal.agencyId === request.requestingAgencyId) relations.add(PartyRelation.RequestingAgency);
+  if (
+    principal.agencyKind === AgencyKind.CentralAuthority &&
+    principal.stateCode === request.requestingStateCode &&
+    request.approvedAt !== null
+  ) {
+    relations.add(PartyRelation.RequestingCentralAuthority);
+  }
+  if (principal.agencyId === request.requestedAgencyId && request.transmittedAt !== null) {
+    relations.add(PartyRelation.RequestedAgency);
+  }
+  return relations;
+}
+
+export function standingOf(principal: Principal, request: RequestFacts): ActorStanding {
+  return {
+    role: principal.role,
+    relations: relationsOf(principal, request),
+    isAuthor: principal.userId === request.createdById,
+  };
+}
+
+/** The caller's side of a request they can see: requesting wins when an agency is somehow both. */
+export function sideOfCaller(relations: ReadonlySet<PartyRelation>): RequestSide | undefined {
+  const sides = [...relations].map(sideOf);
+  if (sides.includes('requesting')) return 'requesting';
+  return sides.includes('requested') ? 'requested' : undefined;
+}
+
+/**
+ * The same rule as relationsOf, as a SQL condition on alias `r`, for lists. The two are kept in
+ * step by a test that compares them on every combination.
+ */
+export function visibilityCondition(
+  principal: Principal,
+  box: 'outgoing' | 'incoming' | undefined,
+): { sql: string; params: Record<string, string> } {
+  const clauses: string[] = [];
+  if (box !== 'incoming') {
+    clauses.push('r.requesting_agency_id = :viewerAgencyId');
+    if (principal.agencyKind === AgencyKind.CentralAuthority) {
+      clauses.push('(r.requesting_state_code = :viewerStateCode AND r.approved_at IS NOT NULL)');
+    }
+  }
+  if (box !== 'outgoing')
+    clauses.push('(r.requested_agency_id = :viewerAgencyId AND r.transmitted_at IS NOT NULL)');
+  return {
+    sql: `(${clauses.join(' OR ')})`,
+    params: { viewerAgencyId: principal.agencyId, viewerStateCode: principal.stateCode },
+  };
+}

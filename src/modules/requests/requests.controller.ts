@@ -1,0 +1,162 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Permission } from '@mla/contracts';
+import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
+import { etagOf, IfMatchVersion, uuidParam } from '../../common/http/if-match';
+import { PageQueryDto } from '../../common/http/pagination';
+import { AuditEventPageDto } from '../audit/dto/audit-event.dto';
+import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
+import type { Principal } from '../auth/principal';
+import { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dto';
+import { CreateMessageDto, MessageDto, MessagePageDto } from './dto/message.dto';
+import { RequestDto, RequestPageDto } from './dto/request.dto';
+import { RequestQueryDto } from './dto/request-query.dto';
+import { TransitionDto } from './dto/transition.dto';
+import { MessagesService } from './messages.service';
+import { RequestHistoryService } from './request-history.service';
+import { RequestsService } from './requests.service';
+
+const IF_MATCH = {
+  name: 'If-Match',
+  description: 'The version being changed, as sent in ETag: "3"',
+};
+
+@ApiTags('requests')
+@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such request, or not visible to the caller' })
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@Controller('v1/requests')
+export class RequestsController {
+  constructor(
+    private readonly requests: RequestsService,
+    private readonly messages: MessagesService,
+    private readonly history: RequestHistoryService,
+  ) {}
+
+  @Post()
+  @RequirePermission(Permission.RequestCreate)
+  @ApiOperation({ summary: 'Create a draft request from the caller’s agency to an agency of another state' })
+  @ApiCreatedResponse({ type: RequestDto })
+  async create(
+    @Body() dto: CreateRequestDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RequestDto> {
+    const request = await this.requests.create(principal, dto);
+    response.setHeader('ETag', etagOf(request.version)).setHeader('Location', `/v1/requests/${request.id}`);
+    return request;
+  }
+
+  @Get()
+  @RequirePermission(Permission.RequestRead)
+  @ApiOperation({ summary: 'Requests visible to the caller, newest first (keyset-paged)' })
+  @ApiOkResponse({ type: RequestPageDto })
+  list(@Query() query: RequestQueryDto, @CurrentPrincipal() principal: Principal): Promise<RequestPageDto> {
+    return this.requests.list(principal, query);
+  }
+
+  @Get(':id')
+  @RequirePermission(Permission.RequestRead)
+  @ApiOperation({
+    summary: 'One request, with its version (also as ETag) and the actions the caller may take',
+  })
+  @ApiOkResponse({ type: RequestDto })
+  async get(
+    @Param('id', uuidParam()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RequestDto> {
+    const request = await this.requests.get(principal, id);
+    response.setHeader('ETag', etagOf(request.version));
+    return request;
+  }
+
+  @Patch(':id')
+  @RequirePermission(Permission.RequestUpdate)
+  @ApiOperation({ summary: 'Replace fields of a draft; If-Match with the current version is required' })
+  @ApiHeader({ ...IF_MATCH, required: true })
+  @ApiOkResponse({ type: RequestDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not a draft, or changed concurrently' })
+  @ApiPreconditionFailedResponse({ type: ErrorResponseDto, description: 'If-Match names an old version' })
+  async update(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UpdateRequestDto,
+    @IfMatchVersion() ifMatch: number | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RequestDto> {
+    const request = await this.requests.update(principal, id, dto, ifMatch);
+    response.setHeader('ETag', etagOf(request.version));
+    return request;
+  }
+
+  @Post(':id/transitions')
+  @RequirePermission(Permission.RequestTransition)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Move the request through its lifecycle (see allowedActions)' })
+  @ApiHeader({ ...IF_MATCH, required: false })
+  @ApiOkResponse({ type: RequestDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The action is not allowed in the current status',
+  })
+  @ApiPreconditionFailedResponse({ type: ErrorResponseDto, description: 'If-Match names an old version' })
+  async transition(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: TransitionDto,
+    @IfMatchVersion() ifMatch: number | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RequestDto> {
+    const request = await this.requests.transition(principal, id, dto, ifMatch);
+    response.setHeader('ETag', etagOf(request.version));
+    return request;
+  }
+
+  @Get(':id/messages')
+  @RequirePermission(Permission.MessageRead)
+  @ApiOperation({ summary: 'Clarifications, status enquiries and notes, oldest first' })
+  @ApiOkResponse({ type: MessagePageDto })
+  listMessages(
+    @Param('id', uuidParam()) id: string,
+    @Query() page: PageQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MessagePageDto> {
+    return this.messages.list(principal, id, page);
+  }
+
+  @Post(':id/messages')
+  @RequirePermission(Permission.MessageCreate)
+  @ApiOperation({ summary: 'Post a status enquiry, status update or note; changes no state' })
+  @ApiCreatedResponse({ type: MessageDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Not transmitted yet, or closed' })
+  postMessage(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: CreateMessageDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MessageDto> {
+    return this.messages.post(principal, id, dto);
+  }
+
+  @Get(':id/history')
+  @RequirePermission(Permission.RequestRead)
+  @ApiOperation({ summary: 'The audit entries of this request that the caller’s side may see, newest first' })
+  @ApiOkResponse({ type: AuditEventPageDto })
+  historyOf(
+    @Param('id', uuidParam()) id: string,
+    @Query() page: PageQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditEventPageDto> {
+    return this.history.list(principal, id, page);
+  }
+}

@@ -1,0 +1,63 @@
+import { ErrorCode, type RequestAction, type RequestStatus } from '@mla/contracts';
+import { DomainError } from '../../common/errors/domain-error';
+
+/** Absent, or invisible to the caller: the two are deliberately indistinguishable. */
+export class RequestNotFoundError extends DomainError {
+  readonly code = ErrorCode.RequestNotFound;
+  constructor() {
+    super('No such request');
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = ErrorCode.RequestInvalidTransition;
+  constructor(status: RequestStatus, action: RequestAction, allowedActions: RequestAction[]) {
+    super(`Cannot ${action} a request that is ${status}`, { status, action, allowedActions });
+  }
+}
+
+export class ActionForbiddenError extends DomainError {
+  readonly code = ErrorCode.RequestActionForbidden;
+  constructor(action: RequestAction | 'edit', reason: 'role_or_side' | 'author_may_not_approve') {
+    const message =
+      reason === 'author_may_not_approve'
+        ? 'The author of a request may not approve it (four-eyes principle)'
+        : `Your role and side may not ${action} this request`;
+    super(message, { action, reason });
+  }
+}
+
+export class VersionConflictError extends DomainError {
+  readonly code = ErrorCode.RequestVersionConflict;
+  constructor() {
+    super('The request was changed by someone else meanwhile; reload it and try again');
+  }
+}
+
+export class PreconditionFailedError extends DomainError {
+  readonly code = ErrorCode.RequestPreconditionFailed;
+  constructor(currentVersion: number) {
+    super('If-Match does not name the current version of the request', { currentVersion });
+  }
+}
+
+export class PreconditionRequiredError extends DomainError {
+  readonly code = ErrorCode.RequestPreconditionRequired;
+  constructor() {
+    super('Send If-Match: "<version>" with the version you are changing');
+  }
+}
+
+export class NotEditableError extends DomainError {
+  readonly code = ErrorCode.RequestNotEditable;
+  constructor(status: RequestStatus) {
+    super(`Only a draft can be edited; this request is ${status}`, { status });
+  }
+}
+
+export class MessageNotAllowedError extends DomainError {
+  readonly code = ErrorCode.MessageNotAllowed;
+  constructor(message: string) {
+    super(message);
+  }
+}

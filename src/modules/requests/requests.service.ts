@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import {
+  PartyRelation,
+  RECEIVING_AGENCY_KINDS,
+  RequestAction,
+  RequestStatus,
+  actorMayFire,
+  allowedActions,
+  checkRefusalGrounds,
+  transitionFor,
+  type ActorStanding,
+  type FieldError,
+  type RequestType,
+  type TransitionRule,
+} from '@mla/contracts';
+import { ValidationFailedError } from '../../common/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { AuditService } from '../audit/audit.service';
+import { auditActor, type Principal } from '../auth/principal';
+import { AgencyEntity } from '../directory/agency.entity';
+import { toAgencyDto } from '../directory/directory.service';
+import { UserEntity } from '../users/user.entity';
+import { CooperationRequestEntity } from './cooperation-request.entity';
+import type { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dto';
+import type { RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
+import type { RequestQueryDto } from './dto/request-query.dto';
+import type { TransitionDto } from './dto/transition.dto';
+import { buildRequestContent, contentAsInput } from './request-content';
+import { RequestMessageEntity } from './request-message.entity';
+import { standingOf, visibilityCondition } from './request.policy';
+import {
+  ActionForbiddenError,
+  InvalidTransitionError,
+  NotEditableError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  RequestNotFoundError,
+  VersionConflictError,
+} from './requests.errors';
+
+const DEFAULT_PAGE = 25;
+
+@Injectable()
+export class RequestsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
+    const id = await this.transactions.run(async (manager) => {
+      const requested = await this.counterpart(manager, principal, dto.type, dto.requestedAgencyId);
+      const { type, requestedAgencyId: _ignored, ...input } = dto;
+      const content = buildRequestContent(type, input);
+      const now = new Date();
+      const request = manager.create(CooperationRequestEntity, {
+        ...content,
+        id: randomUUID(),
+        type,
+        status: RequestStatus.Draft,
+        version: 1,
+        requestingAgencyId: principal.agencyId,
+        requestingStateCode: principal.stateCode,
+        requestedAgencyId: requested.id,
+        requestedStateCode: requested.stateCode,
+        createdById: principal.userId,
+        refusal: null,
+        submittedAt: null,
+        approvedAt: null,
+        approvedById: null,
+        transmittedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.insert(CooperationRequestEntity, request);
+      await this.audit.append(manager, {
+        action: 'request.create',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id: request.id },
+        requestId: request.id,
+        data: {
+          type,
+          legalBasis: content.legalBasis,
+          requestedAgencyId: requested.id,
+          status: RequestStatus.Draft,
+        },
+      });
+      return request.id;
+    });
+    return this.get(principal, id);
+  }
+
+  async get(principal: Principal, id: string): Promise<RequestDto> {
+    const request = await this.dataSource.manager.findOneBy(CooperationRequestEntity, { id });
+    const standing = request ? standingOf(principal, request) : undefined;
+    if (!request || !standing || standing.relations.size === 0) throw new RequestNotFoundError();
+    return this.toDto(this.dataSource.manager, request, standing);
+  }
+
+  async list(principal: Principal, query: RequestQueryDto): Promise<RequestPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const visible = visibilityCondition(principal, query.box);
+    const builder = this.dataSource.manager
+      .createQueryBuilder(CooperationRequestEntity, 'r')
+      .where(visible.sql, visible.params);
+    if (query.status) builder.andWhere('r.status = :status', { status: query.status });
+    if (query.type) builder.andWhere('r.type = :type', { type: query.type });
+    if (query.cursor) {
+      const position = decodeCursor(query.cursor, { createdAt: 'string', id: 'string' });
+      const createdAt = new Date(position.createdAt);
+      if (Number.isNaN(createdAt.getTime()))
+        throw ValidationFailedError.field('cursor', 'cursor is not valid');
+      builder.andWhere('(r.created_at, r.id) < (:cursorCreatedAt, :cursorId)', {
+        cursorCreatedAt: createdAt,
+        cursorId: position.id,
+      });
+    }
+    const rows = await builder
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const page = rows.slice(0, limit);
+    const agencies = await this.agenciesById(
+      this.dataSource.manager,
+      page.flatMap((request) => [request.requestingAgencyId, request.requestedAgencyId]),
+    );
+    const last = page[page.length - 1];
+    return {
+      items: page.map((request) => summarise(request, standingOf(principal, request), agencies)),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    dto: UpdateRequestDto,
+    ifMatch: number | undefined,
+  ): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      if (!standing.relations.has(PartyRelation.RequestingAgency))
+        throw new ActionForbiddenError('edit', 'role_or_side');
+      if (ifMatch === undefined) throw new PreconditionRequiredError();
+      if (request.status !== RequestStatus.Draft) throw new NotEditableError(request.status);
+      if (ifMatch !== request.version) throw new PreconditionFailedError(request.version);
+      const { requestedAgencyId, ...changes } = dto;
+      const requested = requestedAgencyId
+        ? await this.counterpart(manager, principal, request.type, requestedAgencyId)
+        : undefined;
+      const content = buildRequestContent(request.type, { ...contentAsInput(request), ...changes });
+      await this.conditionalUpdate(manager, request, {
+        ...content,
+        ...(requested ? { requestedAgencyId: requested.id, requestedStateCode: requested.stateCode } : {}),
+      });
+      await this.audit.append(manager, {
+        action: 'request.update',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id },
+        requestId: id,
+        // Which fields changed, never their content: the audit log holds no case data.
+        data: { changedFields: Object.keys(dto).sort(), fromVersion: request.version },
+      });
+    });
+    return this.get(principal, id);
+  }
+
+  async transition(
+    principal: Principal,
+    id: string,
+    dto: TransitionDto,
+    ifMatch: number | undefined,
+  ): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      const rule = transitionFor(dto.action);
+      if (!rule.from.includes(request.status)) {
+        throw new InvalidTransitionError(
+          request.status,
+          dto.action,
+          allowedActions(request.status, standing),
+        );
+      }
+      if (!actorMayFire(rule, standing))
+        throw new ActionForbiddenError(dto.action, forbiddenBecause(rule, standing));
+      checkTransitionInputs(rule, request.type, dto);
+      if (ifMatch !== undefined && ifMatch !== request.version)
+        throw new PreconditionFailedError(request.version);
+
+      const now = new Date();
+      await this.conditionalUpdate(
+        manager,
+        request,
+        { status: rule.to, ...milestones(rule.action, principal, now, dto) },
+        now,
+      );
+      let messageId: string | undefined;
+      if (rule.recordsMessage && dto.reason) {
+        messageId = randomUUID();
+        await manager.insert(RequestMessageEntity, {
+          id: messageId,
+          requestId: id,
+          kind: rule.recordsMessage,
+          body: dto.reason,
+          authorId: principal.userId,
+          authorAgencyId: principal.agencyId,
+          createdAt: now,
+        });
+      }
+      await this.audit.append(manager, {
+        action: `request.${dto.action}`,
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id },
+        requestId: id,
+        data: {
+          from: request.status,
+          to: rule.to,
+          version: request.version + 1,
+          ...(dto.grounds ? { grounds: dto.grounds } : {}),
+          // Reasons are recorded (they justify the decision); clarification text lives in its message.
+          ...(dto.reason && !rule.recordsMessage ? { reason: dto.reason } : {}),
+          ...(messageId ? { messageId } : {}),
+        },
+      });
+    });
+    return this.get(principal, id);
+  }
+
+  /** Loads a request the caller can see, or answers 404 exactly as if it did not exist. */
+  async loadVisible(
+    manager: EntityManager,
+    principal: Principal,
+    id: string,
+  ): Promise<{ request: CooperationRequestEntity; standing: ActorStanding }> {
+    const request = await manager.findOneBy(CooperationRequestEntity, { id });
+    if (!request) throw new RequestNotFoundError();
+    const standing = standingOf(principal, request);
+    if (standing.relations.size === 0) throw new RequestNotFoundError();
+    return { request, standing };
+  }
+
+  /** Optimistic concurrency: the write lands only if nobody changed the row since it was read. */
+  private async conditionalUpdate(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    changes: Partial<CooperationRequestEntity>,
+    now = new Date(),
+  ): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(CooperationRequestEntity)
+      .set({ ...changes, version: () => 'version + 1', updatedAt: now })
+      .where('id = :id AND version = :version', { id: request.id, version: request.version })
+      .execute();
+    if (result.affected !== 1) throw new VersionConflictError();
+  }
+
+  private async counterpart(
+    manager: EntityManager,
+    principal: Principal,
+    type: RequestType,
+    requestedAgencyId: string,
+  ): Promise<AgencyEntity> {
+    const agency = await manager.findOneBy(AgencyEntity, { id: requestedAgencyId });
+    const problem = !agency
+      ? 'no agency in the directory has this id'
+      : agency.stateCode === principal.stateCode
+        ? 'the requested agency must belong to another state'
+        : !(RECEIVING_AGENCY_KINDS[type] as readonly string[]).includes(agency.kind)
+          ? `a ${type} request goes to an agency of kind ${RECEIVING_AGENCY_KINDS[type].join(' or ')}`
+          : undefined;
+    if (!agency || problem) throw ValidationFailedError.field('requestedAgencyId', problem ?? 'invalid');
+    return agency;
+  }
+
+  private async agenciesById(manager: EntityManager, ids: string[]): Promise<Map<string, AgencyEntity>> {
+    if (ids.length === 0) return new Map();
+    const agencies = await manager.findBy(AgencyEntity, { id: In([...new Set(ids)]) });
+    return new Map(agencies.map((agency) => [agency.id, agency]));
+  }
+
+  private async toDto(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    standing: ActorStanding,
+  ): Promise<RequestDto> {
+    const agencies = await this.agenciesById(manager, [
+      request.requestingAgencyId,
+      request.requestedAgencyId,
+    ]);
+    const author = await manager.findOneByOrFail(UserEntity, { id: request.createdById });
+    return {
+      ...summarise(request, standing, agencies),
+      createdBy: { id: author.id, displayName: author.displayName },
+      urgency: request.urgency,
+      offences: request.offences,
+      factsSummary: request.factsSummary,
+      assistanceSought: request.assistanceSought,
+      purpose: request.purpose,
+      subjects: request.subjects,
+      targets: request.targets,
+      timeRange: request.timeRange,
+      confidentiality: request.confidentiality,
+      preservation: request.preservation,
+      refusal: request.refusal,
+      submittedAt: request.submittedAt?.toISOString() ?? null,
+      approvedAt: request.approvedAt?.toISOString() ?? null,
+      transmittedAt: request.transmittedAt?.toISOString() ?? null,
+    };
+  }
+}
+
+function summarise(
+  request: CooperationRequestEntity,
+  standing: ActorStanding,
+  agencies: Map<string, AgencyEntity>,
+): RequestSummaryDto {
+  const agency = (id: string): AgencyEntity => {
+    const found = agencies.get(id);
+    if (!found) throw new Error(`Agency ${id} of request ${request.id} is missing`);
+    return found;
+  };
+  return {
+    id: request.id,
+    reference: request.reference,
+    title: request.title,
+    type: request.type,
+    legalBasis: request.legalBasis,
+    status: request.status,
+    version: request.version,
+    urgencyLevel: request.urgency.level,
+    requestingAgency: toAgencyDto(agency(request.requestingAgencyId)),
+    requestedAgency: toAgencyDto(agency(request.requestedAgencyId)),
+    allowedActions: allowedActions(request.status, standing),
+    createdAt: request.createdAt.toISOString(),
+    updatedAt: request.updatedAt.toISOString(),
+  };
+}
+
+function forbiddenBecause(
+  rule: TransitionRule,
+  standing: ActorStanding,
+): 'role_or_side' | 'author_may_not_approve' {
+  const wouldOtherwise = actorMayFire({ ...rule, notByAuthor: false }, standing);
+  return rule.notByAuthor && standing.isAuthor && wouldOtherwise ? 'author_may_not_approve' : 'role_or_side';
+}
+
+function checkTransitionInputs(rule: TransitionRule, type: RequestType, dto: TransitionDto): void {
+  const problems: FieldError[] = [];
+  if (rule.requires.includes('reason') && !dto.reason) {
+    problems.push({ field: 'reason', messages: [`reason is required to ${rule.action}`] });
+  }
+  if (rule.requires.includes('grounds')) {
+    if (!dto.grounds || dto.grounds.length === 0) {
+      problems.push({
+        field: 'grounds',
+        messages: [`at least one ground code is required to ${rule.action}`],
+      });
+    } else {
+      const check = checkRefusalGrounds(type, dto.grounds);
+      if (!check.ok) {
+        problems.push({
+          field: 'grounds',
+          messages: [
+            ...check.notGrounds.map((code) => `${code} may not be given as a ground for refusal`),
+            ...check.invalid.map((code) => `${code} is not a ground for refusing a ${type} request`),
+          ],
+        });
+      }
+    }
+  } else if (dto.grounds !== undefined) {
+    problems.push({ field: 'grounds', messages: [`grounds apply only to refuse, not to ${rule.action}`] });
+  }
+  if (problems.length > 0) throw new ValidationFailedError(problems);
+}
+
+/** The facts a transition stamps on the request besides its status. */
+function milestones(
+  action: RequestAction,
+  principal: Principal,
+  now: Date,
+  dto: TransitionDto,
+): Partial<CooperationRequestEntity> {
+  switch (action) {
+    case RequestAction.Submit:
+      return { submittedAt: now };
+    case RequestAction.Approve:
+      return { approvedAt: now, approvedById: principal.userId };
+    case RequestAction.Transmit:
+      return { transmittedAt: now };
+    case RequestAction.Refuse:
+      return { refusal: { grounds: dto.grounds ?? [], reason: dto.reason ?? '' } };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { createApiClient, login, type ApiClient } from '@mla/api-client';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { createRootLogger, PinoNestLogger } from '../../src/common/logging/logger';
+import { AppConfig } from '../../src/config/app-config';
+import { validateEnv } from '../../src/config/env.validation';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export const DEMO_PASSWORD = 'Demo-Password-2026';
+
+export type DemoUser =
+  | 'vn.officer'
+  | 'vn.supervisor'
+  | 'vn.central'
+  | 'fr.central'
+  | 'fr.executing'
+  | 'fr.contact'
+  | 'de.officer'
+  | 'auditor'
+  | 'admin';
+
+/** The real application on a real database (PostgreSQL or embedded), listening on a loopback port. */
+export interface TestApp {
+  app: NestExpressApplication;
+  baseUrl: string;
+  engine: TestDatabase['engine'];
+  dataSource: DataSource;
+  anonymous: ApiClient;
+  as(user: DemoUser): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = AppConfig.fromEnv(
+    validateEnv({
+      NODE_ENV: 'test',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      DEMO_MODE: 'true',
+      DEMO_PASSWORD,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...database.env,
+      ...extraEnv,
+    }),
+  );
+  const logger = createRootLogger(config.logLevel);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: new PinoNestLogger(logger) });
+  configureApp(app, config, logger);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const clients = new Map<DemoUser, Promise<ApiClient>>();
+  return {
+    app,
+    baseUrl,
+    engine: database.engine,
+    dataSource: app.get(DataSource),
+    anonymous: createApiClient({ baseUrl }),
+    as(user) {
+      let client = clients.get(user);
+      if (!client) {
+        client = login(baseUrl, user, DEMO_PASSWORD);
+        clients.set(user, client);
+      }
+      return client;
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
