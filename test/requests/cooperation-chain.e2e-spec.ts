@@ -106,4 +106,128 @@ describe('The cooperation chain between Viet Nam and France', () => {
     );
     expect(theirHistory.items.map((entry) => entry.action)).not.toContain('request.approve');
   });
+
+  it('should run a clarification round: the question and answer become messages both sides read', async () => {
+    const id = await transmittedRequest();
+    const frCentral = await t.as('fr.central');
+    const officer = await t.as('vn.officer');
+    await step(frCentral, id, 'acknowledge');
+
+    const asked = await step(frCentral, id, 'request_clarification', {
+      reason: 'In which time zone are the log times?',
+    });
+    expect(asked.status).toBe('clarification_requested');
+    expect(asked.allowedActions).toEqual([]);
+    expect(
+      (await officer.GET('/v1/requests/{id}', { params: { path: { id } } })).data?.allowedActions,
+    ).toEqual(['answer_clarification']);
+
+    // An answer without text is refused; with it, the request goes back to the requested side.
+    const empty = await fire(officer, id, 'answer_clarification');
+    expect(empty.response.status).toBe(400);
+    expect(empty.error).toMatchObject({ code: 'validation.failed', details: [{ field: 'reason' }] });
+    expect(
+      (await step(officer, id, 'answer_clarification', { reason: 'Asia/Ho_Chi_Minh (UTC+7)' })).status,
+    ).toBe('received');
+
+    const thread = ok(await frCentral.GET('/v1/requests/{id}/messages', { params: { path: { id } } }));
+    expect(thread.items.map((message) => [message.kind, message.body, message.authorAgency.code])).toEqual([
+      ['clarification_request', 'In which time zone are the log times?', 'FR-CA'],
+      ['clarification_response', 'Asia/Ho_Chi_Minh (UTC+7)', 'VN-C50'],
+    ]);
+
+    // Status enquiries are messages too, and change nothing.
+    const before = ok(await officer.GET('/v1/requests/{id}', { params: { path: { id } } }));
+    ok(
+      await officer.POST('/v1/requests/{id}/messages', {
+        params: { path: { id } },
+        body: { kind: 'status_enquiry', body: 'Any news?' },
+      }),
+    );
+    const after = ok(await officer.GET('/v1/requests/{id}', { params: { path: { id } } }));
+    expect(after).toMatchObject({ status: before.status, version: before.version });
+  });
+
+  it('should refuse a refusal without grounds or reasons, and record one with them', async () => {
+    const id = await transmittedRequest();
+    const frCentral = await t.as('fr.central');
+    await step(frCentral, id, 'acknowledge');
+
+    const bare = await fire(frCentral, id, 'refuse');
+    expect(bare.response.status).toBe(400);
+    expect(bare.error?.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'grounds' }),
+        expect.objectContaining({ field: 'reason' }),
+      ]),
+    );
+    const noReason = await fire(frCentral, id, 'refuse', { grounds: ['REF_ESSENTIAL_INTERESTS'] });
+    expect(noReason.response.status).toBe(400);
+    const notAGround = await fire(frCentral, id, 'refuse', {
+      grounds: ['NOTGROUND_BANK_SECRECY'],
+      reason: 'Bank secrecy',
+    });
+    expect(notAGround.response.status).toBe(400);
+    expect(JSON.stringify(notAGround.error)).toContain('NOTGROUND_BANK_SECRECY may not be given as a ground');
+    expect(ok(await frCentral.GET('/v1/requests/{id}', { params: { path: { id } } })).status).toBe(
+      'received',
+    );
+
+    const refused = await step(frCentral, id, 'refuse', {
+      grounds: ['REF_ESSENTIAL_INTERESTS'],
+      reason: 'Execution would prejudice national security.',
+    });
+    expect(refused).toMatchObject({
+      status: 'refused',
+      refusal: {
+        grounds: ['REF_ESSENTIAL_INTERESTS'],
+        reason: 'Execution would prejudice national security.',
+      },
+    });
+    const auditor = await t.as('auditor');
+    const entries = ok(
+      await auditor.GET('/v1/audit/events', {
+        params: { query: { requestId: id, action: 'request.refuse' } },
+      }),
+    );
+    expect(entries.items).toHaveLength(1);
+    expect(entries.items[0]?.data).toMatchObject({
+      from: 'received',
+      to: 'refused',
+      grounds: ['REF_ESSENTIAL_INTERESTS'],
+    });
+  });
+
+  it('should let the requesting supervisor withdraw with a reason, after which the requested side can act no more', async () => {
+    const id = await transmittedRequest();
+    const supervisor = await t.as('vn.supervisor');
+    const frCentral = await t.as('fr.central');
+
+    expect((await fire(supervisor, id, 'withdraw')).response.status).toBe(400);
+    const withdrawn = await step(supervisor, id, 'withdraw', {
+      reason: 'Assistance no longer required: suspect arrested.',
+    });
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn.allowedActions).toEqual(['close']);
+
+    const late = await fire(frCentral, id, 'acknowledge');
+    expect(late.response.status).toBe(409);
+    expect(late.error).toMatchObject({
+      code: 'request.invalid_transition',
+      details: { status: 'withdrawn', action: 'acknowledge' },
+    });
+    expect(ok(await frCentral.GET('/v1/requests/{id}', { params: { path: { id } } })).allowedActions).toEqual(
+      ['close'],
+    );
+  });
+
+  /** A request taken by the Vietnamese side as far as `transmitted`. */
+  async function transmittedRequest(): Promise<string> {
+    const officer = await t.as('vn.officer');
+    const created = ok(await officer.POST('/v1/requests', { body: mlaRequestBody(frCentralAuthority) }));
+    await step(officer, created.id, 'submit');
+    await step(await t.as('vn.supervisor'), created.id, 'approve');
+    await step(await t.as('vn.central'), created.id, 'transmit');
+    return created.id;
+  }
 });

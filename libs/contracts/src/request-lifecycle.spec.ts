@@ -1,0 +1,197 @@
+import {
+  PartyRelation,
+  REQUEST_ACTIONS,
+  REQUEST_STATUSES,
+  type RequestAction,
+  RequestStatus,
+  TRANSITIONS,
+  allowedActions,
+  type ActorStanding,
+  type RequestStatus as Status,
+} from './request-lifecycle';
+import { ROLES, Role } from './roles';
+
+const P = PartyRelation;
+const R = Role;
+const S = RequestStatus;
+
+/**
+ * The expected table, written out independently of TRANSITIONS: for every action, the states it
+ * fires from, the state it leads to, and exactly which (relation, role) pairs may fire it.
+ */
+const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[PartyRelation, Role]> }> = {
+  submit: {
+    from: [S.Draft],
+    to: S.PendingApproval,
+    who: [
+      [P.RequestingAgency, R.LiaisonOfficer],
+      [P.RequestingAgency, R.ContactPointOperator],
+    ],
+  },
+  return_to_draft: { from: [S.PendingApproval], to: S.Draft, who: [[P.RequestingAgency, R.Supervisor]] },
+  approve: { from: [S.PendingApproval], to: S.Ready, who: [[P.RequestingAgency, R.Supervisor]] },
+  transmit: {
+    from: [S.Ready],
+    to: S.Transmitted,
+    who: [[P.RequestingCentralAuthority, R.CentralAuthorityOfficer]],
+  },
+  acknowledge: {
+    from: [S.Transmitted],
+    to: S.Received,
+    who: [
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  request_clarification: {
+    from: [S.Received],
+    to: S.ClarificationRequested,
+    who: [
+      [P.RequestedAgency, R.ExecutingOfficer],
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  answer_clarification: {
+    from: [S.ClarificationRequested],
+    to: S.Received,
+    who: [
+      [P.RequestingAgency, R.LiaisonOfficer],
+      [P.RequestingAgency, R.Supervisor],
+      [P.RequestingAgency, R.ContactPointOperator],
+      [P.RequestingCentralAuthority, R.CentralAuthorityOfficer],
+    ],
+  },
+  accept: {
+    from: [S.Received],
+    to: S.Accepted,
+    who: [
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  refuse: {
+    from: [S.Received],
+    to: S.Refused,
+    who: [
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  start_execution: {
+    from: [S.Accepted],
+    to: S.InExecution,
+    who: [
+      [P.RequestedAgency, R.ExecutingOfficer],
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  mark_executed: {
+    from: [S.InExecution],
+    to: S.Executed,
+    who: [
+      [P.RequestedAgency, R.ExecutingOfficer],
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.ContactPointOperator],
+    ],
+  },
+  withdraw: {
+    from: [
+      S.Draft,
+      S.PendingApproval,
+      S.Ready,
+      S.Transmitted,
+      S.Received,
+      S.ClarificationRequested,
+      S.Accepted,
+      S.InExecution,
+    ],
+    to: S.Withdrawn,
+    who: [[P.RequestingAgency, R.Supervisor]],
+  },
+  close: {
+    from: [S.Executed, S.Refused, S.Withdrawn],
+    to: S.Closed,
+    who: [
+      [P.RequestingAgency, R.Supervisor],
+      [P.RequestingCentralAuthority, R.CentralAuthorityOfficer],
+      [P.RequestedAgency, R.CentralAuthorityOfficer],
+    ],
+  },
+};
+
+const RELATIONS = Object.values(PartyRelation);
+
+function standing(role: Role, relations: PartyRelation[], isAuthor = false): ActorStanding {
+  return { role, relations: new Set(relations), isAuthor };
+}
+
+describe('the transition table', () => {
+  it('should define exactly one rule per action, with the expected target state', () => {
+    expect(TRANSITIONS.map((rule) => rule.action).sort()).toEqual([...REQUEST_ACTIONS].sort());
+    for (const rule of TRANSITIONS) expect(rule.to).toBe(EXPECTED[rule.action].to);
+  });
+
+  it('should allow exactly the expected actions: every action, from every state, for every role and relation', () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const action of REQUEST_ACTIONS) {
+      for (const status of REQUEST_STATUSES) {
+        for (const role of ROLES) {
+          for (const relations of [...RELATIONS.map((relation) => [relation]), []]) {
+            const expected = EXPECTED[action];
+            const permitted =
+              expected.from.includes(status) &&
+              expected.who.some(
+                ([relation, allowedRole]) => relations.includes(relation) && allowedRole === role,
+              );
+            const actual = allowedActions(status, standing(role, relations)).includes(action);
+            checked += 1;
+            if (actual !== permitted)
+              mismatches.push(`${action} from ${status} by ${role} as [${relations.join()}]: ${actual}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBe(
+      REQUEST_ACTIONS.length * REQUEST_STATUSES.length * ROLES.length * (RELATIONS.length + 1),
+    );
+  });
+
+  it('should never let the author approve their own request, whatever else they are', () => {
+    const author = standing(R.Supervisor, [P.RequestingAgency], true);
+    expect(allowedActions(S.PendingApproval, author)).toEqual(['return_to_draft', 'withdraw']);
+    expect(allowedActions(S.PendingApproval, standing(R.Supervisor, [P.RequestingAgency], false))).toContain(
+      'approve',
+    );
+  });
+
+  it('should offer nothing once a request is closed, and nothing to someone with no relation to it', () => {
+    for (const role of ROLES) {
+      expect(allowedActions(S.Closed, standing(role, RELATIONS))).toEqual([]);
+      for (const status of REQUEST_STATUSES) expect(allowedActions(status, standing(role, []))).toEqual([]);
+    }
+  });
+
+  it('should give auditors and admins no action at all, whatever their relation', () => {
+    for (const status of REQUEST_STATUSES) {
+      expect(allowedActions(status, standing(R.Auditor, RELATIONS))).toEqual([]);
+      expect(allowedActions(status, standing(R.Admin, RELATIONS))).toEqual([]);
+    }
+  });
+
+  it('should require grounds and a reason to refuse, and a reason to withdraw or return a draft', () => {
+    const requires = Object.fromEntries(TRANSITIONS.map((rule) => [rule.action, [...rule.requires].sort()]));
+    expect(requires).toMatchObject({
+      refuse: ['grounds', 'reason'],
+      withdraw: ['reason'],
+      return_to_draft: ['reason'],
+      request_clarification: ['reason'],
+      answer_clarification: ['reason'],
+      approve: [],
+      accept: [],
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { AppConfig } from './app-config';
+import { validateEnv } from './env.validation';
+
+describe('environment validation', () => {
+  it('should apply the defaults: embedded database with demo data on port 3000', () => {
+    const config = AppConfig.fromEnv(
+      validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test' }),
+    );
+    expect(config.http.port).toBe(3000);
+    expect(config.database).toMatchObject({ kind: 'embedded', migrationsRun: true });
+    expect(config.demo.enabled).toBe(true);
+  });
+
+  it('should turn demo mode off with DATABASE_URL unless DEMO_MODE says otherwise', () => {
+    const base = { JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://u@h/db' };
+    expect(AppConfig.fromEnv(validateEnv(base)).demo.enabled).toBe(false);
+    expect(AppConfig.fromEnv(validateEnv({ ...base, DEMO_MODE: 'true' })).demo.enabled).toBe(true);
+    expect(
+      AppConfig.fromEnv(
+        validateEnv({ JWT_SECRET: 'x'.repeat(32), DEMO_MODE: 'false', DATA_DIR: '/tmp/mla-config-test' }),
+      ).demo.enabled,
+    ).toBe(false);
+  });
+
+  it('should name a bad setting without echoing its value', () => {
+    const attempt = () => validateEnv({ PORT: 'seventy', JWT_SECRET: 'short-secret-value' });
+    expect(attempt).toThrow(/PORT/);
+    expect(attempt).toThrow(/JWT_SECRET/);
+    expect(attempt).not.toThrow(/short-secret-value/);
+  });
+
+  it('should require JWT_SECRET in production', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
+  });
+});

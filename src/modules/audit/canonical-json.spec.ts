@@ -1,0 +1,35 @@
+import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
+import { canonicalJson } from './canonical-json';
+
+describe('canonical JSON (RFC 8785 subset)', () => {
+  it('should sort keys by code unit, drop undefined members and keep array order', () => {
+    expect(canonicalJson({ b: 1, a: [3, 1, { d: null, c: 'x' }], é: true, Z: undefined, z: 'ü' })).toBe(
+      '{"a":[3,1,{"c":"x","d":null}],"b":1,"z":"ü","é":true}',
+    );
+  });
+
+  it('should write numbers and escapes as JSON.stringify does', () => {
+    expect(canonicalJson({ n: 1e21, f: 0.1, s: 'line\nbreak "q" \u2028' })).toBe(
+      '{"f":0.1,"n":1e+21,"s":"line\\nbreak \\"q\\" \u2028"}',
+    );
+  });
+
+  it('should refuse values that have no canonical form', () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+  });
+});
+
+describe('audit hashes', () => {
+  it('should hash a leaf as SHA-256(0x00 || body), the RFC 9162 leaf hash', () => {
+    // RFC 9162 test vector: the hash of the empty leaf.
+    expect(leafHash('')).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+  });
+
+  it('should chain each leaf onto the previous link', () => {
+    const first = chainHash(GENESIS_CHAIN_HASH, leafHash('{"seq":1}'));
+    const second = chainHash(first, leafHash('{"seq":2}'));
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(chainHash(GENESIS_CHAIN_HASH, leafHash('{"seq":2}')));
+  });
+});

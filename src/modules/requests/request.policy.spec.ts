@@ -1,0 +1,70 @@
+import { AgencyKind, PartyRelation, Role } from '@mla/contracts';
+import type { Principal } from '../auth/principal';
+import { relationsOf, sideOfCaller } from './request.policy';
+
+const VN_UNIT = 'agency-vn-unit';
+const VN_CA = 'agency-vn-ca';
+const FR_CA = 'agency-fr-ca';
+const DE_UNIT = 'agency-de-unit';
+
+function principal(
+  agencyId: string,
+  agencyKind: AgencyKind,
+  stateCode: string,
+  role: Role = Role.LiaisonOfficer,
+): Principal {
+  return {
+    userId: `user-of-${agencyId}`,
+    username: 'x',
+    displayName: 'x',
+    role,
+    agencyId,
+    agencyCode: agencyId,
+    agencyKind,
+    stateCode,
+    sessionId: 's',
+  };
+}
+
+const officer = principal(VN_UNIT, AgencyKind.CompetentAuthority, 'VN');
+const vnCentral = principal(VN_CA, AgencyKind.CentralAuthority, 'VN', Role.CentralAuthorityOfficer);
+const frCentral = principal(FR_CA, AgencyKind.CentralAuthority, 'FR', Role.CentralAuthorityOfficer);
+const deOfficer = principal(DE_UNIT, AgencyKind.CompetentAuthority, 'DE');
+const deCentral = principal('agency-de-ca', AgencyKind.CentralAuthority, 'DE', Role.CentralAuthorityOfficer);
+
+function request(stage: 'draft' | 'approved' | 'transmitted') {
+  const at = new Date('2026-03-01T00:00:00Z');
+  return {
+    requestingAgencyId: VN_UNIT,
+    requestingStateCode: 'VN',
+    requestedAgencyId: FR_CA,
+    createdById: officer.userId,
+    approvedAt: stage === 'draft' ? null : at,
+    transmittedAt: stage === 'transmitted' ? at : null,
+  };
+}
+
+describe('who stands where to a request', () => {
+  it.each([
+    ['the requesting agency, always', officer, 'draft', [PartyRelation.RequestingAgency]],
+    ['the requesting central authority, not before approval', vnCentral, 'draft', []],
+    [
+      'the requesting central authority, from approval on',
+      vnCentral,
+      'approved',
+      [PartyRelation.RequestingCentralAuthority],
+    ],
+    ['the requested agency, not before transmission', frCentral, 'approved', []],
+    ['the requested agency, from transmission on', frCentral, 'transmitted', [PartyRelation.RequestedAgency]],
+    ['an officer of a third state, never', deOfficer, 'transmitted', []],
+    ['the central authority of a third state, never', deCentral, 'transmitted', []],
+  ] as const)('%s', (_name, who, stage, expected) => {
+    expect([...relationsOf(who, request(stage))]).toEqual(expected);
+  });
+
+  it('should tell the caller’s side from their relations', () => {
+    expect(sideOfCaller(new Set([PartyRelation.RequestedAgency]))).toBe('requested');
+    expect(sideOfCaller(new Set([PartyRelation.RequestingCentralAuthority]))).toBe('requesting');
+    expect(sideOfCaller(new Set())).toBeUndefined();
+  });
+});
