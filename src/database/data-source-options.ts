@@ -4,6 +4,7 @@ import type { DatabaseSettings } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { createPgliteDriver } from './pglite-driver';
+import { DatabaseLogger } from './typeorm-logger';
 
 /**
  * One TypeORM configuration for both engines: PostgreSQL through `pg`, or the embedded PGlite
@@ -21,7 +22,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     // gen_random_uuid() is built into PostgreSQL 13+ and PGlite: nothing to install on either.
     uuidExtension: 'pgcrypto' as const,
     installExtensions: false,
+    logger: new DatabaseLogger(),
     logging: ['error' as const, 'warn' as const, 'migration' as const],
+    maxQueryExecutionTime: 1000,
   };
   if (settings.kind === 'postgres') {
     return {
