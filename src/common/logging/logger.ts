@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   'accessToken',
 ];
 
+const FRAMEWORK_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 export function createRootLogger(level: string): Logger {
   return pino({
     level,
@@ -30,7 +32,10 @@ export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    // Nest's start-up chatter (one line per module and route) is debug detail, not operations news.
+    const context = rest[rest.length - 1];
+    const chatter = typeof context === 'string' && FRAMEWORK_CHATTER.has(context);
+    this.write(chatter ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);
