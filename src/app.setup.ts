@@ -1,20 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { correlationMiddleware } from './common/http/correlation.middleware';
 import { FieldErrorDto } from './common/http/error-envelope.dto';
+import { JSON_BODY_LIMIT, verifyJsonBody } from './common/http/json-body';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import type { AppConfig } from './config/app-config';
 
-export const JSON_BODY_LIMIT = '1mb';
+/** Options for NestFactory.create: the JSON parser is registered by configureApp, after the correlation id. */
+export const APP_OPTIONS = { bodyParser: false } as const;
 
 /** Everything main.ts and the tests apply to the app, so the tests run what production runs. */
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // The correlation id comes first, so even a body that fails to parse is logged and answered with it.
   app.use(correlationMiddleware(logger));
+  app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonBody }));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (config.swaggerEnabled) {

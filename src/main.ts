@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { APP_OPTIONS, configureApp } from './app.setup';
 import { PinoNestLogger, createRootLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 import { validateEnv } from './config/env.validation';
@@ -12,8 +12,8 @@ async function bootstrap(): Promise<void> {
   const config = AppConfig.fromEnv(validateEnv(process.env));
   const logger = createRootLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    ...APP_OPTIONS,
     logger: new PinoNestLogger(logger),
-    bufferLogs: false,
   });
   configureApp(app, config, logger);
   const server = await app.listen(config.http.port, config.http.host);

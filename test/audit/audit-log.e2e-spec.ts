@@ -69,22 +69,63 @@ describe('The audit log', () => {
     expect(reads.items.length).toBeGreaterThan(0);
   });
 
-  it('should record failed and successful logins', async () => {
+  it('should record failed and successful logins, without keeping what was typed as a name', async () => {
     await t.anonymous.POST('/v1/auth/login', {
       body: { username: 'fr.central', password: 'wrong-password-123' },
+    });
+    await t.anonymous.POST('/v1/auth/login', {
+      body: { username: 'Demo-Password-2026', password: 'oops-wrong-field' },
     });
     const auditor = await t.as('auditor');
     const failures = ok(
       await auditor.GET('/v1/audit/events', { params: { query: { action: 'auth.login_failed' } } }),
     );
-    expect(failures.items[0]).toMatchObject({
+    const [unknownName, wrongPassword] = failures.items;
+    expect(wrongPassword).toMatchObject({
       outcome: 'failure',
       actor: null,
-      data: { username: 'fr.central', reason: 'wrong_password' },
+      target: { type: 'user' },
+      data: { reason: 'wrong_password' },
     });
-    expect(JSON.stringify(failures.items)).not.toContain('wrong-password-123');
+    expect(wrongPassword?.target.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(unknownName).toMatchObject({
+      target: { type: 'user', id: null },
+      data: { reason: 'unknown_user' },
+    });
+    expect(unknownName?.data.usernameSha256).toMatch(/^[0-9a-f]{64}$/);
+    const everything = JSON.stringify(failures.items);
+    for (const typed of [
+      'wrong-password-123',
+      'Demo-Password-2026',
+      'demo-password-2026',
+      'oops-wrong-field',
+    ]) {
+      expect(everything).not.toContain(typed);
+    }
     const logins = ok(await auditor.GET('/v1/audit/events', { params: { query: { action: 'auth.login' } } }));
     expect(logins.items.length).toBeGreaterThan(0);
+  });
+
+  it('should record probing for requests one cannot see, without telling the prober', async () => {
+    const created = ok(
+      await (await t.as('vn.officer')).POST('/v1/requests', { body: mlaRequestBody(frCentralAuthority) }),
+    );
+    const german = await t.as('de.officer');
+    expect(
+      (await german.GET('/v1/requests/{id}', { params: { path: { id: created.id } } })).response.status,
+    ).toBe(404);
+    const denied = ok(
+      await (
+        await t.as('auditor')
+      ).GET('/v1/audit/events', { params: { query: { action: 'request.access_denied' } } }),
+    );
+    expect(denied.items[0]).toMatchObject({
+      outcome: 'denied',
+      actor: { role: 'liaison_officer' },
+      target: { type: 'request', id: created.id },
+      requestId: null,
+      data: { operation: 'RequestsController.get', method: 'GET' },
+    });
   });
 
   it('should stay one unbroken sequence when many requests write at once', async () => {

@@ -102,6 +102,10 @@ describe('Login and access tokens', () => {
       'other audience': token({ ...good, aud: 'another-api' }),
       'other issuer': token({ ...good, iss: 'someone-else' }),
       'no session id': token({ ...good, sid: undefined }),
+      'no expiry': token({ ...good, exp: undefined }),
+      'issued in the future': token({ ...good, iat: now + 3600, exp: now + 4000 }),
+      'another token type': token(good, { alg: 'HS256', typ: 'refresh+jwt' }),
+      'a subject that is not a UUID': token({ ...good, sub: 'not-a-uuid' }),
       'unknown user': token({ ...good, sub: '00000000-0000-4000-8000-000000000000' }),
     };
     for (const [name, bearer] of Object.entries(bad)) {

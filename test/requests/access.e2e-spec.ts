@@ -95,6 +95,36 @@ describe('Who may see and do what with a request', () => {
     );
   });
 
+  it('should not let a supervisor approve a draft whose content they edited', async () => {
+    const id = await draft();
+    const supervisor = await t.as('vn.supervisor');
+    ok(
+      await supervisor.PATCH('/v1/requests/{id}', {
+        params: { path: { id }, header: { 'If-Match': '"1"' } },
+        body: { factsSummary: 'Rewritten by the supervisor' },
+      }),
+    );
+    ok(await fire('vn.officer', id, 'submit'));
+    const attempt = await fire('vn.supervisor', id, 'approve');
+    expect(attempt.response.status).toBe(403);
+    expect(attempt.error).toMatchObject({ details: { reason: 'author_may_not_approve' } });
+  });
+
+  it('should show the requested side neither the internal milestones nor the internal history', async () => {
+    const id = await transmitted();
+    const theirs = ok(
+      await (await t.as('fr.central')).GET('/v1/requests/{id}', { params: { path: { id } } }),
+    );
+    expect(theirs).toMatchObject({ submittedAt: null, approvedAt: null });
+    expect(theirs.transmittedAt).not.toBeNull();
+    const ours = ok(await (await t.as('vn.officer')).GET('/v1/requests/{id}', { params: { path: { id } } }));
+    expect(ours.submittedAt).not.toBeNull();
+    const history = ok(
+      await (await t.as('fr.central')).GET('/v1/requests/{id}/history', { params: { path: { id } } }),
+    );
+    expect(history.items.map((entry) => entry.action)).toEqual(['request.transmit']);
+  });
+
   it('should keep each role to its own steps', async () => {
     const id = await draft();
     ok(await fire('vn.officer', id, 'submit'));

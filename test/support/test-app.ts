@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { createApiClient, login, type ApiClient } from '@mla/api-client';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { createRootLogger, PinoNestLogger } from '../../src/common/logging/logger';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.validation';
@@ -50,7 +50,10 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
   );
   const logger = createRootLogger(config.logLevel);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: new PinoNestLogger(logger) });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    ...APP_OPTIONS,
+    logger: new PinoNestLogger(logger),
+  });
   configureApp(app, config, logger);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

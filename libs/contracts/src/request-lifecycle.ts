@@ -207,6 +207,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
 export interface ActorStanding {
   readonly role: Role;
   readonly relations: ReadonlySet<PartyRelation>;
+  /** Created or edited the request's content (four-eyes: may not approve it). */
   readonly isAuthor: boolean;
 }
 

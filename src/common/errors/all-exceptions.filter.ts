@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { ErrorCode } from '@mla/contracts';
 import { RequestContext } from '../context/request-context';
 import type { ErrorResponseDto } from '../http/error-envelope.dto';
+import { BODY_REJECTED } from '../http/json-body';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS } from './error-status';
 
@@ -24,9 +25,12 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: ErrorCode.ServiceUnavailable,
 };
 
+const INTERNAL_MESSAGE = 'An unexpected error occurred; quote the correlation id when reporting it';
+
 /**
  * Turns every error into the envelope `{ statusCode, code, message, details?, correlationId }`.
- * Unknown errors become a generic 500: the stack, SQL and paths go to the log, never to the client.
+ * Unknown errors become a generic 500: the stack goes to the log (without SQL parameters), never
+ * to the client; framework errors get fixed texts, because theirs can quote the request back.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -38,60 +42,90 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const correlationId =
       RequestContext.correlationId() ?? (typeof request.id === 'string' ? request.id : '');
-    const body = this.toEnvelope(error, correlationId);
+    const body = toEnvelope(error, correlationId);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: error, correlationId, path: request.path }, 'Unhandled error');
+      this.logger.error({ err: loggable(error), correlationId, path: request.path }, 'Unhandled error');
     }
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
   }
+}
 
-  private toEnvelope(error: unknown, correlationId: string): ErrorResponseDto {
-    if (error instanceof DomainError) {
-      const statusCode = ERROR_STATUS[error.code];
-      return {
-        statusCode,
-        code: error.code,
-        message: error.message,
-        ...(error.details === undefined ? {} : { details: error.details as ErrorResponseDto['details'] }),
-        correlationId,
-      };
-    }
-    if (error instanceof HttpException) {
-      const statusCode = error.getStatus();
-      const code =
-        HTTP_STATUS_CODES[statusCode] ?? (statusCode >= 500 ? ErrorCode.Internal : ErrorCode.MalformedBody);
-      return { statusCode, code, message: publicMessage(error, statusCode), correlationId };
-    }
-    const status = bodyParserStatus(error);
-    if (status) {
-      const code = HTTP_STATUS_CODES[status] ?? ErrorCode.MalformedBody;
-      const message =
-        status === 413 ? 'The request body is too large' : 'The request body could not be parsed';
-      return { statusCode: status, code, message, correlationId };
-    }
+function toEnvelope(error: unknown, correlationId: string): ErrorResponseDto {
+  if (error instanceof DomainError) {
+    const statusCode = ERROR_STATUS[error.code];
     return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      code: ErrorCode.Internal,
-      message: 'An unexpected error occurred; quote the correlation id when reporting it',
+      statusCode,
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details as ErrorResponseDto['details'] }),
       correlationId,
     };
   }
+  // The Express adapter wraps body-parser's errors in an HttpException whose cause is the original.
+  const parserError = error instanceof HttpException ? error.cause : error;
+  const parserStatus = bodyParserStatus(parserError);
+  if (parserStatus) {
+    const code = HTTP_STATUS_CODES[parserStatus] ?? ErrorCode.MalformedBody;
+    return {
+      statusCode: parserStatus,
+      code,
+      message: bodyParserMessage(parserError, parserStatus),
+      correlationId,
+    };
+  }
+  if (error instanceof HttpException) {
+    const statusCode = error.getStatus();
+    const code =
+      HTTP_STATUS_CODES[statusCode] ?? (statusCode >= 500 ? ErrorCode.Internal : ErrorCode.MalformedBody);
+    return { statusCode, code, message: frameworkMessage(statusCode), correlationId };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: ErrorCode.Internal,
+    message: INTERNAL_MESSAGE,
+    correlationId,
+  };
 }
 
-function publicMessage(error: HttpException, statusCode: number): string {
-  if (statusCode >= 500) return 'An unexpected error occurred; quote the correlation id when reporting it';
-  if (statusCode === 404) return 'No such resource';
-  const response = error.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  return typeof message === 'string' ? message : error.message;
+function frameworkMessage(statusCode: number): string {
+  if (statusCode >= 500) return INTERNAL_MESSAGE;
+  const messages: Partial<Record<number, string>> = {
+    401: 'Authentication is required',
+    403: 'Forbidden',
+    404: 'No such resource',
+    405: 'Method not allowed',
+    413: 'The request body is too large',
+  };
+  return messages[statusCode] ?? 'The request could not be processed';
 }
 
-/** body-parser raises plain errors carrying `status` (400 for bad JSON, 413 for size, 415 charset). */
+/** body-parser raises errors carrying `status` and `type` (400 for bad JSON, 413 for size, 415 charset). */
 function bodyParserStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, type } = error as { status?: unknown; type?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') return status;
   return undefined;
+}
+
+function bodyParserMessage(error: unknown, status: number): string {
+  if (status === 413) return 'The request body is too large';
+  if (status === 415) return 'The request body must be UTF-8 JSON';
+  const { type, message } = error as { type?: unknown; message?: unknown };
+  // Our own pre-parse checks (depth, prototype keys, NUL) say what was wrong; the parser's messages
+  // quote the body back, so they are replaced.
+  if (type === BODY_REJECTED && typeof message === 'string') return message;
+  return 'The request body could not be parsed as JSON';
+}
+
+/** What of an unexpected error reaches the log: never SQL parameters or the driver's copy of them. */
+function loggable(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { value: typeof error };
+  const { code } = error as { code?: unknown };
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: error.stack,
+  };
 }

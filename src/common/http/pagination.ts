@@ -27,11 +27,30 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor and checks each named field's type; anything else is a 400 on `cursor`. */
-export function decodeCursor<T extends Record<string, 'string' | 'number'>>(
+type CursorField = 'uuid' | 'instant' | 'position';
+type CursorValue<K extends CursorField> = K extends 'position' ? number : string;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function validCursorField(kind: CursorField, value: unknown): boolean {
+  switch (kind) {
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'instant':
+      return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+    case 'position':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  }
+}
+
+/**
+ * Decodes a cursor and checks every field against its kind, so a forged cursor is a 400 on
+ * `cursor`, never a database error.
+ */
+export function decodeCursor<T extends Record<string, CursorField>>(
   cursor: string,
   shape: T,
-): { [K in keyof T]: T[K] extends 'number' ? number : string } {
+): { [K in keyof T]: CursorValue<T[K]> } {
   const invalid = (): ValidationFailedError => ValidationFailedError.field('cursor', 'cursor is not valid');
   let parsed: unknown;
   try {
@@ -40,8 +59,8 @@ export function decodeCursor<T extends Record<string, 'string' | 'number'>>(
     throw invalid();
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalid();
-  for (const [key, type] of Object.entries(shape)) {
-    if (typeof (parsed as Record<string, unknown>)[key] !== type) throw invalid();
+  for (const [key, kind] of Object.entries(shape)) {
+    if (!validCursorField(kind, (parsed as Record<string, unknown>)[key])) throw invalid();
   }
-  return parsed as { [K in keyof T]: T[K] extends 'number' ? number : string };
+  return parsed as { [K in keyof T]: CursorValue<T[K]> };
 }

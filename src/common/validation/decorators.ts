@@ -1,13 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
 import {
-  IsNotEmpty,
   IsString,
+  Matches,
   MaxLength,
   ValidateIf,
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * Optional, but not nullable: unlike `@IsOptional()`, `null` is still validated (and refused),
@@ -17,14 +17,20 @@ export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, options);
 }
 
-/** A non-blank string of bounded length. */
+/** A string of bounded length with at least one visible character. */
 export function IsText(maxLength: number): PropertyDecorator {
-  return applyDecorators(IsString(), IsNotEmpty(), MaxLength(maxLength));
+  return applyDecorators(
+    IsString(),
+    Matches(/\S/, { message: '$property must not be blank' }),
+    MaxLength(maxLength),
+  );
 }
 
 export function isIanaTimeZone(value: unknown): boolean {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return false;
-  return DateTime.local().setZone(value).isValid;
+  // IANAZone, not DateTime.setZone: luxon also accepts keywords like `system` and `local`, which
+  // mean the server's own zone and would be meaningless to the other side.
+  return IANAZone.isValidZone(value);
 }
 
 /** An IANA time zone name such as `Asia/Ho_Chi_Minh` or `UTC`. */

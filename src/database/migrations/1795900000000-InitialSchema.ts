@@ -60,6 +60,7 @@ export class InitialSchema1795900000000 implements MigrationInterface {
         "requested_agency_id" uuid NOT NULL REFERENCES "agency" ("id") ON DELETE RESTRICT,
         "requested_state_code" varchar(2) NOT NULL REFERENCES "state" ("code") ON DELETE RESTRICT,
         "created_by_id" uuid NOT NULL REFERENCES "user_account" ("id") ON DELETE RESTRICT,
+        "editor_ids" uuid[] NOT NULL DEFAULT '{}',
         "urgency" jsonb NOT NULL,
         "offences" jsonb NOT NULL,
         "facts_summary" text NOT NULL,

@@ -25,7 +25,7 @@ export class AuditQueryService {
     if (query.from) builder.andWhere('entry.ts >= :from', { from: new Date(query.from) });
     if (query.to) builder.andWhere('entry.ts < :to', { to: new Date(query.to) });
     if (query.cursor) {
-      const { seq } = decodeCursor(query.cursor, { seq: 'number' });
+      const { seq } = decodeCursor(query.cursor, { seq: 'position' });
       builder.andWhere('entry.seq < :seq', { seq });
     }
     narrow?.(builder);

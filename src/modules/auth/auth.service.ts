@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InvalidCredentialsError } from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -7,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { TokenService, type IssuedToken } from './token.service';
 
-const MAX_USERNAME_IN_AUDIT = 64;
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 @Injectable()
 export class AuthService {
@@ -35,7 +36,9 @@ export class AuthService {
       outcome: 'failure',
       actor: null,
       target: { type: 'user', id: user?.id ?? null },
-      data: { username: username.toLowerCase().slice(0, MAX_USERNAME_IN_AUDIT), reason },
+      // The typed name is kept only as a hash: people type passwords into the username field, and the
+      // log is permanent. Repeated attempts on the same name still show up as the same hash.
+      data: { reason, ...(user ? {} : { usernameSha256: sha256(username.toLowerCase()) }) },
     });
     throw new InvalidCredentialsError();
   }

@@ -57,6 +57,10 @@ export class CooperationRequestEntity {
   @Column({ name: 'created_by_id', type: 'uuid' })
   createdById: string;
 
+  /** Everyone who changed the draft's content after its creation: none of them may approve it. */
+  @Column({ name: 'editor_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  editorIds: string[];
+
   @Column({ type: 'jsonb' })
   urgency: Urgency;
 

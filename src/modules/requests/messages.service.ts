@@ -40,7 +40,7 @@ export class MessagesService {
       .createQueryBuilder(RequestMessageEntity, 'm')
       .where('m.request_id = :requestId', { requestId });
     if (page.cursor) {
-      const position = decodeCursor(page.cursor, { createdAt: 'string', id: 'string' });
+      const position = decodeCursor(page.cursor, { createdAt: 'instant', id: 'uuid' });
       builder.andWhere('(m.created_at, m.id) > (:createdAt, :id)', {
         createdAt: new Date(position.createdAt),
         id: position.id,
@@ -64,7 +64,7 @@ export class MessagesService {
 
   async post(principal: Principal, requestId: string, dto: CreateMessageDto): Promise<MessageDto> {
     const message = await this.transactions.run(async (manager) => {
-      const { request } = await this.requests.loadVisible(manager, principal, requestId);
+      const { request } = await this.requests.loadVisible(manager, principal, requestId, 'share');
       // Before transmission the requested side does not know the request; after closure the file is shut.
       if (!request.transmittedAt)
         throw new MessageNotAllowedError('Messages open once the request is transmitted');

@@ -7,13 +7,23 @@ import type { Principal } from '../auth/principal';
 import { sideOfCaller } from './request.policy';
 import { RequestsService } from './requests.service';
 
-/** Drafting, editing and internal approval stay with the requesting side (domain.md §6.1: DRAFT is not visible to the RdS). */
-const REQUESTING_SIDE_ONLY = [
-  'request.create',
-  'request.update',
-  'request.submit',
-  'request.return_to_draft',
-  'request.approve',
+/**
+ * What the requested side may see of a request's history: the steps from transmission on. An
+ * allowlist, so a new internal event type stays with the requesting side until someone decides
+ * otherwise (domain.md §6.1: drafting and internal approval are not visible to the requested state).
+ */
+const SHARED_EVENTS = [
+  'request.transmit',
+  'request.acknowledge',
+  'request.request_clarification',
+  'request.answer_clarification',
+  'request.accept',
+  'request.refuse',
+  'request.start_execution',
+  'request.mark_executed',
+  'request.withdraw',
+  'request.close',
+  'message.create',
 ];
 
 @Injectable()
@@ -26,10 +36,9 @@ export class RequestHistoryService {
 
   async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<AuditEventPageDto> {
     const { standing } = await this.requests.loadVisible(this.dataSource.manager, principal, requestId);
-    const requestedSideOnly = sideOfCaller(standing.relations) === 'requested';
+    const requestedSide = sideOfCaller(standing.relations) === 'requested';
     return this.audit.list({ ...page, requestId }, (builder) => {
-      if (requestedSideOnly)
-        builder.andWhere('entry.action NOT IN (:...internal)', { internal: REQUESTING_SIDE_ONLY });
+      if (requestedSide) builder.andWhere('entry.action IN (:...shared)', { shared: SHARED_EVENTS });
     });
   }
 }

@@ -39,6 +39,7 @@ function request(stage: 'draft' | 'approved' | 'transmitted') {
     requestingStateCode: 'VN',
     requestedAgencyId: FR_CA,
     createdById: officer.userId,
+    editorIds: [],
     approvedAt: stage === 'draft' ? null : at,
     transmittedAt: stage === 'transmitted' ? at : null,
   };

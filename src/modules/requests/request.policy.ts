@@ -10,6 +10,7 @@ type RequestFacts = Pick<
   | 'approvedAt'
   | 'transmittedAt'
   | 'createdById'
+  | 'editorIds'
 >;
 
 /**
@@ -37,7 +38,8 @@ export function standingOf(principal: Principal, request: RequestFacts): ActorSt
   return {
     role: principal.role,
     relations: relationsOf(principal, request),
-    isAuthor: principal.userId === request.createdById,
+    // Four-eyes: whoever wrote or edited the content counts as its author.
+    isAuthor: principal.userId === request.createdById || request.editorIds.includes(principal.userId),
   };
 }
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -23,6 +35,7 @@ import { CreateMessageDto, MessageDto, MessagePageDto } from './dto/message.dto'
 import { RequestDto, RequestPageDto } from './dto/request.dto';
 import { RequestQueryDto } from './dto/request-query.dto';
 import { TransitionDto } from './dto/transition.dto';
+import { AccessDenialInterceptor } from './access-denial.interceptor';
 import { MessagesService } from './messages.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsService } from './requests.service';
@@ -33,6 +46,7 @@ const IF_MATCH = {
 };
 
 @ApiTags('requests')
+@UseInterceptors(AccessDenialInterceptor)
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such request, or not visible to the caller' })
 @ApiBadRequestResponse({ type: ErrorResponseDto })
 @Controller('v1/requests')

@@ -30,7 +30,7 @@ import type { RequestQueryDto } from './dto/request-query.dto';
 import type { TransitionDto } from './dto/transition.dto';
 import { buildRequestContent, contentAsInput } from './request-content';
 import { RequestMessageEntity } from './request-message.entity';
-import { standingOf, visibilityCondition } from './request.policy';
+import { sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import {
   ActionForbiddenError,
   InvalidTransitionError,
@@ -68,6 +68,7 @@ export class RequestsService {
         requestedAgencyId: requested.id,
         requestedStateCode: requested.stateCode,
         createdById: principal.userId,
+        editorIds: [],
         refusal: null,
         submittedAt: null,
         approvedAt: null,
@@ -111,10 +112,8 @@ export class RequestsService {
     if (query.status) builder.andWhere('r.status = :status', { status: query.status });
     if (query.type) builder.andWhere('r.type = :type', { type: query.type });
     if (query.cursor) {
-      const position = decodeCursor(query.cursor, { createdAt: 'string', id: 'string' });
+      const position = decodeCursor(query.cursor, { createdAt: 'instant', id: 'uuid' });
       const createdAt = new Date(position.createdAt);
-      if (Number.isNaN(createdAt.getTime()))
-        throw ValidationFailedError.field('cursor', 'cursor is not valid');
       builder.andWhere('(r.created_at, r.id) < (:cursorCreatedAt, :cursorId)', {
         cursorCreatedAt: createdAt,
         cursorId: position.id,
@@ -160,6 +159,7 @@ export class RequestsService {
       const content = buildRequestContent(request.type, { ...contentAsInput(request), ...changes });
       await this.conditionalUpdate(manager, request, {
         ...content,
+        editorIds: [...new Set([...request.editorIds, principal.userId])],
         ...(requested ? { requestedAgencyId: requested.id, requestedStateCode: requested.stateCode } : {}),
       });
       await this.audit.append(manager, {
@@ -242,8 +242,13 @@ export class RequestsService {
     manager: EntityManager,
     principal: Principal,
     id: string,
+    lock?: 'share',
   ): Promise<{ request: CooperationRequestEntity; standing: ActorStanding }> {
-    const request = await manager.findOneBy(CooperationRequestEntity, { id });
+    // FOR SHARE holds off a concurrent transition (e.g. close) until the caller's transaction ends.
+    const request = await manager.findOne(CooperationRequestEntity, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_read' as const } } : {}),
+    });
     if (!request) throw new RequestNotFoundError();
     const standing = standingOf(principal, request);
     if (standing.relations.size === 0) throw new RequestNotFoundError();
@@ -300,6 +305,7 @@ export class RequestsService {
       request.requestedAgencyId,
     ]);
     const author = await manager.findOneByOrFail(UserEntity, { id: request.createdById });
+    const requestedSide = sideOfCaller(standing.relations) === 'requested';
     return {
       ...summarise(request, standing, agencies),
       createdBy: { id: author.id, displayName: author.displayName },
@@ -314,8 +320,9 @@ export class RequestsService {
       confidentiality: request.confidentiality,
       preservation: request.preservation,
       refusal: request.refusal,
-      submittedAt: request.submittedAt?.toISOString() ?? null,
-      approvedAt: request.approvedAt?.toISOString() ?? null,
+      // Internal milestones of the requesting side are not shown to the requested side.
+      submittedAt: requestedSide ? null : (request.submittedAt?.toISOString() ?? null),
+      approvedAt: requestedSide ? null : (request.approvedAt?.toISOString() ?? null),
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
     };
   }
@@ -381,6 +388,10 @@ function checkTransitionInputs(rule: TransitionRule, type: RequestType, dto: Tra
     }
   } else if (dto.grounds !== undefined) {
     problems.push({ field: 'grounds', messages: [`grounds apply only to refuse, not to ${rule.action}`] });
+  }
+  // Free text goes into the permanent audit log, so it is taken only where the procedure asks for it.
+  if (!rule.requires.includes('reason') && dto.reason !== undefined) {
+    problems.push({ field: 'reason', messages: [`${rule.action} takes no reason`] });
   }
   if (problems.length > 0) throw new ValidationFailedError(problems);
 }

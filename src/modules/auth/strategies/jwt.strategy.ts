@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { UnauthenticatedError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { UsersService } from '../../users/users.service';
 import type { Principal } from '../principal';
 import type { AccessTokenClaims } from '../token.service';
+
+const CLOCK_SKEW_SECONDS = 30;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/** The `typ` of the token's header: access tokens say `JWT`; refresh tokens (next issue) will not. */
+function accessTokenType(request: Request): unknown {
+  const header = extractBearer(request)?.split('.')[0];
+  if (!header) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { typ?: unknown }).typ;
+  } catch {
+    return undefined;
+  }
+}
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -14,20 +30,33 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly users: UsersService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: extractBearer,
       secretOrKey: config.jwt.secret,
       // Pinned: a token naming another algorithm (or `none`) is refused before its signature is read.
       algorithms: ['HS256'],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { maxAge: `${config.jwt.ttlSeconds}s` },
+      jsonWebTokenOptions: { maxAge: `${config.jwt.ttlSeconds}s`, clockTolerance: CLOCK_SKEW_SECONDS },
+      passReqToCallback: true,
     });
   }
 
   /** The role and agency come from the database, not the token: a change applies on the next call. */
-  async validate(claims: AccessTokenClaims): Promise<Principal> {
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new UnauthenticatedError();
+  async validate(
+    request: Request,
+    claims: AccessTokenClaims & { exp?: unknown; iat?: unknown },
+  ): Promise<Principal> {
+    const now = Math.floor(Date.now() / 1000);
+    const wellFormed =
+      accessTokenType(request) === 'JWT' &&
+      typeof claims.exp === 'number' &&
+      typeof claims.iat === 'number' &&
+      claims.iat <= now + CLOCK_SKEW_SECONDS &&
+      typeof claims.sid === 'string' &&
+      typeof claims.sub === 'string' &&
+      UUID.test(claims.sub);
+    if (!wellFormed) throw new UnauthenticatedError();
     const user = await this.users.findActiveWithAgency(claims.sub);
     if (!user?.agency) throw new UnauthenticatedError();
     return {
