@@ -29,6 +29,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Global, not per project (jest ignores it there): an e2e file boots the app on a fresh database,
+  // which takes seconds on a busy 2-core machine.
+  testTimeout: 60000,
   projects: [
     {
       ...shared,
@@ -40,7 +43,6 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };

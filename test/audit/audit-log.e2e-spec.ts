@@ -27,7 +27,7 @@ describe('The audit log', () => {
     t = await createTestApp();
     frCentralAuthority = await agencyId(await t.as('vn.officer'), 'FR-CA');
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   async function verify() {
     return ok(await (await t.as('auditor')).GET('/v1/audit/verify'));

@@ -25,7 +25,7 @@ describe('Login and access tokens', () => {
   beforeAll(async () => {
     t = await createTestApp({ JWT_SECRET: SECRET });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const me = (bearer: string) =>
     fetch(`${t.baseUrl}/v1/auth/me`, { headers: { authorization: `Bearer ${bearer}` } });

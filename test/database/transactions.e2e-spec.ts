@@ -8,7 +8,7 @@ describe('Transactions on the running engine', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('should keep 50 concurrent transactions apart: the 40 valid commit whole, the 10 invalid roll back alone', async () => {
     const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

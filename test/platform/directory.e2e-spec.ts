@@ -7,7 +7,7 @@ describe('The directory of states and agencies', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('should list the demo states with their legal system and languages', async () => {
     const states = ok(await (await t.as('de.officer')).GET('/v1/states'));

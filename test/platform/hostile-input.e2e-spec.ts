@@ -15,7 +15,7 @@ describe('Hostile and odd input', () => {
     token = data?.accessToken ?? '';
     frCentralAuthority = await agencyId(await t.as('vn.officer'), 'FR-CA');
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(`${t.baseUrl}${path}`, {

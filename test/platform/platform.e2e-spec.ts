@@ -12,7 +12,7 @@ describe('Platform: health, errors, documentation and the route table', () => {
   beforeAll(async () => {
     t = await createTestApp();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   /** Every route of every controller with the access it declares. */
   function routeTable(): Array<{ route: string; access: string }> {

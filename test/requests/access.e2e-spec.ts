@@ -10,7 +10,7 @@ describe('Who may see and do what with a request', () => {
     t = await createTestApp();
     frCentralAuthority = await agencyId(await t.as('vn.officer'), 'FR-CA');
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   async function draft(): Promise<string> {
     return ok(

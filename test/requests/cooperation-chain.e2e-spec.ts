@@ -12,7 +12,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     t = await createTestApp();
     frCentralAuthority = await agencyId(await t.as('vn.officer'), 'FR-CA');
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   async function fire(
     client: ApiClient,

@@ -27,7 +27,7 @@ describe('Request input, versions and paging', () => {
     });
     token = ((await login.json()) as { accessToken: string }).accessToken;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   async function create(body: unknown) {
     return (await t.as('vn.officer')).POST('/v1/requests', { body: body as CreateRequestBody });

@@ -32,10 +32,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  // The portal still keeps its local files (the generated JWT key) in DATA_DIR.
+  const dataDir = mkdtempSync(join(tmpdir(), 'mla-e2e-pg-'));
   return {
     engine: 'postgres',
-    env: { DATABASE_URL: url.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'mla-e2e-pg-')) },
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
     drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
       await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { createApiClient, login, type ApiClient } from '@mla/api-client';
@@ -49,13 +49,26 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     }),
   );
   const logger = createRootLogger(config.logLevel);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    ...APP_OPTIONS,
-    logger: new PinoNestLogger(logger),
-  });
-  configureApp(app, config, logger);
-  await app.listen(0, '127.0.0.1');
+  let moduleRef: TestingModule | undefined;
+  let app: NestExpressApplication | undefined;
+  try {
+    moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({
+      ...APP_OPTIONS,
+      logger: new PinoNestLogger(logger),
+    });
+    configureApp(app, config, logger);
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A half-started app must not leave its database (or its embedded engine) behind.
+    await (app ?? moduleRef)?.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
+  return wrap(app, database);
+}
+
+function wrap(app: NestExpressApplication, database: TestDatabase): TestApp {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const clients = new Map<DemoUser, Promise<ApiClient>>();

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 const bigintAsNumber = {
   to: (value: number): number => value,
@@ -15,11 +15,16 @@ const bigintAsNumber = {
 @Index('ix_audit_entry_actor', ['actorUserId', 'seq'])
 @Index('ix_audit_entry_action', ['action', 'seq'])
 @Index('ix_audit_entry_ts', ['ts'])
+@Unique('uq_audit_entry_id', ['id'])
+@Check('ck_audit_entry_seq', `"seq" > 0`)
+@Check('ck_audit_entry_outcome', `"outcome" IN ('success', 'failure', 'denied')`)
+@Check('ck_audit_entry_leaf_hash', `"leaf_hash" ~ '^[0-9a-f]{64}$'`)
+@Check('ck_audit_entry_chain_hash', `"chain_hash" ~ '^[0-9a-f]{64}$'`)
 export class AuditEntryEntity {
-  @PrimaryColumn({ type: 'bigint', transformer: bigintAsNumber })
+  @PrimaryColumn({ type: 'bigint', transformer: bigintAsNumber, primaryKeyConstraintName: 'pk_audit_entry' })
   seq: number;
 
-  @Column({ type: 'uuid', unique: true })
+  @Column({ type: 'uuid' })
   id: string;
 
   @Column({ type: 'timestamptz' })
@@ -65,8 +70,11 @@ export class AuditEntryEntity {
 }
 
 @Entity({ name: 'audit_head' })
+@Check('ck_audit_head_single_row', `"id" = 1`)
+@Check('ck_audit_head_seq', `"seq" >= 0`)
+@Check('ck_audit_head_chain_hash', `"chain_hash" ~ '^[0-9a-f]{64}$'`)
 export class AuditHeadEntity {
-  @PrimaryColumn({ type: 'smallint' })
+  @PrimaryColumn({ type: 'smallint', primaryKeyConstraintName: 'pk_audit_head' })
   id: number;
 
   @Column({ type: 'bigint', transformer: bigintAsNumber })

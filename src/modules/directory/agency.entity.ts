@@ -1,13 +1,29 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import type { AgencyKind } from '@mla/contracts';
 import { StateEntity } from './state.entity';
 
 @Entity({ name: 'agency' })
+@Unique('uq_agency_code', ['code'])
+@Index('ix_agency_state_kind', ['stateCode', 'kind'])
+@Check(
+  'ck_agency_kind',
+  `"kind" IN ('central_authority', 'competent_authority', 'contact_point_24_7', 'oversight_body', 'portal_operator')`,
+)
 export class AgencyEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_agency' })
   id: string;
 
-  @Column({ type: 'text', unique: true })
+  @Column({ type: 'text' })
   code: string;
 
   @Column({ type: 'text' })
@@ -17,7 +33,7 @@ export class AgencyEntity {
   stateCode: string;
 
   @ManyToOne(() => StateEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'state_code' })
+  @JoinColumn({ name: 'state_code', foreignKeyConstraintName: 'fk_agency_state' })
   state?: StateEntity;
 
   @Column({ type: 'text' })

@@ -1,4 +1,7 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { AgencyEntity } from '../directory/agency.entity';
+import { StateEntity } from '../directory/state.entity';
+import { UserEntity } from '../users/user.entity';
 import type { LegalBasis, RequestStatus, RequestType } from '@mla/contracts';
 import type {
   AssistanceSought,
@@ -20,8 +23,19 @@ import type {
 @Index('ix_request_requesting_agency_keyset', ['requestingAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requested_agency_keyset', ['requestedAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requesting_state_keyset', ['requestingStateCode', 'createdAt', 'id'])
+@Check('ck_request_type', `"type" IN ('mla_general', 'preservation')`)
+@Check(
+  'ck_request_legal_basis',
+  `"legal_basis" IN ('uncc', 'budapest', 'budapest_p2', 'bilateral', 'reciprocity')`,
+)
+@Check(
+  'ck_request_status',
+  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'closed')`,
+)
+@Check('ck_request_version', `"version" > 0`)
+@Check('ck_request_cross_border', `"requesting_state_code" <> "requested_state_code"`)
 export class CooperationRequestEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_cooperation_request' })
   id: string;
 
   @Column({ type: 'text' })
@@ -45,17 +59,37 @@ export class CooperationRequestEntity {
   @Column({ name: 'requesting_agency_id', type: 'uuid' })
   requestingAgencyId: string;
 
+  @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requesting_agency_id', foreignKeyConstraintName: 'fk_request_requesting_agency' })
+  requestingAgency?: AgencyEntity;
+
   @Column({ name: 'requesting_state_code', type: 'varchar', length: 2 })
   requestingStateCode: string;
+
+  @ManyToOne(() => StateEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requesting_state_code', foreignKeyConstraintName: 'fk_request_requesting_state' })
+  requestingState?: StateEntity;
 
   @Column({ name: 'requested_agency_id', type: 'uuid' })
   requestedAgencyId: string;
 
+  @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requested_agency_id', foreignKeyConstraintName: 'fk_request_requested_agency' })
+  requestedAgency?: AgencyEntity;
+
   @Column({ name: 'requested_state_code', type: 'varchar', length: 2 })
   requestedStateCode: string;
 
+  @ManyToOne(() => StateEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'requested_state_code', foreignKeyConstraintName: 'fk_request_requested_state' })
+  requestedState?: StateEntity;
+
   @Column({ name: 'created_by_id', type: 'uuid' })
   createdById: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by_id', foreignKeyConstraintName: 'fk_request_created_by' })
+  createdBy?: UserEntity;
 
   /** Everyone who changed the draft's content after its creation: none of them may approve it. */
   @Column({ name: 'editor_ids', type: 'uuid', array: true, default: () => "'{}'" })
@@ -102,6 +136,10 @@ export class CooperationRequestEntity {
 
   @Column({ name: 'approved_by_id', type: 'uuid', nullable: true })
   approvedById: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'approved_by_id', foreignKeyConstraintName: 'fk_request_approved_by' })
+  approvedBy?: UserEntity | null;
 
   @Column({ name: 'transmitted_at', type: 'timestamptz', nullable: true })
   transmittedAt: Date | null;

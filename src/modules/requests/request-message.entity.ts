@@ -1,14 +1,25 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { AgencyEntity } from '../directory/agency.entity';
+import { UserEntity } from '../users/user.entity';
+import { CooperationRequestEntity } from './cooperation-request.entity';
 import type { MessageKind } from '@mla/contracts';
 
 @Entity({ name: 'request_message' })
 @Index('ix_request_message_request', ['requestId', 'createdAt', 'id'])
+@Check(
+  'ck_request_message_kind',
+  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note')`,
+)
 export class RequestMessageEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_request_message' })
   id: string;
 
   @Column({ name: 'request_id', type: 'uuid' })
   requestId: string;
+
+  @ManyToOne(() => CooperationRequestEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_request_message_request' })
+  request?: CooperationRequestEntity;
 
   @Column({ type: 'text' })
   kind: MessageKind;
@@ -19,8 +30,16 @@ export class RequestMessageEntity {
   @Column({ name: 'author_id', type: 'uuid' })
   authorId: string;
 
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'fk_request_message_author' })
+  author?: UserEntity;
+
   @Column({ name: 'author_agency_id', type: 'uuid' })
   authorAgencyId: string;
+
+  @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_agency_id', foreignKeyConstraintName: 'fk_request_message_author_agency' })
+  authorAgency?: AgencyEntity;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,22 +1,32 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
 } from 'typeorm';
 import type { Role } from '@mla/contracts';
 import { AgencyEntity } from '../directory/agency.entity';
 
 @Entity({ name: 'user_account' })
+@Unique('uq_user_account_username', ['username'])
+@Index('ix_user_account_agency', ['agencyId'])
+@Check('ck_user_account_username_lower', `"username" = lower("username")`)
+@Check(
+  'ck_user_account_role',
+  `"role" IN ('liaison_officer', 'supervisor', 'central_authority_officer', 'executing_officer', 'contact_point_operator', 'auditor', 'admin')`,
+)
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_account' })
   id: string;
 
   /** Stored lower-case; logins compare lower-case. */
-  @Column({ type: 'text', unique: true })
+  @Column({ type: 'text' })
   username: string;
 
   @Column({ name: 'display_name', type: 'text' })
@@ -26,7 +36,7 @@ export class UserEntity {
   agencyId: string;
 
   @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'agency_id' })
+  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'fk_user_account_agency' })
   agency?: AgencyEntity;
 
   @Column({ type: 'text' })
