@@ -1,0 +1,28 @@
+// `npm start`: build only when the compiled output is missing or older than the sources, then run
+// the portal. A fresh clone builds once; later starts go straight to the server (budget: < 3 s).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ENTRY = 'dist/src/main.js';
+const SOURCES = ['src', 'libs/contracts/src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+const builtAt = existsSync(ENTRY) ? statSync(ENTRY).mtimeMs : 0;
+if (builtAt === 0 || SOURCES.some((source) => newestMtime(source) > builtAt)) {
+  process.stdout.write('Building the portal (sources changed since the last build)…\n');
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+// Run the server as a child and pass stop signals on, so `kill` of npm stops the portal gracefully
+// instead of orphaning it.
+const server = spawn(process.execPath, [ENTRY, ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
