@@ -221,6 +221,14 @@ describe('The cooperation chain between Viet Nam and France', () => {
     );
   });
 
+  // Runs last in this file: everything the chain, clarification, refusal and withdrawal wrote.
+  it('should leave an audit log that verifies entry by entry after the whole run', async () => {
+    const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
+    expect(result).toMatchObject({ ok: true });
+    expect(result.checked).toBe(result.headSequence);
+    expect(result.checked).toBeGreaterThan(30);
+  });
+
   /** A request taken by the Vietnamese side as far as `transmitted`. */
   async function transmittedRequest(): Promise<string> {
     const officer = await t.as('vn.officer');
