@@ -1,5 +1,5 @@
 // @swc/jest instead of ts-jest: Nest 12 ships ESM-only files that jest's CommonJS runtime can only load
-// after SWC has rewritten them (see docs/adr/0001-stack.md). Type checking runs separately (npm run typecheck).
+// after SWC has rewritten them (see docs/adr/0001-stack-and-versions.md). Type checking runs separately (npm run typecheck).
 const swc = [
   '@swc/jest',
   {

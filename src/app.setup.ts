@@ -20,7 +20,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(correlationMiddleware(logger));
   app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonBody }));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   if (config.swaggerEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   }

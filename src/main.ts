@@ -29,15 +29,24 @@ async function bootstrap(): Promise<void> {
     },
     'mla-portal ready',
   );
-  const stop = (signal: string) => {
+  // Graceful stop: refuse new connections, let in-flight requests finish, close the database, exit 0.
+  // A stop that overruns SHUTDOWN_TIMEOUT_MS exits 1, so a supervisor can tell the two apart.
+  const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
       logger.error('graceful shutdown timed out');
       process.exit(1);
     }, config.http.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {

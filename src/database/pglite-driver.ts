@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { PGlite as PGliteClass, Results } from '@electric-sql/pglite';
 
 /** The part of PGlite the driver uses (the CJS and ESM typings of the class differ in private members). */
@@ -85,6 +86,11 @@ export class PgliteClient extends EventEmitter {
     return undefined;
   }
 
+  /** Ends whatever transaction a failed query runner left open; errors here change nothing. */
+  async rollbackQuietly(): Promise<void> {
+    await this.db.exec('ROLLBACK').catch(() => undefined);
+  }
+
   private async run(sql: string, params: unknown[] | undefined): Promise<PgResult> {
     if (params && params.length > 0) return toPgResult(sql, await this.db.query(sql, params));
     // Without parameters the text may hold several statements (migrations): use the simple protocol.
@@ -110,28 +116,37 @@ function toPgResult(sql: string, result: Results): PgResult {
 export class PglitePool extends EventEmitter {
   private readonly lock = new SessionLock();
 
-  constructor(private readonly ready: Promise<{ db: PGlite; client: PgliteClient }>) {
+  constructor(
+    private readonly ready: () => Promise<{ db: PGlite; client: PgliteClient }>,
+    private readonly closed: () => Promise<void>,
+  ) {
     super();
   }
 
   connect(callback: ConnectCallback): void {
-    this.ready
+    this.ready()
       .then(async ({ client }) => {
         const release = await this.lock.acquire(ACQUIRE_TIMEOUT_MS);
-        callback(undefined, client, () => release());
+        callback(undefined, client, (error?: unknown) => {
+          // pg discards a client released with an error; here the session lives on, so make sure
+          // no half-finished transaction is handed to the next query runner.
+          if (!error) return release();
+          void client.rollbackQuietly().finally(release);
+        });
       })
       .catch((error: Error) => callback(error));
   }
 
   end(callback?: (error?: Error) => void): void {
-    this.ready
+    this.ready()
       .then(async ({ db }) => {
-        // Wait for the session to be free so an in-flight transaction is not cut off.
-        const release = await this.lock.acquire(ACQUIRE_TIMEOUT_MS);
+        // Let an in-flight transaction finish; at shutdown, close anyway after the time-out.
+        const release = await this.lock.acquire(ACQUIRE_TIMEOUT_MS).catch(() => () => undefined);
         try {
           if (!db.closed) await db.close();
         } finally {
           release();
+          await this.closed();
         }
       })
       .then(
@@ -145,25 +160,89 @@ export interface PgliteDriverModule {
   Pool: new (options: unknown) => PglitePool;
 }
 
+/**
+ * PGlite's data directory belongs to one process (PostgreSQL's own postmaster.pid guard does not
+ * exist in PGlite): two processes on one directory would each write their own audit chain. A lock
+ * file with the owner's pid makes the second one fail at start-up instead; a lock left by a
+ * process that no longer exists is taken over.
+ */
+const openInThisProcess = new Set<string>();
+
+function acquireDirectoryLock(dataDir: string): () => void {
+  const file = join(dataDir, '..', `${basename(dataDir)}.lock`);
+  if (openInThisProcess.has(file))
+    throw new Error(`The embedded database in ${dataDir} is already open in this process`);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      openInThisProcess.add(file);
+      return () => {
+        openInThisProcess.delete(file);
+        rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}; stop it first`, {
+          cause: error,
+        });
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded database in ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Builds the driver module for one data directory; one PGlite instance per process and directory. */
 export function createPgliteDriver(dataDir: string): PgliteDriverModule {
-  let ready: Promise<{ db: PGlite; client: PgliteClient }> | undefined;
+  let opening: Promise<{ db: PGlite; client: PgliteClient }> | undefined;
+  let unlock: (() => void) | undefined;
   const open = async (): Promise<{ db: PGlite; client: PgliteClient }> => {
     mkdirSync(dataDir, { recursive: true });
-    // The CJS build of PGlite loads its WebAssembly through import(); load the package lazily as well.
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create({
-      dataDir,
-      // Match node-postgres: int8 comes back as a string, so no value silently loses precision.
-      parsers: { [INT8_OID]: (value: string) => value },
+    unlock = acquireDirectoryLock(dataDir);
+    try {
+      // The CJS build of PGlite loads its WebAssembly through import(); load the package lazily as well.
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = await PGlite.create({
+        dataDir,
+        // Match node-postgres: int8 comes back as a string, so no value silently loses precision.
+        parsers: { [INT8_OID]: (value: string) => value },
+      });
+      return { db, client: new PgliteClient(db) };
+    } catch (error) {
+      unlock();
+      unlock = undefined;
+      throw error;
+    }
+  };
+  const ready = (): Promise<{ db: PGlite; client: PgliteClient }> => {
+    opening ??= open().catch((error: unknown) => {
+      // Let a retry (TypeORM retries the connection) open afresh instead of replaying the failure.
+      opening = undefined;
+      throw error;
     });
-    return { db, client: new PgliteClient(db) };
+    return opening;
+  };
+  const closed = (): Promise<void> => {
+    unlock?.();
+    unlock = undefined;
+    opening = undefined;
+    return Promise.resolve();
   };
   return {
     Pool: class extends PglitePool {
       constructor() {
-        ready ??= open();
-        super(ready);
+        super(ready, closed);
       }
     },
   };

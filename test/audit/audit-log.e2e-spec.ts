@@ -245,5 +245,24 @@ describe('The audit log', () => {
       target.leaf_hash,
     ]);
     expect((await verify()).ok).toBe(true);
+
+    // 5. An entry slipped in beyond the head (it also blocks every later append), then the tail removed.
+    const [last]: AuditRow[] = await t.dataSource.query(
+      'SELECT * FROM "audit_entry" ORDER BY "seq" DESC LIMIT 1',
+    );
+    if (!last) throw new Error('empty log');
+    const lastSeq = Number(last.seq);
+    await asOperator(
+      `INSERT INTO "audit_entry" ("seq", "id", "ts", "action", "outcome", "target_type", "body", "leaf_hash", "chain_hash")
+       VALUES ($1, gen_random_uuid(), now(), 'request.approve', 'success', 'request', '{}', $2, $2)`,
+      [lastSeq + 1, '0'.repeat(64)],
+    );
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBadSequence: lastSeq + 1,
+      problem: 'an entry lies beyond the log head',
+    });
+    await asOperator('DELETE FROM "audit_entry" WHERE "seq" >= $1', [lastSeq]);
+    expect(await verify()).toMatchObject({ ok: false, firstBadSequence: lastSeq });
   });
 });

@@ -221,12 +221,13 @@ describe('The cooperation chain between Viet Nam and France', () => {
     );
   });
 
-  // Runs last in this file: everything the chain, clarification, refusal and withdrawal wrote.
-  it('should leave an audit log that verifies entry by entry after the whole run', async () => {
+  it('should leave an audit log that verifies entry by entry, whatever ran before in this file', async () => {
+    const id = await transmittedRequest();
+    await step(await t.as('fr.central'), id, 'acknowledge');
     const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
     expect(result).toMatchObject({ ok: true });
     expect(result.checked).toBe(result.headSequence);
-    expect(result.checked).toBeGreaterThan(30);
+    expect(result.headChainHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   /** A request taken by the Vietnamese side as far as `transmitted`. */

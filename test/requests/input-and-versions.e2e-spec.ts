@@ -279,6 +279,53 @@ describe('Request input, versions and paging', () => {
     );
   });
 
+  it('should page correctly through requests created in the same millisecond', async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      ids.push(ok(await create(mlaRequestBody(frCentralAuthority, { reference: `SAME-MS-${index}` }))).id);
+    }
+    // Force identical creation times: the keyset must fall back to the id to order them.
+    await t.dataSource.query(
+      `UPDATE "cooperation_request" SET "created_at" = '2030-01-01T00:00:00.000Z' WHERE "id" = ANY($1::uuid[])`,
+      [ids],
+    );
+    const officer = await t.as('vn.officer');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = ok(
+        await officer.GET('/v1/requests', { params: { query: { box: 'outgoing', limit: 2, cursor } } }),
+      );
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.slice(0, 5)).toEqual([...ids].sort().reverse());
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('should let a PATCH remove the time range with null, and record only the fields that changed', async () => {
+    const officer = await t.as('vn.officer');
+    const created = ok(await create(mlaRequestBody(frCentralAuthority)));
+    const edited = ok(
+      await officer.PATCH('/v1/requests/{id}', {
+        params: { path: { id: created.id }, header: { 'If-Match': '"1"' } },
+        body: { timeRange: null, title: created.title, purpose: 'A new purpose' },
+      }),
+    );
+    expect(edited).toMatchObject({ timeRange: null, purpose: 'A new purpose', version: 2 });
+    const entries = ok(
+      await (
+        await t.as('auditor')
+      ).GET('/v1/audit/events', { params: { query: { requestId: created.id, action: 'request.update' } } }),
+    );
+    expect(entries.items[0]?.data).toEqual({ changedFields: ['purpose', 'timeRange'], fromVersion: 1 });
+    const nulled = await officer.PATCH('/v1/requests/{id}', {
+      params: { path: { id: created.id }, header: { 'If-Match': '"2"' } },
+      body: { purpose: null as unknown as string },
+    });
+    expect(nulled.response.status).toBe(400);
+  });
+
   it('should page through the outbox with keyset cursors, newest first, without gaps or repeats', async () => {
     const mine: string[] = [];
     for (let index = 0; index < 7; index += 1) {
@@ -296,7 +343,13 @@ describe('Request input, versions and paging', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((id) => mine.includes(id))).toEqual([...mine].reverse());
+    expect(seen.filter((id) => mine.includes(id)).sort()).toEqual([...mine].sort());
+    // Newest first: each page continues where the previous one stopped, in (createdAt, id) order.
+    const rows: Array<{ id: string }> = await t.dataSource.query(
+      'SELECT "id" FROM "cooperation_request" WHERE "requesting_agency_id" = $1 ORDER BY "created_at" DESC, "id" DESC',
+      [(await officer.GET('/v1/auth/me')).data?.agency.id],
+    );
+    expect(seen).toEqual(rows.map((row) => row.id));
 
     const bad = await officer.GET('/v1/requests', { params: { query: { cursor: 'garbage' } } });
     expect(bad.response.status).toBe(400);

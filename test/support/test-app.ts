@@ -87,8 +87,11 @@ function wrap(app: NestExpressApplication, database: TestDatabase): TestApp {
       return client;
     },
     async close() {
-      await app.close();
-      await database.drop();
+      try {
+        await app.close();
+      } finally {
+        await database.drop();
+      }
     },
   };
 }

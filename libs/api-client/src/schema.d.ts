@@ -309,6 +309,8 @@ export interface components {
             checked: number;
             /** @description The first entry that does not verify */
             firstBadSequence?: number;
+            /** @description Chain hash the log head records: keep it outside the portal to detect a later rewrite */
+            headChainHash: string;
             /** @description Sequence number the log head records */
             headSequence: number;
             /** @description True when every entry and the head agree with the hashes */
@@ -660,8 +662,8 @@ export interface components {
             subjects?: components["schemas"]["SubjectDto"][];
             /** @description Required (at least one) for preservation */
             targets?: components["schemas"]["TargetIdentifierInputDto"][];
-            /** @description Required for preservation */
-            timeRange?: components["schemas"]["TimeRangeInputDto"];
+            /** @description null removes the time range */
+            timeRange?: components["schemas"]["TimeRangeInputDto"] | null;
             /** @example Phishing campaign against Vietnamese bank customers */
             title?: string;
             urgency?: components["schemas"]["UrgencyDto"];

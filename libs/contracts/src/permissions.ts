@@ -32,7 +32,8 @@ const CASE_WORK: readonly Permission[] = [
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.LiaisonOfficer]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
   [Role.Supervisor]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
-  [Role.CentralAuthorityOfficer]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
+  // Central authorities check and transmit what competent authorities draft (domain.md §3.2).
+  [Role.CentralAuthorityOfficer]: [...CASE_WORK],
   [Role.ExecutingOfficer]: [...CASE_WORK],
   [Role.ContactPointOperator]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
   [Role.Auditor]: [

@@ -9,6 +9,7 @@ import {
   type ActorStanding,
   type RequestStatus as Status,
 } from './request-lifecycle';
+import { hasPermission, Permission } from './permissions';
 import { ROLES, Role } from './roles';
 
 const P = PartyRelation;
@@ -193,5 +194,19 @@ describe('the transition table', () => {
       approve: [],
       accept: [],
     });
+  });
+});
+
+describe('the role table and the transition table together', () => {
+  it('should let every role that may create a request also submit or withdraw its draft', () => {
+    for (const role of ROLES.filter((candidate) => hasPermission(candidate, Permission.RequestCreate))) {
+      const own = standing(role, [P.RequestingAgency], true);
+      const canMove = TRANSITIONS.some(
+        (rule) =>
+          rule.from.includes(S.Draft) &&
+          rule.actors.some((actor) => actor.relation === P.RequestingAgency && actor.roles.includes(role)),
+      );
+      expect({ role, canMove, offered: allowedActions(S.Draft, own) }).toMatchObject({ role, canMove: true });
+    }
   });
 });

@@ -96,8 +96,6 @@ export const WITHDRAWABLE_STATUSES: readonly RequestStatus[] = [
   S.InExecution,
 ];
 
-export const FINAL_STATUSES: readonly RequestStatus[] = [S.Refused, S.Withdrawn, S.Closed];
-
 /** The one transition table: the server enforces it and clients show `allowedActions` from it. */
 export const TRANSITIONS: readonly TransitionRule[] = [
   {

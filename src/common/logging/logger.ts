@@ -54,14 +54,25 @@ export class PinoNestLogger implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
-    // Nest appends the context (the logging class's name) as the last argument.
+    // Nest calls error(message, stack?, context?): the context is the last string argument and a
+    // stack, when given, comes before it.
     const last = rest[rest.length - 1];
     const context = typeof last === 'string' ? last : undefined;
-    const text = rest.find((value, index) => typeof value === 'string' && index < rest.length - 1);
-    if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ context, ...message }, typeof text === 'string' ? text : undefined);
+    const detail = rest.find((value, index) => typeof value === 'string' && index < rest.length - 1);
+    if (message instanceof Error) {
+      this.logger[level](
+        { context, err: { type: message.name, message: message.message, stack: message.stack } },
+        message.message,
+      );
       return;
     }
-    this.logger[level]({ context }, String(message));
+    if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ context, ...message }, typeof detail === 'string' ? detail : undefined);
+      return;
+    }
+    this.logger[level](
+      { context, ...(typeof detail === 'string' ? { stack: detail } : {}) },
+      String(message),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Logger, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
@@ -11,6 +11,8 @@ import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './d
 @ApiTags('audit')
 @Controller('v1/audit')
 export class AuditController {
+  private readonly logger = new Logger(AuditController.name);
+
   constructor(
     private readonly audit: AuditService,
     private readonly queries: AuditQueryService,
@@ -43,13 +45,28 @@ export class AuditController {
   @ApiOkResponse({ type: AuditVerificationDto })
   async verify(@CurrentPrincipal() principal: Principal): Promise<AuditVerificationDto> {
     const result = await this.audit.verify();
-    await this.audit.record({
-      action: 'audit.verify',
-      outcome: 'success',
-      actor: auditActor(principal),
-      target: { type: 'audit_log', id: null },
-      data: { ok: result.ok, checked: result.checked, firstBadSequence: result.firstBadSequence ?? null },
-    });
+    // The answer matters more than the record of asking: a damaged log (an entry forged beyond the
+    // head blocks every append) must still be reported, and the failure to record it is logged.
+    await this.audit
+      .record({
+        action: 'audit.verify',
+        // The verification ran either way; a log that fails it is recorded as a failure, to be seen.
+        outcome: result.ok ? 'success' : 'failure',
+        actor: auditActor(principal),
+        target: { type: 'audit_log', id: null },
+        data: {
+          ok: result.ok,
+          checked: result.checked,
+          headSequence: result.headSequence,
+          firstBadSequence: result.firstBadSequence ?? null,
+        },
+      })
+      .catch((error: unknown) =>
+        this.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'audit.verify could not be recorded',
+        ),
+      );
     return result;
   }
 }

@@ -7,7 +7,9 @@ import type { ZonedTimeInputDto } from './dto/request-fields.dto';
 import type { TargetIdentifier, TimeRange, ZonedTime } from './request.types';
 
 /** The editable content of a request: everything a draft's author may set or replace. */
-export type RequestContentInput = Omit<CreateRequestDto, 'type' | 'requestedAgencyId'>;
+export type RequestContentInput = Omit<CreateRequestDto, 'type' | 'requestedAgencyId' | 'timeRange'> & {
+  timeRange?: CreateRequestDto['timeRange'] | null;
+};
 
 export type RequestContent = Pick<
   CooperationRequestEntity,

@@ -28,7 +28,8 @@ import type { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dt
 import type { RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
 import type { RequestQueryDto } from './dto/request-query.dto';
 import type { TransitionDto } from './dto/transition.dto';
-import { buildRequestContent, contentAsInput } from './request-content';
+import { buildRequestContent, contentAsInput, type RequestContent } from './request-content';
+import { canonicalJson } from '../audit/canonical-json';
 import { RequestMessageEntity } from './request-message.entity';
 import { sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import {
@@ -169,7 +170,7 @@ export class RequestsService {
         target: { type: 'request', id },
         requestId: id,
         // Which fields changed, never their content: the audit log holds no case data.
-        data: { changedFields: Object.keys(dto).sort(), fromVersion: request.version },
+        data: { changedFields: changedFields(request, content, requested), fromVersion: request.version },
       });
     });
     return this.get(principal, id);
@@ -353,6 +354,19 @@ function summarise(
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
   };
+}
+
+/** The top-level fields whose stored value a PATCH actually changes (sent but equal ones are not). */
+function changedFields(
+  before: CooperationRequestEntity,
+  after: RequestContent,
+  requested: AgencyEntity | undefined,
+): string[] {
+  const fields: string[] = (Object.keys(after) as Array<keyof RequestContent>).filter(
+    (field) => canonicalJson(before[field] ?? null) !== canonicalJson(after[field] ?? null),
+  );
+  if (requested && requested.id !== before.requestedAgencyId) fields.push('requestedAgencyId');
+  return fields.sort();
 }
 
 function forbiddenBecause(

@@ -107,6 +107,11 @@ export class AuditVerificationDto {
   @ApiProperty({ description: 'Sequence number the log head records' })
   headSequence: number;
 
+  @ApiProperty({
+    description: 'Chain hash the log head records: keep it outside the portal to detect a later rewrite',
+  })
+  headChainHash: string;
+
   @ApiPropertyOptional({ description: 'The first entry that does not verify' })
   firstBadSequence?: number;
 

@@ -7,6 +7,7 @@ import {
   IsDefined,
   IsIn,
   IsObject,
+  IsOptional,
   IsUUID,
   ValidateNested,
 } from 'class-validator';
@@ -126,7 +127,25 @@ export class CreateRequestDto {
   preservation?: PreservationDetailsDto;
 }
 
-/** Every field but the type may be replaced while the request is a draft; null is refused, not stored. */
-export class UpdateRequestDto extends PartialType(OmitType(CreateRequestDto, ['type'] as const), {
-  skipNullProperties: false,
-}) {}
+/**
+ * PATCH replaces the top-level fields it names, wholesale; every field but the type may be replaced
+ * while the request is a draft. `null` is refused (a mandatory value cannot be erased) except for
+ * `timeRange`, the one optional field that can be taken away; send `[]` to empty a list.
+ */
+export class UpdateRequestDto extends PartialType(
+  OmitType(CreateRequestDto, ['type', 'timeRange'] as const),
+  {
+    skipNullProperties: false,
+  },
+) {
+  @ApiPropertyOptional({
+    type: TimeRangeInputDto,
+    nullable: true,
+    description: 'null removes the time range',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TimeRangeInputDto)
+  timeRange?: TimeRangeInputDto | null;
+}

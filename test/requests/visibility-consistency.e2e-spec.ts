@@ -1,0 +1,155 @@
+import { PartyRelation } from '@mla/contracts';
+import type { Principal } from '../../src/modules/auth/principal';
+import { CooperationRequestEntity } from '../../src/modules/requests/cooperation-request.entity';
+import { relationsOf, visibilityCondition } from '../../src/modules/requests/request.policy';
+import { UserEntity } from '../../src/modules/users/user.entity';
+import { agencyId, mlaRequestBody, ok, preservationRequestBody } from '../support/factories';
+import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
+
+const USERS: DemoUser[] = [
+  'vn.officer',
+  'vn.supervisor',
+  'vn.central',
+  'fr.central',
+  'fr.executing',
+  'fr.contact',
+  'de.officer',
+];
+const BOXES = [undefined, 'outgoing', 'incoming'] as const;
+
+/**
+ * The list query (SQL) and the single-request check (relationsOf) must agree on who sees what, at
+ * every stage of a request, for every user and every box; otherwise a list would leak what a
+ * GET hides, or hide what it shows.
+ */
+describe('Visibility: the list query and the row policy agree', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  async function principalOf(username: DemoUser): Promise<Principal> {
+    const user = await t.dataSource.manager.findOneOrFail(UserEntity, {
+      where: { username },
+      relations: { agency: true },
+    });
+    if (!user.agency) throw new Error('no agency');
+    return {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      agencyId: user.agencyId,
+      agencyCode: user.agency.code,
+      agencyKind: user.agency.kind,
+      stateCode: user.agency.stateCode,
+      sessionId: 'test',
+    };
+  }
+
+  it('should agree for every stage, user and box', async () => {
+    const officer = await t.as('vn.officer');
+    const supervisor = await t.as('vn.supervisor');
+    const vnCentral = await t.as('vn.central');
+    const frCentral = await t.as('fr.central');
+    const frCa = await agencyId(officer, 'FR-CA');
+    const fr247 = await agencyId(officer, 'FR-247');
+    const fire = async (
+      client: typeof officer,
+      id: string,
+      action: 'submit' | 'approve' | 'transmit' | 'acknowledge' | 'withdraw',
+      reason?: string,
+    ) =>
+      ok(
+        await client.POST('/v1/requests/{id}/transitions', {
+          params: { path: { id } },
+          body: { action, ...(reason ? { reason } : {}) },
+        }),
+      );
+    const create = async (body = mlaRequestBody(frCa)) => ok(await officer.POST('/v1/requests', { body })).id;
+
+    const draft = await create();
+    const pending = await create();
+    await fire(officer, pending, 'submit');
+    const ready = await create();
+    await fire(officer, ready, 'submit');
+    await fire(supervisor, ready, 'approve');
+    const withdrawnReady = await create();
+    await fire(officer, withdrawnReady, 'submit');
+    await fire(supervisor, withdrawnReady, 'approve');
+    await fire(supervisor, withdrawnReady, 'withdraw', 'No longer needed');
+    const received = await create();
+    await fire(officer, received, 'submit');
+    await fire(supervisor, received, 'approve');
+    await fire(vnCentral, received, 'transmit');
+    await fire(frCentral, received, 'acknowledge');
+    const toContactPoint = await create(preservationRequestBody(fr247));
+    await fire(officer, toContactPoint, 'submit');
+    await fire(supervisor, toContactPoint, 'approve');
+    await fire(vnCentral, toContactPoint, 'transmit');
+    // And one in the other direction: France asks Viet Nam.
+    const frContact = await t.as('fr.contact');
+    const vnCa = await agencyId(officer, 'VN-CA');
+    const reverse = ok(await frContact.POST('/v1/requests', { body: preservationRequestBody(vnCa) })).id;
+    await fire(frContact, reverse, 'submit');
+
+    const all = await t.dataSource.manager.find(CooperationRequestEntity);
+    expect(all.length).toBe(7);
+    const mismatches: string[] = [];
+    for (const username of USERS) {
+      const principal = await principalOf(username);
+      for (const box of BOXES) {
+        const condition = visibilityCondition(principal, box);
+        const listed = (
+          await t.dataSource.manager
+            .createQueryBuilder(CooperationRequestEntity, 'r')
+            .where(condition.sql, condition.params)
+            .getMany()
+        )
+          .map((request) => request.id)
+          .sort();
+        const expected = all
+          .filter((request) => {
+            const relations = relationsOf(principal, request);
+            if (box === 'incoming') return relations.has(PartyRelation.RequestedAgency);
+            if (box === 'outgoing')
+              return (
+                relations.has(PartyRelation.RequestingAgency) ||
+                relations.has(PartyRelation.RequestingCentralAuthority)
+              );
+            return relations.size > 0;
+          })
+          .map((request) => request.id)
+          .sort();
+        if (JSON.stringify(listed) !== JSON.stringify(expected))
+          mismatches.push(`${username} box=${box ?? 'all'}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Spot checks that the combinations above are not trivially empty.
+    const byId = (id: string) => all.find((request) => request.id === id)!;
+    const vnCentralPrincipal = await principalOf('vn.central');
+    expect([...relationsOf(vnCentralPrincipal, byId(ready))]).toEqual([
+      PartyRelation.RequestingCentralAuthority,
+    ]);
+    expect(relationsOf(vnCentralPrincipal, byId(draft)).size).toBe(0);
+    expect(relationsOf(vnCentralPrincipal, byId(pending)).size).toBe(0);
+    expect(relationsOf(vnCentralPrincipal, byId(reverse)).size).toBe(0);
+    const frPrincipal = await principalOf('fr.central');
+    const frSees = all
+      .filter((request) => relationsOf(frPrincipal, request).size > 0)
+      .map((request) => request.id);
+    expect(frSees).toEqual([received]);
+    const frContactPrincipal = await principalOf('fr.contact');
+    const frContactSees = all
+      .filter((request) => relationsOf(frContactPrincipal, request).size > 0)
+      .map((request) => request.id);
+    expect(frContactSees.sort()).toEqual([toContactPoint, reverse].sort());
+    // Withdrawn after approval: still with the requesting central authority, never with France.
+    expect([...relationsOf(vnCentralPrincipal, byId(withdrawnReady))]).toEqual([
+      PartyRelation.RequestingCentralAuthority,
+    ]);
+  });
+});
