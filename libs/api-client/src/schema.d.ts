@@ -328,7 +328,7 @@ export interface components {
         CreateMessageDto: {
             body: string;
             /**
-             * @description Clarification messages are written by their transitions
+             * @description Every message is visible to both sides. Clarification messages are written by their transitions.
              * @enum {string}
              */
             kind: "status_enquiry" | "status_update" | "note";

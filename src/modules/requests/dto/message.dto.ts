@@ -8,7 +8,8 @@ import { PersonRefDto } from './request.dto';
 export class CreateMessageDto {
   @ApiProperty({
     enum: POSTABLE_MESSAGE_KINDS,
-    description: 'Clarification messages are written by their transitions',
+    description:
+      'Every message is visible to both sides. Clarification messages are written by their transitions.',
   })
   @IsIn(POSTABLE_MESSAGE_KINDS)
   kind: MessageKind;
