@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DemoSeeder } from './database/seeds/demo-seeder';
@@ -27,8 +28,8 @@ export class AppModule {
         {
           module: ConfigHolderModule,
           global: true,
-          providers: [{ provide: AppConfig, useValue: config }],
-          exports: [AppConfig],
+          providers: [{ provide: AppConfig, useValue: config }, Clock],
+          exports: [AppConfig, Clock],
         },
         DatabaseModule,
         AuditModule,

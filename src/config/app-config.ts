@@ -14,6 +14,7 @@ export class AppConfig {
     readonly http: { port: number; host: string; shutdownTimeoutMs: number },
     readonly database: DatabaseSettings,
     readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string },
+    readonly sessions: { idleTimeoutSeconds: number; maxLifetimeSeconds: number },
     readonly demo: { enabled: boolean; password: string },
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
@@ -33,6 +34,10 @@ export class AppConfig {
         ttlSeconds: env.JWT_TTL_SECONDS,
         issuer: env.JWT_ISSUER,
         audience: env.JWT_AUDIENCE,
+      },
+      {
+        idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS,
+        maxLifetimeSeconds: env.SESSION_MAX_LIFETIME_SECONDS,
       },
       { enabled: env.DEMO_MODE ?? database.kind === 'embedded', password: env.DEMO_PASSWORD },
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,

@@ -67,6 +67,20 @@ export class EnvironmentVariables {
   @Type(() => Number)
   JWT_TTL_SECONDS: number = 900;
 
+  /** Idle timeout of a session; CJIS AC-11 and ASVS 7.3.1 allow at most 30 minutes. */
+  @IsInt()
+  @Min(60)
+  @Max(1800)
+  @Type(() => Number)
+  SESSION_IDLE_TIMEOUT_SECONDS: number = 1800;
+
+  /** Absolute session lifetime, however active; CJIS IA-11 allows at most 12 hours. */
+  @IsInt()
+  @Min(300)
+  @Max(43200)
+  @Type(() => Number)
+  SESSION_MAX_LIFETIME_SECONDS: number = 43200;
+
   @IsString()
   JWT_ISSUER: string = 'mla-portal';
 

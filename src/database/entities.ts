@@ -1,4 +1,5 @@
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
+import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
 import { AgencyEntity } from '../modules/directory/agency.entity';
 import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
@@ -9,6 +10,8 @@ export const ENTITIES = [
   StateEntity,
   AgencyEntity,
   UserEntity,
+  SessionEntity,
+  RefreshTokenEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
   AuditEntryEntity,

@@ -78,13 +78,14 @@ describe('Login and access tokens', () => {
     const { data } = await t.anonymous.POST('/v1/auth/login', {
       body: { username: 'vn.officer', password: DEMO_PASSWORD },
     });
-    const sub = JSON.parse(
+    // The real token's subject and session, re-signed with whatever header and claims each case needs.
+    const issued = JSON.parse(
       Buffer.from((data?.accessToken ?? '').split('.')[1] ?? '', 'base64url').toString(),
-    ) as { sub: string };
+    ) as { sub: string; sid: string };
     const now = Math.floor(Date.now() / 1000);
     const good = {
-      sub: sub.sub,
-      sid: 's',
+      sub: issued.sub,
+      sid: issued.sid,
       iss: 'mla-portal',
       aud: 'mla-portal-api',
       iat: now,
@@ -102,6 +103,7 @@ describe('Login and access tokens', () => {
       'other audience': token({ ...good, aud: 'another-api' }),
       'other issuer': token({ ...good, iss: 'someone-else' }),
       'no session id': token({ ...good, sid: undefined }),
+      'a session that does not exist': token({ ...good, sid: '00000000-0000-4000-8000-000000000000' }),
       'no expiry': token({ ...good, exp: undefined }),
       'issued in the future': token({ ...good, iat: now + 3600, exp: now + 4000 }),
       'another token type': token(good, { alg: 'HS256', typ: 'refresh+jwt' }),

@@ -46,6 +46,7 @@ describe('Visibility: the list query and the row policy agree', () => {
       agencyKind: user.agency.kind,
       stateCode: user.agency.stateCode,
       sessionId: 'test',
+      authMethod: 'password',
     };
   }
 

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { createApiClient, login, type ApiClient } from '@mla/api-client';
 import { AppModule } from '../../src/app.module';
+import { Clock } from '../../src/common/clock';
 import { APP_OPTIONS, configureApp } from '../../src/app.setup';
 import { createRootLogger, PinoNestLogger } from '../../src/common/logging/logger';
 import { AppConfig } from '../../src/config/app-config';
@@ -35,7 +36,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+/** A clock the test moves by hand, for the rules that depend on time (session timeouts, deadlines). */
+export class FakeClock extends Clock {
+  // Frozen: only advance() moves it, so a boundary one second away stays one second away however
+  // long the test itself takes.
+  private current = Date.now();
+
+  override now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(milliseconds: number): void {
+    this.current += milliseconds;
+  }
+}
+
+export async function createTestApp(
+  extraEnv: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = AppConfig.fromEnv(
     validateEnv({
@@ -52,7 +71,10 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
   let moduleRef: TestingModule | undefined;
   let app: NestExpressApplication | undefined;
   try {
-    moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+    moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+      .overrideProvider(Clock)
+      .useValue(options.clock ?? new Clock())
+      .compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({
       ...APP_OPTIONS,
       logger: new PinoNestLogger(logger),

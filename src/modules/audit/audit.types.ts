@@ -7,7 +7,8 @@ export interface AuditActor {
   userId: string;
   agencyId: string;
   role: Role;
-  authMethod: 'password' | 'token';
+  /** `password`, `password+totp`, `token` (a refresh exchange), `api_key`… */
+  authMethod: string;
 }
 
 export interface AuditEvent {

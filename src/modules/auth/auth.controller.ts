@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -11,10 +12,11 @@ import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import type { UserEntity } from '../users/user.entity';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
-import { LoginDto, TokenResponseDto } from './dto/login.dto';
+import { LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
 import { MeDto } from './dto/me.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
-import type { Principal } from './principal';
+import { auditActor, type Principal } from './principal';
+import { SessionService } from './session.service';
 import { UsersService } from '../users/users.service';
 
 @ApiTags('auth')
@@ -23,6 +25,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly sessions: SessionService,
   ) {}
 
   @Post('login')
@@ -38,6 +41,26 @@ export class AuthController {
   })
   login(@Body() _credentials: LoginDto, @Req() request: { user: UserEntity }): Promise<TokenResponseDto> {
     return this.auth.login(request.user);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Exchange a refresh token for new tokens (rotation; reuse revokes the session)' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown, spent or expired refresh token' })
+  refresh(@Body() body: RefreshDto): Promise<TokenResponseDto> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @RequirePermission(Permission.ProfileRead)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End the session at once: its access and refresh tokens stop working' })
+  @ApiNoContentResponse()
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.sessions.revoke(principal.sessionId, 'logout', auditActor(principal));
   }
 
   @Get('me')

@@ -11,6 +11,7 @@ import { AuthenticationGuard } from './guards/authentication.guard';
 import { PermissionsGuard } from './guards/permissions.guard';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
+import { SessionService } from './session.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -31,6 +32,7 @@ import { TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    SessionService,
     LocalStrategy,
     JwtStrategy,
     // Order matters: authenticate first, then check the permission the route declares.

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InvalidCredentialsError } from '../../common/errors/domain-error';
+import { InvalidCredentialsError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../users/password-hasher';
-import { TokenService, type IssuedToken } from './token.service';
+import { SessionService } from './session.service';
+import { TokenService, type IssuedTokens } from './token.service';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -18,6 +19,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
+    private readonly sessions: SessionService,
   ) {}
 
   /**
@@ -43,17 +45,29 @@ export class AuthService {
     throw new InvalidCredentialsError();
   }
 
-  /** Records the successful login and issues the tokens, in one transaction. */
-  async login(user: UserEntity): Promise<IssuedToken> {
-    await this.transactions.run(async (manager) => {
-      await manager.update(UserEntity, { id: user.id }, { lastLoginAt: new Date() });
+  /** Opens a session, records the login and issues the tokens, in one transaction. */
+  async login(user: UserEntity): Promise<IssuedTokens> {
+    const { session, refreshToken } = await this.transactions.run(async (manager) => {
+      const started = await this.sessions.start(manager, user, 'password');
+      await manager.update(UserEntity, { id: user.id }, { lastLoginAt: started.session.createdAt });
       await this.audit.append(manager, {
         action: 'auth.login',
         outcome: 'success',
         actor: { userId: user.id, agencyId: user.agencyId, role: user.role, authMethod: 'password' },
-        target: { type: 'user', id: user.id },
+        target: { type: 'session', id: started.session.id },
       });
+      return started;
     });
-    return this.tokens.issueAccessToken(user.id);
+    return { ...(await this.tokens.issueAccessToken(user.id, session.id)), refreshToken };
+  }
+
+  /** A new access token and a new refresh token for the same session; the old refresh token is spent. */
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
+    const outcome = await this.sessions.refresh(refreshToken);
+    if (!outcome.ok) throw new UnauthenticatedError();
+    return {
+      ...(await this.tokens.issueAccessToken(outcome.user.id, outcome.session.id)),
+      refreshToken: outcome.refreshToken,
+    };
   }
 }

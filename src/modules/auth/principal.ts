@@ -12,6 +12,8 @@ export interface Principal {
   agencyKind: AgencyKind;
   stateCode: string;
   sessionId: string;
+  /** How the session was opened (`password`; `password+totp` once the second factor exists). */
+  authMethod: string;
 }
 
 export function auditActor(principal: Principal): AuditActor {

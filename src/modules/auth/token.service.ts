@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 
 export interface AccessTokenClaims {
   sub: string;
-  /** Session id: one per login. Refresh tokens and revocation (next issue) hang off it. */
+  /** The server-side session (one per login); revoking it ends every token issued for it. */
   sid: string;
 }
 
@@ -13,6 +13,10 @@ export interface IssuedToken {
   accessToken: string;
   expiresIn: number;
   tokenType: 'Bearer';
+}
+
+export interface IssuedTokens extends IssuedToken {
+  refreshToken: string;
 }
 
 /** Issues short-lived access tokens; the algorithm, issuer and audience are pinned on both sides. */
@@ -23,8 +27,8 @@ export class TokenService {
     private readonly config: AppConfig,
   ) {}
 
-  async issueAccessToken(userId: string): Promise<IssuedToken> {
-    const claims: AccessTokenClaims = { sub: userId, sid: randomUUID() };
+  async issueAccessToken(userId: string, sessionId: string): Promise<IssuedToken> {
+    const claims: AccessTokenClaims = { sub: userId, sid: sessionId };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: 'HS256',
       expiresIn: this.config.jwt.ttlSeconds,

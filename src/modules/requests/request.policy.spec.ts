@@ -23,6 +23,7 @@ function principal(
     agencyKind,
     stateCode,
     sessionId: 's',
+    authMethod: 'password',
   };
 }
 

@@ -16,6 +16,14 @@ export class LoginDto {
   password: string;
 }
 
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from the last login or refresh; it can be used once' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken: string;
+}
+
 export class TokenResponseDto {
   @ApiProperty({ description: 'Bearer token for the Authorization header' })
   accessToken: string;
@@ -25,4 +33,10 @@ export class TokenResponseDto {
 
   @ApiProperty({ enum: ['Bearer'] })
   tokenType: 'Bearer';
+
+  @ApiProperty({
+    description:
+      'Opaque, single use: exchange it at POST /v1/auth/refresh for new tokens. Presenting a spent one ends the session.',
+  })
+  refreshToken: string;
 }

@@ -6,6 +6,7 @@ import { UnauthenticatedError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { UsersService } from '../../users/users.service';
 import type { Principal } from '../principal';
+import { SessionService } from '../session.service';
 import type { AccessTokenClaims } from '../token.service';
 
 const CLOCK_SKEW_SECONDS = 30;
@@ -28,6 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: AppConfig,
     private readonly users: UsersService,
+    private readonly sessions: SessionService,
   ) {
     super({
       jwtFromRequest: extractBearer,
@@ -54,11 +56,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof claims.iat === 'number' &&
       claims.iat <= now + CLOCK_SKEW_SECONDS &&
       typeof claims.sid === 'string' &&
+      UUID.test(claims.sid) &&
       typeof claims.sub === 'string' &&
       UUID.test(claims.sub);
     if (!wellFormed) throw new UnauthenticatedError();
     const user = await this.users.findActiveWithAgency(claims.sub);
     if (!user?.agency) throw new UnauthenticatedError();
+    // Revoked, idle for too long or past its lifetime: the token dies with its session.
+    const session = await this.sessions.touch(claims.sid, user.id);
     return {
       userId: user.id,
       username: user.username,
@@ -68,7 +73,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       agencyCode: user.agency.code,
       agencyKind: user.agency.kind,
       stateCode: user.agency.stateCode,
-      sessionId: claims.sid,
+      sessionId: session.id,
+      authMethod: session.authMethod,
     };
   }
 }
