@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
-import { ModulesContainer, Reflector } from '@nestjs/core';
-import { PermissionMetadata, PublicMetadata } from '../../src/modules/auth/decorators/access.decorators';
+import { routeTable as routes } from '../support/route-table';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('Platform: health, errors, documentation and the route table', () => {
@@ -14,39 +11,7 @@ describe('Platform: health, errors, documentation and the route table', () => {
   });
   afterAll(() => t?.close());
 
-  /** Every route of every controller with the access it declares. */
-  function routeTable(): Array<{ route: string; access: string }> {
-    const reflector = t.app.get(Reflector);
-    const rows: Array<{ route: string; access: string }> = [];
-    for (const module of t.app.get(ModulesContainer).values()) {
-      for (const wrapper of module.controllers.values()) {
-        const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-        if (!controller) continue;
-        const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-        const proto = controller.prototype as Record<string, unknown>;
-        for (const name of Object.getOwnPropertyNames(proto)) {
-          const handler = proto[name];
-          if (
-            name === 'constructor' ||
-            typeof handler !== 'function' ||
-            !Reflect.hasMetadata(PATH_METADATA, handler)
-          )
-            continue;
-          const path = String(Reflect.getMetadata(PATH_METADATA, handler));
-          const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-          const targets = [handler, controller];
-          const access = reflector.getAllAndOverride(PublicMetadata, targets)
-            ? 'public'
-            : (reflector.getAllAndOverride(PermissionMetadata, targets) ?? 'UNDECLARED');
-          rows.push({
-            route: `${method} /${[base, path].filter((part) => part && part !== '/').join('/')}`,
-            access,
-          });
-        }
-      }
-    }
-    return rows.sort((a, b) => a.route.localeCompare(b.route));
-  }
+  const routeTable = () => routes(t.app);
 
   it('should classify every route as public or permission-guarded (review any change as an access change)', () => {
     const table = routeTable();

@@ -1,0 +1,188 @@
+import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { routeTable } from '../support/route-table';
+import { createTestApp, DEMO_PASSWORD, type DemoUser, type TestApp } from '../support/test-app';
+
+type Caller = DemoUser | 'anonymous';
+
+/**
+ * Who gets what from every route, written down once. The probe request is a Vietnamese MLA request
+ * to the French central authority, transmitted. Callers cover each role on each side: its own agency
+ * (VN-C50), its state's central authority (VN-CA), the requested agency (FR-CA), another agency of the
+ * requested state (FR-247), a third state (DE), the auditor and the admin, and no token at all.
+ *
+ * Probes never succeed by accident: a transition asks for `close` (not allowed while transmitted) and
+ * an edit targets a request that is no longer a draft, so 409 means "passed every access check".
+ * 401 no token, 403 role lacks the permission (or side may not act), 404 invisible row.
+ */
+const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number }> = {
+  'GET /health/live': { default: 200 },
+  'GET /health/ready': { default: 200 },
+  'POST /v1/auth/login': { default: 400 },
+  'POST /v1/auth/refresh': { default: 400 },
+  'POST /v1/auth/logout': { default: 204, anonymous: 401 },
+  'GET /v1/auth/me': { default: 200, anonymous: 401 },
+  'GET /v1/states': { default: 200, anonymous: 401 },
+  'GET /v1/agencies': { default: 200, anonymous: 401 },
+  'GET /v1/audit/events': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/audit/verify': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/requests': { default: 200, auditor: 403, admin: 403, anonymous: 401 },
+  'POST /v1/requests': {
+    default: 403,
+    'vn.officer': 400,
+    'vn.supervisor': 400,
+    'fr.contact': 400,
+    'de.officer': 400,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'PATCH /v1/requests/:id': {
+    default: 403,
+    'vn.officer': 409,
+    'vn.supervisor': 409,
+    'fr.contact': 404,
+    'de.officer': 404,
+    anonymous: 401,
+  },
+  'POST /v1/requests/:id/transitions': {
+    default: 404,
+    'vn.officer': 409,
+    'vn.supervisor': 409,
+    'vn.central': 409,
+    'fr.central': 409,
+    'fr.executing': 409,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/messages': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'POST /v1/requests/:id/messages': {
+    default: 404,
+    'vn.officer': 201,
+    'vn.supervisor': 201,
+    'vn.central': 201,
+    'fr.central': 201,
+    'fr.executing': 201,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/history': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+};
+
+const CALLERS: Caller[] = [
+  'vn.officer',
+  'vn.supervisor',
+  'vn.central',
+  'fr.central',
+  'fr.executing',
+  'fr.contact',
+  'de.officer',
+  'auditor',
+  'admin',
+  'anonymous',
+];
+
+const BODIES: Record<string, unknown> = {
+  'POST /v1/auth/login': {},
+  'POST /v1/auth/refresh': {},
+  'POST /v1/requests': {},
+  'PATCH /v1/requests/:id': { title: 'Probe' },
+  'POST /v1/requests/:id/transitions': { action: 'close' },
+  'POST /v1/requests/:id/messages': { kind: 'note', body: 'Probe' },
+};
+
+describe('The authorization matrix: every route, every role, every side', () => {
+  let t: TestApp;
+  let requestId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const officer = await t.as('vn.officer');
+    const created = ok(
+      await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
+    );
+    requestId = created.id;
+    const fire = async (user: DemoUser, action: 'submit' | 'approve' | 'transmit') =>
+      ok(
+        await (
+          await t.as(user)
+        ).POST('/v1/requests/{id}/transitions', { params: { path: { id: requestId } }, body: { action } }),
+      );
+    await fire('vn.officer', 'submit');
+    await fire('vn.supervisor', 'approve');
+    await fire('vn.central', 'transmit');
+  });
+  afterAll(() => t?.close());
+
+  /** A fresh token per call: the logout probe must not end the session other probes use. */
+  async function tokenOf(caller: Caller): Promise<string | undefined> {
+    if (caller === 'anonymous') return undefined;
+    const { data } = await t.anonymous.POST('/v1/auth/login', {
+      body: { username: caller, password: DEMO_PASSWORD },
+    });
+    return data?.accessToken;
+  }
+
+  it('should cover every route of the application, no more and no less', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(
+      routeTable(t.app)
+        .map((row) => row.route)
+        .sort(),
+    );
+  });
+
+  it('should answer every route, for every caller, exactly as the matrix says', async () => {
+    const mismatches: string[] = [];
+    for (const route of Object.keys(MATRIX).sort()) {
+      const [method, path] = route.split(' ') as [string, string];
+      const expectations = MATRIX[route];
+      for (const caller of CALLERS) {
+        const expected = expectations[caller] ?? expectations.default;
+        const token = await tokenOf(caller);
+        const body = BODIES[route];
+        const response = await fetch(`${t.baseUrl}${path.replace(':id', requestId)}`, {
+          method,
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(method === 'PATCH' ? { 'if-match': '"4"' } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (response.status !== expected)
+          mismatches.push(`${route} as ${caller}: expected ${expected}, got ${response.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
