@@ -20,6 +20,7 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'POST /v1/auth/login': { default: 400 },
   'POST /v1/auth/refresh': { default: 400 },
   'POST /v1/auth/logout': { default: 204, anonymous: 401 },
+  'POST /v1/auth/password': { default: 400, anonymous: 401 },
   'GET /v1/auth/me': { default: 200, anonymous: 401 },
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
@@ -115,6 +116,7 @@ const CALLERS: Caller[] = [
 const BODIES: Record<string, unknown> = {
   'POST /v1/auth/login': {},
   'POST /v1/auth/refresh': {},
+  'POST /v1/auth/password': {},
   'POST /v1/requests': {},
   'PATCH /v1/requests/:id': { title: 'Probe' },
   'POST /v1/requests/:id/transitions': { action: 'close' },

@@ -12,7 +12,7 @@ import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import type { UserEntity } from '../users/user.entity';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
-import { LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
+import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
 import { MeDto } from './dto/me.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { auditActor, type Principal } from './principal';
@@ -61,6 +61,22 @@ export class AuthController {
   @ApiNoContentResponse()
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.sessions.revoke(principal.sessionId, 'logout', auditActor(principal));
+  }
+
+  @Post('password')
+  @RequirePermission(Permission.ProfileRead)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Change your own password; every other session of the account ends' })
+  @ApiNoContentResponse()
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Wrong current password, or the new one is refused (with reasons)',
+  })
+  async changePassword(
+    @Body() body: ChangePasswordDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
   }
 
   @Get('me')

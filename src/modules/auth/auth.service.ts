@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InvalidCredentialsError, UnauthenticatedError } from '../../common/errors/domain-error';
+import {
+  InvalidCredentialsError,
+  UnauthenticatedError,
+  ValidationFailedError,
+} from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../users/password-hasher';
+import { PasswordPolicy } from '../users/password-policy';
+import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
 import { TokenService, type IssuedTokens } from './token.service';
 
@@ -20,6 +26,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
     private readonly sessions: SessionService,
+    private readonly policy: PasswordPolicy,
   ) {}
 
   /**
@@ -69,5 +76,56 @@ export class AuthService {
       ...(await this.tokens.issueAccessToken(outcome.user.id, outcome.session.id)),
       refreshToken: outcome.refreshToken,
     };
+  }
+
+  /**
+   * Changes the caller's password after checking the current one, under the password policy, and
+   * ends every other session of the account (ASVS 6.2.3, CJIS IA-5). Attempts are audited either way.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findForLogin(principal.username);
+    if (!user) throw new UnauthenticatedError();
+    const actor = auditActor(principal);
+    const refuse = async (field: string, reason: string, messages: string[]): Promise<never> => {
+      await this.audit.record({
+        action: 'auth.password_change',
+        outcome: 'failure',
+        actor,
+        target: { type: 'user', id: user.id },
+        data: { reason },
+      });
+      throw new ValidationFailedError([{ field, messages }]);
+    };
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      return refuse('currentPassword', 'wrong_current_password', ['is not your current password']);
+    }
+    const reasons = this.policy.check(newPassword, {
+      username: user.username,
+      displayName: user.displayName,
+    });
+    if (newPassword === currentPassword) reasons.push('must differ from your current password');
+    if (reasons.length > 0)
+      return refuse(
+        'newPassword',
+        'policy',
+        reasons.map((reason) => `newPassword ${reason}`),
+      );
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.transactions.run(async (manager) => {
+      await manager.update(UserEntity, { id: user.id }, { passwordHash, version: () => 'version + 1' });
+      const revoked = await this.sessions.revokeOthers(
+        manager,
+        user.id,
+        principal.sessionId,
+        'password_changed',
+      );
+      await this.audit.append(manager, {
+        action: 'auth.password_change',
+        outcome: 'success',
+        actor,
+        target: { type: 'user', id: user.id },
+        data: { otherSessionsRevoked: revoked },
+      });
+    });
   }
 }

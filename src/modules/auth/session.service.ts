@@ -132,6 +132,22 @@ export class SessionService {
     });
   }
 
+  /** Ends every other session of a user (after a password change); returns how many were open. */
+  async revokeOthers(
+    manager: EntityManager,
+    userId: string,
+    keepSessionId: string,
+    reason: SessionRevocation,
+  ): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ revokedAt: this.clock.now(), revokedReason: reason })
+      .where('user_id = :userId AND id <> :keep AND revoked_at IS NULL', { userId, keep: keepSessionId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   private endReason(session: SessionEntity, now: Date): SessionRevocation | undefined {
     if (session.revokedAt) return session.revokedReason ?? 'admin';
     if (now.getTime() >= session.expiresAt.getTime()) return 'expired';

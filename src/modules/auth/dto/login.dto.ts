@@ -16,6 +16,25 @@ export class LoginDto {
   password: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty({ format: 'password', maxLength: 1024 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  currentPassword: string;
+
+  /** Checked by the password policy, which says why a password is refused. */
+  @ApiProperty({
+    format: 'password',
+    minLength: 12,
+    maxLength: 1024,
+    description: 'At least 12 characters; passphrases welcome',
+  })
+  @IsString()
+  @MaxLength(4096)
+  newPassword: string;
+}
+
 export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from the last login or refresh; it can be used once' })
   @IsString()
