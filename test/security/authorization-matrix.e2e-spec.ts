@@ -24,6 +24,8 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'GET /v1/auth/me': { default: 200, anonymous: 401 },
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
+  'GET /v1/users': { default: 403, admin: 200, anonymous: 401 },
+  'PATCH /v1/users/:id': { default: 403, admin: 400, anonymous: 401 },
   'GET /v1/audit/events': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/verify': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/requests': { default: 200, auditor: 403, admin: 403, anonymous: 401 },
@@ -117,6 +119,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/auth/login': {},
   'POST /v1/auth/refresh': {},
   'POST /v1/auth/password': {},
+  'PATCH /v1/users/:id': {},
   'POST /v1/requests': {},
   'PATCH /v1/requests/:id': { title: 'Probe' },
   'POST /v1/requests/:id/transitions': { action: 'close' },
@@ -177,7 +180,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           headers: {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(method === 'PATCH' ? { 'if-match': '"4"' } : {}),
+            ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
         });

@@ -279,6 +279,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, with their agency and whether they are disabled or locked */
+        get: operations["Users_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Unlock, disable or enable an account (audited) */
+        patch: operations["Users_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -436,7 +470,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "message.not_allowed" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "message.not_allowed" | "user.not_found" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -473,7 +507,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read")[];
+            permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             username: string;
@@ -734,6 +768,15 @@ export interface components {
             title?: string;
             urgency?: components["schemas"]["UrgencyDto"];
         };
+        UpdateUserDto: {
+            /** @description true disables the account and ends its sessions; false enables it */
+            disabled?: boolean;
+            /**
+             * @description false unlocks a locked account
+             * @enum {boolean}
+             */
+            locked?: false;
+        };
         UrgencyDto: {
             /** @enum {string} */
             level: "normal" | "urgent" | "emergency";
@@ -744,6 +787,21 @@ export interface components {
              * @description Date by which the requesting side needs the assistance
              */
             requestedBy?: string;
+        };
+        UserDto: {
+            agency: components["schemas"]["AgencySummaryDto"];
+            /** @description Disabled accounts cannot log in; their sessions have ended */
+            disabled: boolean;
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            /** @description Locked after 5 failed logins in 15 minutes, until an administrator unlocks it */
+            locked: boolean;
+            /** @enum {string} */
+            role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
+            username: string;
         };
         ZonedTimeDto: {
             /**
@@ -1849,6 +1907,102 @@ export interface operations {
             };
             /** @description The caller's role lacks directory.read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Users_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks user.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks user.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ export const ErrorCode = {
   RequestNotEditable: 'request.not_editable',
   RequestActionForbidden: 'request.action_forbidden',
   MessageNotAllowed: 'message.not_allowed',
+  UserNotFound: 'user.not_found',
   PayloadTooLarge: 'common.payload_too_large',
   UnsupportedMediaType: 'common.unsupported_media_type',
   MethodNotAllowed: 'common.method_not_allowed',

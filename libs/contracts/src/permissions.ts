@@ -13,6 +13,7 @@ export const Permission = {
   AuditRead: 'audit.read',
   AuditVerify: 'audit.verify',
   UserRead: 'user.read',
+  UserManage: 'user.manage',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -42,7 +43,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.AuditRead,
     Permission.AuditVerify,
   ],
-  [Role.Admin]: [Permission.ProfileRead, Permission.DirectoryRead, Permission.UserRead],
+  [Role.Admin]: [
+    Permission.ProfileRead,
+    Permission.DirectoryRead,
+    Permission.UserRead,
+    Permission.UserManage,
+  ],
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {

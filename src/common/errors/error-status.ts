@@ -19,6 +19,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestNotEditable]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.MessageNotAllowed]: HttpStatus.CONFLICT,
+  [ErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.MethodNotAllowed]: HttpStatus.METHOD_NOT_ALLOWED,

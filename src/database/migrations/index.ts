@@ -1,5 +1,10 @@
 import { InitialSchema1795900000000 } from './1795900000000-InitialSchema';
 import { AddUserSessions1795900100000 } from './1795900100000-AddUserSessions';
+import { AddLoginLockout1795900200000 } from './1795900200000-AddLoginLockout';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
-export const MIGRATIONS = [InitialSchema1795900000000, AddUserSessions1795900100000];
+export const MIGRATIONS = [
+  InitialSchema1795900000000,
+  AddUserSessions1795900100000,
+  AddLoginLockout1795900200000,
+];

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
 import {
   InvalidCredentialsError,
   UnauthenticatedError,
@@ -15,6 +17,9 @@ import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
 import { TokenService, type IssuedTokens } from './token.service';
 
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 @Injectable()
@@ -27,6 +32,7 @@ export class AuthService {
     private readonly transactions: TransactionRunner,
     private readonly sessions: SessionService,
     private readonly policy: PasswordPolicy,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -38,25 +44,73 @@ export class AuthService {
     const passwordOk = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyAgainstNothing(password);
-    if (user && passwordOk && !user.disabledAt) return user;
-    const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'account_disabled';
-    await this.audit.record({
-      action: 'auth.login_failed',
-      outcome: 'failure',
-      actor: null,
-      target: { type: 'user', id: user?.id ?? null },
-      // The typed name is kept only as a hash: people type passwords into the username field, and the
-      // log is permanent. Repeated attempts on the same name still show up as the same hash.
-      data: { reason, ...(user ? {} : { usernameSha256: sha256(username.toLowerCase()) }) },
+    if (user && passwordOk && !user.disabledAt && !user.lockedAt) return user;
+    const reason = !user
+      ? 'unknown_user'
+      : user.disabledAt
+        ? 'account_disabled'
+        : user.lockedAt
+          ? 'account_locked'
+          : 'wrong_password';
+    await this.transactions.run(async (manager) => {
+      if (user && reason === 'wrong_password') await this.countFailure(manager, user);
+      await this.audit.append(manager, {
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        actor: null,
+        target: { type: 'user', id: user?.id ?? null },
+        // The typed name is kept only as a hash: people type passwords into the username field, and the
+        // log is permanent. Repeated attempts on the same name still show up as the same hash.
+        data: { reason, ...(user ? {} : { usernameSha256: sha256(username.toLowerCase()) }) },
+      });
     });
+    // A locked or disabled account answers exactly like a wrong password (SEC-03): no oracle.
     throw new InvalidCredentialsError();
+  }
+
+  /**
+   * Counts a failed login in a 15-minute window; the fifth locks the account until an administrator
+   * unlocks it (CJIS AC-7). The row is locked so concurrent failures are all counted.
+   */
+  private async countFailure(manager: EntityManager, user: UserEntity): Promise<void> {
+    const now = this.clock.now();
+    const current = await manager.findOneOrFail(UserEntity, {
+      where: { id: user.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const windowStart = current.failedLoginWindowStartedAt;
+    const windowOpen = windowStart !== null && now.getTime() - windowStart.getTime() < FAILURE_WINDOW_MS;
+    const failures = windowOpen ? current.failedLoginCount + 1 : 1;
+    const locks = failures >= MAX_FAILURES && !current.lockedAt;
+    await manager.update(
+      UserEntity,
+      { id: user.id },
+      {
+        failedLoginCount: failures,
+        failedLoginWindowStartedAt: windowOpen ? windowStart : now,
+        ...(locks ? { lockedAt: now } : {}),
+      },
+    );
+    if (locks) {
+      await this.audit.append(manager, {
+        action: 'auth.lockout',
+        outcome: 'success',
+        actor: null,
+        target: { type: 'user', id: user.id },
+        data: { failures, windowMinutes: FAILURE_WINDOW_MS / 60_000 },
+      });
+    }
   }
 
   /** Opens a session, records the login and issues the tokens, in one transaction. */
   async login(user: UserEntity): Promise<IssuedTokens> {
     const { session, refreshToken } = await this.transactions.run(async (manager) => {
       const started = await this.sessions.start(manager, user, 'password');
-      await manager.update(UserEntity, { id: user.id }, { lastLoginAt: started.session.createdAt });
+      await manager.update(
+        UserEntity,
+        { id: user.id },
+        { lastLoginAt: started.session.createdAt, failedLoginCount: 0, failedLoginWindowStartedAt: null },
+      );
       await this.audit.append(manager, {
         action: 'auth.login',
         outcome: 'success',

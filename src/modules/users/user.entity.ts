@@ -17,6 +17,7 @@ import { AgencyEntity } from '../directory/agency.entity';
 @Unique('uq_user_account_username', ['username'])
 @Index('ix_user_account_agency', ['agencyId'])
 @Check('ck_user_account_username_lower', `"username" = lower("username")`)
+@Check('ck_user_account_failed_login_count', `"failed_login_count" >= 0`)
 @Check(
   'ck_user_account_role',
   `"role" IN ('liaison_officer', 'supervisor', 'central_authority_officer', 'executing_officer', 'contact_point_operator', 'auditor', 'admin')`,
@@ -51,6 +52,17 @@ export class UserEntity {
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
+
+  /** Failed logins in the current 15-minute window (CJIS AC-7). */
+  @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
+  failedLoginCount: number;
+
+  @Column({ name: 'failed_login_window_started_at', type: 'timestamptz', nullable: true })
+  failedLoginWindowStartedAt: Date | null;
+
+  /** Set by the fifth failure in a window; only an administrator clears it. */
+  @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
+  lockedAt: Date | null;
 
   @Column({ type: 'integer', default: 1 })
   version: number;

@@ -3,11 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { UserEntity } from './user.entity';
+import { UsersAdminService } from './users-admin.service';
+import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
-  providers: [UsersService, PasswordHasher, PasswordPolicy],
+  imports: [TypeOrmModule.forFeature([UserEntity]), AuditModule],
+  controllers: [UsersController],
+  providers: [UsersService, UsersAdminService, PasswordHasher, PasswordPolicy],
   exports: [UsersService, PasswordHasher, PasswordPolicy],
 })
 export class UsersModule {}

@@ -1,0 +1,9 @@
+import { ErrorCode } from '@mla/contracts';
+import { DomainError } from '../../common/errors/domain-error';
+
+export class UserNotFoundError extends DomainError {
+  readonly code = ErrorCode.UserNotFound;
+  constructor() {
+    super('No such user');
+  }
+}
