@@ -1,5 +1,5 @@
 import { PartyRelation } from '@mla/contracts';
-import type { Principal } from '../../src/modules/auth/principal';
+import { principalOf as principalFor, type Principal } from '../../src/modules/auth/principal';
 import { CooperationRequestEntity } from '../../src/modules/requests/cooperation-request.entity';
 import { relationsOf, visibilityCondition } from '../../src/modules/requests/request.policy';
 import { UserEntity } from '../../src/modules/users/user.entity';
@@ -36,18 +36,7 @@ describe('Visibility: the list query and the row policy agree', () => {
       relations: { agency: true },
     });
     if (!user.agency) throw new Error('no agency');
-    return {
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      agencyId: user.agencyId,
-      agencyCode: user.agency.code,
-      agencyKind: user.agency.kind,
-      stateCode: user.agency.stateCode,
-      sessionId: 'test',
-      authMethod: 'password',
-    };
+    return principalFor({ ...user, agency: user.agency }, { id: 'test', authMethod: 'password' });
   }
 
   it('should agree for every stage, user and box', async () => {

@@ -1,5 +1,7 @@
 import type { AgencyKind, Role } from '@mla/contracts';
 import type { AuditActor } from '../audit/audit.types';
+import type { AgencyEntity } from '../directory/agency.entity';
+import type { UserEntity } from '../users/user.entity';
 
 /** The authenticated caller, re-read from the database on every call (a disabled account stops at once). */
 export interface Principal {
@@ -22,5 +24,24 @@ export function auditActor(principal: Principal): AuditActor {
     agencyId: principal.agencyId,
     role: principal.role,
     authMethod: 'token',
+  };
+}
+
+/** The principal of a user (with its agency loaded) acting in a session. */
+export function principalOf(
+  user: UserEntity & { agency: AgencyEntity },
+  session: { id: string; authMethod: string },
+): Principal {
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    agencyId: user.agencyId,
+    agencyCode: user.agency.code,
+    agencyKind: user.agency.kind,
+    stateCode: user.agency.stateCode,
+    sessionId: session.id,
+    authMethod: session.authMethod,
   };
 }

@@ -9,6 +9,7 @@ import { auditActor, type Principal } from '../auth/principal';
 import type { UpdateUserDto, UserDto } from './dto/user.dto';
 import { UserEntity } from './user.entity';
 import { UserNotFoundError } from './users.errors';
+import { toAgencySummary } from './users.service';
 
 /** Account administration. Every change is audited with actor, target and outcome (CJIS AC-6(9), AU-2). */
 @Injectable()
@@ -90,19 +91,12 @@ export class UsersAdminService {
 
 function toUserDto(user: UserEntity): UserDto {
   if (!user.agency) throw new Error(`agency of user ${user.id} not loaded`);
-  const { agency } = user;
   return {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
     role: user.role,
-    agency: {
-      id: agency.id,
-      code: agency.code,
-      name: agency.name,
-      kind: agency.kind,
-      stateCode: agency.stateCode,
-    },
+    agency: toAgencySummary(user.agency),
     disabled: user.disabledAt !== null,
     locked: user.lockedAt !== null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { ROLE_PERMISSIONS } from '@mla/contracts';
 import { UnauthenticatedError } from '../../common/errors/domain-error';
-import type { MeDto } from '../auth/dto/me.dto';
+import type { AgencySummaryDto, MeDto } from '../auth/dto/me.dto';
+import type { AgencyEntity } from '../directory/agency.entity';
 import { UserEntity } from './user.entity';
 
 @Injectable()
@@ -26,20 +27,18 @@ export class UsersService {
   async describe(id: string): Promise<MeDto> {
     const user = await this.findActiveWithAgency(id);
     if (!user?.agency) throw new UnauthenticatedError();
-    const { agency } = user;
     return {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
       role: user.role,
       permissions: [...ROLE_PERMISSIONS[user.role]],
-      agency: {
-        id: agency.id,
-        code: agency.code,
-        name: agency.name,
-        kind: agency.kind,
-        stateCode: agency.stateCode,
-      },
+      agency: toAgencySummary(user.agency),
     };
   }
+}
+
+export function toAgencySummary(agency: AgencyEntity): AgencySummaryDto {
+  const { id, code, name, kind, stateCode } = agency;
+  return { id, code, name, kind, stateCode };
 }

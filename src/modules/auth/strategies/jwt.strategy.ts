@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { UnauthenticatedError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { UsersService } from '../../users/users.service';
-import type { Principal } from '../principal';
+import { principalOf, type Principal } from '../principal';
 import { SessionService } from '../session.service';
 import type { AccessTokenClaims } from '../token.service';
 
@@ -64,17 +64,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!user?.agency) throw new UnauthenticatedError();
     // Revoked, idle for too long or past its lifetime: the token dies with its session.
     const session = await this.sessions.touch(claims.sid, user.id);
-    return {
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      agencyId: user.agencyId,
-      agencyCode: user.agency.code,
-      agencyKind: user.agency.kind,
-      stateCode: user.agency.stateCode,
-      sessionId: session.id,
-      authMethod: session.authMethod,
-    };
+    return principalOf({ ...user, agency: user.agency }, session);
   }
 }
