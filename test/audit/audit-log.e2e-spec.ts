@@ -64,6 +64,15 @@ describe('The audit log', () => {
       const denied = await (await t.as(user)).GET('/v1/audit/events');
       expect(denied.response.status).toBe(403);
     }
+    // Each refusal is itself recorded.
+    const refusals = ok(
+      await auditor.GET('/v1/audit/events', { params: { query: { action: 'access.denied' } } }),
+    );
+    expect(refusals.items.filter((entry) => entry.target.id === 'AuditController.events')).toHaveLength(4);
+    expect(refusals.items[0]).toMatchObject({
+      outcome: 'denied',
+      data: { permission: 'audit.read', method: 'GET' },
+    });
     // The auditor's own reading was recorded too.
     const reads = ok(await auditor.GET('/v1/audit/events', { params: { query: { action: 'audit.read' } } }));
     expect(reads.items.length).toBeGreaterThan(0);
@@ -92,7 +101,7 @@ describe('The audit log', () => {
       target: { type: 'user', id: null },
       data: { reason: 'unknown_user' },
     });
-    expect(unknownName?.data.usernameSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(unknownName?.data.usernameHmac).toMatch(/^[0-9a-f]{64}$/);
     const everything = JSON.stringify(failures.items);
     for (const typed of [
       'wrong-password-123',

@@ -66,6 +66,47 @@ describe('Lockout after repeated failures, and account administration', () => {
     );
   });
 
+  it('should not be outrun by parallel guesses: a session won inside a burst dies with the lockout', async () => {
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, (_, index) => attempt('vn.officer', `burst-guess-${index}-x`)),
+      attempt('vn.officer', DEMO_PASSWORD),
+    ]);
+    expect(results.filter((response) => response.status === 401).length).toBeGreaterThanOrEqual(20);
+    const admin = await as('admin');
+    const id = await userId('vn.officer');
+    expect(ok(await admin.GET('/v1/users')).find((user) => user.id === id)).toMatchObject({ locked: true });
+    for (const response of results.filter((candidate) => candidate.status === 200)) {
+      const { accessToken } = (await response.json()) as { accessToken: string };
+      const me = await fetch(`${t.baseUrl}/v1/auth/me`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(me.status).toBe(401);
+    }
+    ok(await admin.PATCH('/v1/users/{id}', { params: { path: { id } }, body: { locked: false } }));
+  });
+
+  it('should count wrong current passwords on a password change: a stolen token is no password oracle', async () => {
+    const stolen = await as('fr.contact');
+    for (let index = 0; index < 5; index += 1) {
+      const guess = await stolen.POST('/v1/auth/password', {
+        body: {
+          currentPassword: `guess-${index}-password`,
+          newPassword: 'a brand new passphrase for spring',
+        },
+      });
+      expect([400, 401]).toContain(guess.response.status);
+    }
+    expect((await stolen.GET('/v1/auth/me')).response.status).toBe(401);
+    expect((await attempt('fr.contact', DEMO_PASSWORD)).status).toBe(401);
+    const admin = await as('admin');
+    ok(
+      await admin.PATCH('/v1/users/{id}', {
+        params: { path: { id: await userId('fr.contact') } },
+        body: { locked: false },
+      }),
+    );
+  });
+
   it('should not lock when the failures are spread over more than 15 minutes, or broken by a success', async () => {
     for (let index = 0; index < 4; index += 1) await attempt('fr.executing', `wrong-${index}-password`);
     clock.advance(15 * MINUTE + 1_000);

@@ -18,7 +18,7 @@ export class AddUserSessions1795900100000 implements MigrationInterface {
         CONSTRAINT "pk_user_session" PRIMARY KEY ("id"),
         CONSTRAINT "fk_user_session_user" FOREIGN KEY ("user_id") REFERENCES "user_account" ("id") ON DELETE RESTRICT,
         CONSTRAINT "ck_user_session_revoked_reason"
-          CHECK ("revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'password_changed', 'admin'))
+          CHECK ("revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'account_locked', 'password_changed', 'admin'))
       );
       CREATE INDEX "ix_user_session_user" ON "user_session" ("user_id");
 

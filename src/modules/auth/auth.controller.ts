@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
-import type { UserEntity } from '../users/user.entity';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
@@ -17,6 +16,7 @@ import { MeDto } from './dto/me.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
+import type { IssuedTokens } from './token.service';
 import { UsersService } from '../users/users.service';
 
 @ApiTags('auth')
@@ -39,8 +39,8 @@ export class AuthController {
     type: ErrorResponseDto,
     description: 'Unknown user, wrong password or disabled account',
   })
-  login(@Body() _credentials: LoginDto, @Req() request: { user: UserEntity }): Promise<TokenResponseDto> {
-    return this.auth.login(request.user);
+  login(@Body() _credentials: LoginDto, @Req() request: { user: IssuedTokens }): TokenResponseDto {
+    return request.user;
   }
 
   @Post('refresh')

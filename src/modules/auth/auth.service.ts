@@ -1,31 +1,34 @@
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import {
   InvalidCredentialsError,
   UnauthenticatedError,
   ValidationFailedError,
 } from '../../common/errors/domain-error';
+import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
-import { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { PasswordPolicy } from '../users/password-policy';
+import { UserEntity } from '../users/user.entity';
 import { auditActor, type Principal } from './principal';
+import { SessionEntity } from './session.entity';
 import { SessionService } from './session.service';
 import { TokenService, type IssuedTokens } from './token.service';
 
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+type LoginRefusal = 'unknown_user' | 'wrong_password' | 'account_disabled' | 'account_locked';
 
 @Injectable()
 export class AuthService {
+  /** Keyed hash for names typed at failed logins: correlatable in the log, not reversible by dictionary. */
+  private readonly usernameKey: Buffer;
+
   constructor(
-    private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
@@ -33,83 +36,51 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly policy: PasswordPolicy,
     private readonly clock: Clock,
-  ) {}
-
-  /**
-   * Checks a username and password. Unknown user, wrong password and disabled account all fail the
-   * same way, after the same hashing work; the audit entry records which it was.
-   */
-  async validateCredentials(username: string, password: string): Promise<UserEntity> {
-    const user = await this.users.findForLogin(username);
-    const passwordOk = user
-      ? await this.hasher.verify(user.passwordHash, password)
-      : await this.hasher.verifyAgainstNothing(password);
-    if (user && passwordOk && !user.disabledAt && !user.lockedAt) return user;
-    const reason = !user
-      ? 'unknown_user'
-      : user.disabledAt
-        ? 'account_disabled'
-        : user.lockedAt
-          ? 'account_locked'
-          : 'wrong_password';
-    await this.transactions.run(async (manager) => {
-      if (user && reason === 'wrong_password') await this.countFailure(manager, user);
-      await this.audit.append(manager, {
-        action: 'auth.login_failed',
-        outcome: 'failure',
-        actor: null,
-        target: { type: 'user', id: user?.id ?? null },
-        // The typed name is kept only as a hash: people type passwords into the username field, and the
-        // log is permanent. Repeated attempts on the same name still show up as the same hash.
-        data: { reason, ...(user ? {} : { usernameSha256: sha256(username.toLowerCase()) }) },
-      });
-    });
-    // A locked or disabled account answers exactly like a wrong password (SEC-03): no oracle.
-    throw new InvalidCredentialsError();
+    config: AppConfig,
+  ) {
+    this.usernameKey = Buffer.from(hkdfSync('sha256', config.jwt.secret, 'mla-portal', 'audit-username', 32));
   }
 
   /**
-   * Counts a failed login in a 15-minute window; the fifth locks the account until an administrator
-   * unlocks it (CJIS AC-7). The row is locked so concurrent failures are all counted.
+   * Checks the password and opens a session, in one transaction holding the account's row lock: a
+   * burst of parallel guesses is checked one at a time, so the lockout cannot be outrun, and a
+   * concurrent password change either comes first (the old password fails) or revokes this session.
+   * Unknown user, wrong password, disabled and locked account all fail the same way, after the same
+   * hashing work; the audit entry records which it was.
    */
-  private async countFailure(manager: EntityManager, user: UserEntity): Promise<void> {
-    const now = this.clock.now();
-    const current = await manager.findOneOrFail(UserEntity, {
-      where: { id: user.id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const windowStart = current.failedLoginWindowStartedAt;
-    const windowOpen = windowStart !== null && now.getTime() - windowStart.getTime() < FAILURE_WINDOW_MS;
-    const failures = windowOpen ? current.failedLoginCount + 1 : 1;
-    const locks = failures >= MAX_FAILURES && !current.lockedAt;
-    await manager.update(
-      UserEntity,
-      { id: user.id },
-      {
-        failedLoginCount: failures,
-        failedLoginWindowStartedAt: windowOpen ? windowStart : now,
-        ...(locks ? { lockedAt: now } : {}),
-      },
-    );
-    if (locks) {
-      await this.audit.append(manager, {
-        action: 'auth.lockout',
-        outcome: 'success',
-        actor: null,
-        target: { type: 'user', id: user.id },
-        data: { failures, windowMinutes: FAILURE_WINDOW_MS / 60_000 },
-      });
-    }
-  }
-
-  /** Opens a session, records the login and issues the tokens, in one transaction. */
-  async login(user: UserEntity): Promise<IssuedTokens> {
-    const { session, refreshToken } = await this.transactions.run(async (manager) => {
+  async login(username: string, password: string): Promise<IssuedTokens> {
+    const outcome = await this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { username: username.toLowerCase() });
+      const passwordOk = user
+        ? await this.hasher.verify(user.passwordHash, password)
+        : await this.hasher.verifyAgainstNothing(password);
+      const refusal: LoginRefusal | undefined = !user
+        ? 'unknown_user'
+        : user.disabledAt
+          ? 'account_disabled'
+          : user.lockedAt
+            ? 'account_locked'
+            : passwordOk
+              ? undefined
+              : 'wrong_password';
+      if (refusal || !user) {
+        if (user && refusal === 'wrong_password') await this.countFailure(manager, user);
+        await this.audit.append(manager, {
+          action: 'auth.login_failed',
+          outcome: 'failure',
+          actor: null,
+          target: { type: 'user', id: user?.id ?? null },
+          // People type passwords into the username field and the log is permanent: an unknown name
+          // is kept only as a keyed hash, so repeated attempts correlate but nothing can be read back.
+          data: { reason: refusal, ...(user ? {} : { usernameHmac: this.usernameHmac(username) }) },
+        });
+        return undefined;
+      }
       const started = await this.sessions.start(manager, user, 'password');
       await manager.update(
         UserEntity,
         { id: user.id },
-        { lastLoginAt: started.session.createdAt, failedLoginCount: 0, failedLoginWindowStartedAt: null },
+        { lastLoginAt: started.session.createdAt, recentFailures: [] },
       );
       await this.audit.append(manager, {
         action: 'auth.login',
@@ -117,9 +88,14 @@ export class AuthService {
         actor: { userId: user.id, agencyId: user.agencyId, role: user.role, authMethod: 'password' },
         target: { type: 'session', id: started.session.id },
       });
-      return started;
+      return { userId: user.id, ...started };
     });
-    return { ...(await this.tokens.issueAccessToken(user.id, session.id)), refreshToken };
+    // A locked or disabled account answers exactly like a wrong password (SEC-03): no oracle.
+    if (!outcome) throw new InvalidCredentialsError();
+    return {
+      ...(await this.tokens.issueAccessToken(outcome.userId, outcome.session.id)),
+      refreshToken: outcome.refreshToken,
+    };
   }
 
   /** A new access token and a new refresh token for the same session; the old refresh token is spent. */
@@ -133,39 +109,42 @@ export class AuthService {
   }
 
   /**
-   * Changes the caller's password after checking the current one, under the password policy, and
-   * ends every other session of the account (ASVS 6.2.3, CJIS IA-5). Attempts are audited either way.
+   * Changes the caller's password under the policy and ends every other session (ASVS 6.2.3, CJIS
+   * IA-5). A wrong current password counts as a failed login, so a stolen token is no password
+   * oracle: the fifth failure locks the account and ends all its sessions. Audited either way.
    */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.users.findForLogin(principal.username);
-    if (!user) throw new UnauthenticatedError();
     const actor = auditActor(principal);
-    const refuse = async (field: string, reason: string, messages: string[]): Promise<never> => {
-      await this.audit.record({
-        action: 'auth.password_change',
-        outcome: 'failure',
-        actor,
-        target: { type: 'user', id: user.id },
-        data: { reason },
+    const problem = await this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { id: principal.userId });
+      if (!user)
+        return { field: 'currentPassword', messages: ['is not your current password'], reason: 'no_user' };
+      const refuse = async (field: string, reason: string, messages: string[]) => {
+        await this.audit.append(manager, {
+          action: 'auth.password_change',
+          outcome: 'failure',
+          actor,
+          target: { type: 'user', id: user.id },
+          data: { reason },
+        });
+        return { field, messages, reason };
+      };
+      if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+        await this.countFailure(manager, user);
+        return refuse('currentPassword', 'wrong_current_password', ['is not your current password']);
+      }
+      const reasons = this.policy.check(newPassword, {
+        username: user.username,
+        displayName: user.displayName,
       });
-      throw new ValidationFailedError([{ field, messages }]);
-    };
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      return refuse('currentPassword', 'wrong_current_password', ['is not your current password']);
-    }
-    const reasons = this.policy.check(newPassword, {
-      username: user.username,
-      displayName: user.displayName,
-    });
-    if (newPassword === currentPassword) reasons.push('must differ from your current password');
-    if (reasons.length > 0)
-      return refuse(
-        'newPassword',
-        'policy',
-        reasons.map((reason) => `newPassword ${reason}`),
-      );
-    const passwordHash = await this.hasher.hash(newPassword);
-    await this.transactions.run(async (manager) => {
+      if (newPassword === currentPassword) reasons.push('must differ from your current password');
+      if (reasons.length > 0)
+        return refuse(
+          'newPassword',
+          'policy',
+          reasons.map((reason) => `newPassword ${reason}`),
+        );
+      const passwordHash = await this.hasher.hash(newPassword);
       await manager.update(UserEntity, { id: user.id }, { passwordHash, version: () => 'version + 1' });
       const revoked = await this.sessions.revokeOthers(
         manager,
@@ -180,6 +159,60 @@ export class AuthService {
         target: { type: 'user', id: user.id },
         data: { otherSessionsRevoked: revoked },
       });
+      return undefined;
+    });
+    if (problem) throw new ValidationFailedError([{ field: problem.field, messages: problem.messages }]);
+  }
+
+  /**
+   * Records a failed password on a locked row. Five failures within any 15 minutes lock the account
+   * until an administrator unlocks it (CJIS AC-7), and end its sessions.
+   */
+  private async countFailure(manager: EntityManager, user: UserEntity): Promise<void> {
+    const now = this.clock.now();
+    const recent = [...user.recentFailures, now]
+      .filter((failure) => now.getTime() - failure.getTime() < FAILURE_WINDOW_MS)
+      .slice(-MAX_FAILURES);
+    const locks = recent.length >= MAX_FAILURES && !user.lockedAt;
+    await manager.update(
+      UserEntity,
+      { id: user.id },
+      { recentFailures: recent, ...(locks ? { lockedAt: now } : {}) },
+    );
+    if (!locks) return;
+    const ended = await manager.update(
+      SessionEntity,
+      { userId: user.id, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: 'account_locked' },
+    );
+    await this.audit.append(manager, {
+      action: 'auth.lockout',
+      outcome: 'success',
+      actor: null,
+      target: { type: 'user', id: user.id },
+      data: {
+        failures: recent.length,
+        windowMinutes: FAILURE_WINDOW_MS / 60_000,
+        sessionsEnded: ended.affected ?? 0,
+      },
     });
   }
+
+  private usernameHmac(username: string): string {
+    return createHmac('sha256', this.usernameKey).update(username.toLowerCase(), 'utf8').digest('hex');
+  }
+}
+
+/** The account row with its password hash, locked for the rest of the transaction. */
+function lockUser(
+  manager: EntityManager,
+  where: { id: string } | { username: string },
+): Promise<UserEntity | null> {
+  const builder = manager
+    .createQueryBuilder(UserEntity, 'user')
+    .addSelect('user.passwordHash')
+    .setLock('pessimistic_write');
+  return 'id' in where
+    ? builder.where('user.id = :id', { id: where.id }).getOne()
+    : builder.where('user.username = :username', { username: where.username }).getOne();
 }

@@ -2,14 +2,21 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { UserEntity } from '../users/user.entity';
 
 export type SessionRevocation =
-  'logout' | 'refresh_reuse' | 'idle_timeout' | 'expired' | 'account_disabled' | 'password_changed' | 'admin';
+  | 'logout'
+  | 'refresh_reuse'
+  | 'idle_timeout'
+  | 'expired'
+  | 'account_disabled'
+  | 'account_locked'
+  | 'password_changed'
+  | 'admin';
 
 /** One login. Access tokens name it (`sid`); its refresh tokens rotate within it. */
 @Entity({ name: 'user_session' })
 @Index('ix_user_session_user', ['userId'])
 @Check(
   'ck_user_session_revoked_reason',
-  `"revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'password_changed', 'admin')`,
+  `"revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'account_locked', 'password_changed', 'admin')`,
 )
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_session' })

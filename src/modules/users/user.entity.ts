@@ -17,7 +17,6 @@ import { AgencyEntity } from '../directory/agency.entity';
 @Unique('uq_user_account_username', ['username'])
 @Index('ix_user_account_agency', ['agencyId'])
 @Check('ck_user_account_username_lower', `"username" = lower("username")`)
-@Check('ck_user_account_failed_login_count', `"failed_login_count" >= 0`)
 @Check(
   'ck_user_account_role',
   `"role" IN ('liaison_officer', 'supervisor', 'central_authority_officer', 'executing_officer', 'contact_point_operator', 'auditor', 'admin')`,
@@ -53,14 +52,11 @@ export class UserEntity {
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;
 
-  /** Failed logins in the current 15-minute window (CJIS AC-7). */
-  @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
-  failedLoginCount: number;
+  /** Times of the latest failed logins (at most 5), for the sliding 15-minute window of CJIS AC-7. */
+  @Column({ name: 'recent_failures', type: 'timestamptz', array: true, default: () => "'{}'" })
+  recentFailures: Date[];
 
-  @Column({ name: 'failed_login_window_started_at', type: 'timestamptz', nullable: true })
-  failedLoginWindowStartedAt: Date | null;
-
-  /** Set by the fifth failure in a window; only an administrator clears it. */
+  /** Set by the fifth failure within 15 minutes; only an administrator clears it. */
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
   lockedAt: Date | null;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { ValidationFailedError } from '../../common/errors/domain-error';
+import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { SessionEntity } from '../auth/session.entity';
@@ -30,57 +30,71 @@ export class UsersAdminService {
   }
 
   async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<UserDto> {
-    if (dto.locked === undefined && dto.disabled === undefined) {
-      throw ValidationFailedError.field('body', 'name at least one of locked, disabled');
+    const actor = auditActor(principal);
+    try {
+      if (dto.locked === undefined && dto.disabled === undefined) {
+        throw ValidationFailedError.field('body', 'name at least one of locked, disabled');
+      }
+      if (dto.disabled === true && id === principal.userId) {
+        throw ValidationFailedError.field('disabled', 'an administrator cannot disable their own account');
+      }
+      await this.transactions.run(async (manager) => {
+        const user = await manager.findOne(UserEntity, {
+          where: { id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!user) throw new UserNotFoundError();
+        const now = this.clock.now();
+        if (dto.locked === false) {
+          if (user.lockedAt) await manager.update(UserEntity, { id }, { lockedAt: null, recentFailures: [] });
+          await this.audit.append(manager, {
+            action: 'auth.unlock',
+            // Unlocking an account that was not locked changes nothing: recorded as such.
+            outcome: user.lockedAt ? 'success' : 'failure',
+            actor,
+            target: { type: 'user', id },
+            ...(user.lockedAt ? {} : { data: { reason: 'not_locked' } }),
+          });
+        }
+        if (dto.disabled === true && !user.disabledAt) {
+          await manager.update(UserEntity, { id }, { disabledAt: now });
+          // Sessions end with the account (ASVS 7.4.2); the next call of any of its tokens is refused.
+          const ended = await manager.update(
+            SessionEntity,
+            { userId: id, revokedAt: IsNull() },
+            { revokedAt: now, revokedReason: 'account_disabled' },
+          );
+          await this.audit.append(manager, {
+            action: 'user.disable',
+            outcome: 'success',
+            actor,
+            target: { type: 'user', id },
+            data: { sessionsEnded: ended.affected ?? 0 },
+          });
+        }
+        if (dto.disabled === false && user.disabledAt) {
+          await manager.update(UserEntity, { id }, { disabledAt: null });
+          await this.audit.append(manager, {
+            action: 'user.enable',
+            outcome: 'success',
+            actor,
+            target: { type: 'user', id },
+          });
+        }
+      });
+    } catch (error) {
+      // A refused administrative action is audited too (SEC-24), in a transaction of its own.
+      if (error instanceof DomainError) {
+        await this.audit.record({
+          action: 'user.update',
+          outcome: 'failure',
+          actor,
+          target: { type: 'user', id },
+          data: { reason: error.code, requested: Object.keys(dto).sort() },
+        });
+      }
+      throw error;
     }
-    if (dto.disabled === true && id === principal.userId) {
-      throw ValidationFailedError.field('disabled', 'an administrator cannot disable their own account');
-    }
-    await this.transactions.run(async (manager) => {
-      const user = await manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!user) throw new UserNotFoundError();
-      const now = this.clock.now();
-      const actor = auditActor(principal);
-      if (dto.locked === false && user.lockedAt) {
-        await manager.update(
-          UserEntity,
-          { id },
-          { lockedAt: null, failedLoginCount: 0, failedLoginWindowStartedAt: null },
-        );
-        await this.audit.append(manager, {
-          action: 'auth.unlock',
-          outcome: 'success',
-          actor,
-          target: { type: 'user', id },
-        });
-      }
-      if (dto.disabled === true && !user.disabledAt) {
-        await manager.update(UserEntity, { id }, { disabledAt: now });
-        // Sessions end with the account (ASVS 7.4.2); the next call of any of its tokens is refused.
-        const ended = await manager
-          .createQueryBuilder()
-          .update(SessionEntity)
-          .set({ revokedAt: now, revokedReason: 'account_disabled' })
-          .where({ userId: id, revokedAt: IsNull() })
-          .execute();
-        await this.audit.append(manager, {
-          action: 'user.disable',
-          outcome: 'success',
-          actor,
-          target: { type: 'user', id },
-          data: { sessionsEnded: ended.affected ?? 0 },
-        });
-      }
-      if (dto.disabled === false && user.disabledAt) {
-        await manager.update(UserEntity, { id }, { disabledAt: null });
-        await this.audit.append(manager, {
-          action: 'user.enable',
-          outcome: 'success',
-          actor,
-          target: { type: 'user', id },
-        });
-      }
-    });
     const updated = await this.dataSource.manager.findOneOrFail(UserEntity, {
       where: { id },
       relations: { agency: true },

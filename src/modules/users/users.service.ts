@@ -11,15 +11,6 @@ import { UserEntity } from './user.entity';
 export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
-  /** The one query that reads the password hash. */
-  findForLogin(username: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('user.username = :username', { username: username.toLowerCase() })
-      .getOne();
-  }
-
   findActiveWithAgency(id: string): Promise<UserEntity | null> {
     return this.users.findOne({ where: { id, disabledAt: IsNull() }, relations: { agency: true } });
   }

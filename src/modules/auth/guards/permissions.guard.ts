@@ -7,14 +7,18 @@ import {
   UnauthenticatedError,
 } from '../../../common/errors/domain-error';
 import { PermissionMetadata, PublicMetadata } from '../decorators/access.decorators';
-import type { Principal } from '../principal';
+import { AuditService } from '../../audit/audit.service';
+import { auditActor, type Principal } from '../principal';
 
 /** Global guard after authentication: default deny, function-level permission from the role table. */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride(PublicMetadata, targets)) return true;
     const required = this.reflector.getAllAndOverride(PermissionMetadata, targets);
@@ -22,9 +26,20 @@ export class PermissionsGuard implements CanActivate {
       // Fail closed: a route nobody classified is a bug, not a public endpoint.
       throw new PermissionNotDeclaredError(context.getClass().name, context.getHandler().name);
     }
-    const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
+    const request = context.switchToHttp().getRequest<{ user?: Principal; method: string }>();
+    const principal = request.user;
     if (!principal) throw new UnauthenticatedError();
-    if (!hasPermission(principal.role, required)) throw new PermissionDeniedError(required);
+    if (!hasPermission(principal.role, required)) {
+      // Denied use of a function is a security event (CJIS AU-2, AC-6(9)); record it, then refuse.
+      await this.audit.record({
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: auditActor(principal),
+        target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
+        data: { permission: required, method: request.method },
+      });
+      throw new PermissionDeniedError(required);
+    }
     return true;
   }
 }

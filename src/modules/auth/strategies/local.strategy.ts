@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
-import type { UserEntity } from '../../users/user.entity';
 import { AuthService } from '../auth.service';
+import type { IssuedTokens } from '../token.service';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
@@ -10,7 +10,8 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ usernameField: 'username', passwordField: 'password', session: false });
   }
 
-  validate(username: string, password: string): Promise<UserEntity> {
-    return this.auth.validateCredentials(username, password);
+  /** Passport calls the result the "user"; here it is the login's outcome: the new session's tokens. */
+  validate(username: string, password: string): Promise<IssuedTokens> {
+    return this.auth.login(username, password);
   }
 }
