@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
@@ -31,6 +32,7 @@ export class AppModule {
           providers: [{ provide: AppConfig, useValue: config }, Clock],
           exports: [AppConfig, Clock],
         },
+        ScheduleModule.forRoot(),
         DatabaseModule,
         AuditModule,
         UsersModule,

@@ -15,6 +15,7 @@ export class AppConfig {
     readonly database: DatabaseSettings,
     readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string },
     readonly sessions: { idleTimeoutSeconds: number; maxLifetimeSeconds: number },
+    readonly accounts: { idleDisableDays: number; idleJobEnabled: boolean },
     readonly demo: { enabled: boolean; password: string },
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
@@ -22,6 +23,7 @@ export class AppConfig {
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
     const dataDir = resolve(env.DATA_DIR);
+    const demo = env.DEMO_MODE ?? !env.DATABASE_URL;
     const database: DatabaseSettings = env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, migrationsRun: env.MIGRATIONS_RUN }
       : { kind: 'embedded', dataDir, migrationsRun: env.MIGRATIONS_RUN };
@@ -39,7 +41,8 @@ export class AppConfig {
         idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS,
         maxLifetimeSeconds: env.SESSION_MAX_LIFETIME_SECONDS,
       },
-      { enabled: env.DEMO_MODE ?? database.kind === 'embedded', password: env.DEMO_PASSWORD },
+      { idleDisableDays: env.ACCOUNT_IDLE_DISABLE_DAYS, idleJobEnabled: env.ACCOUNT_IDLE_JOB ?? !demo },
+      { enabled: demo, password: env.DEMO_PASSWORD },
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
     );

@@ -81,6 +81,19 @@ export class EnvironmentVariables {
   @Type(() => Number)
   SESSION_MAX_LIFETIME_SECONDS: number = 43200;
 
+  /** Accounts unused this many days are disabled by the hourly job (CJIS AC-2(3): 90). */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  @Type(() => Number)
+  ACCOUNT_IDLE_DISABLE_DAYS: number = 90;
+
+  /** The idle-account job. Absent: on, except in demo mode (a demo left alone would lock everyone out). */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  ACCOUNT_IDLE_JOB?: boolean;
+
   @IsString()
   JWT_ISSUER: string = 'mla-portal';
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountMaintenanceService } from './account-maintenance.service';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
 import { UserEntity } from './user.entity';
@@ -11,7 +12,7 @@ import { AuditModule } from '../audit/audit.module';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), AuditModule],
   controllers: [UsersController],
-  providers: [UsersService, UsersAdminService, PasswordHasher, PasswordPolicy],
+  providers: [UsersService, UsersAdminService, AccountMaintenanceService, PasswordHasher, PasswordPolicy],
   exports: [UsersService, PasswordHasher, PasswordPolicy],
 })
 export class UsersModule {}
