@@ -19,6 +19,7 @@ export class AppConfig {
     readonly demo: { enabled: boolean; password: string },
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
+    readonly authRateLimitPerMinute: number,
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -45,6 +46,7 @@ export class AppConfig {
       { enabled: demo, password: env.DEMO_PASSWORD },
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
+      env.AUTH_RATE_LIMIT_PER_MINUTE,
     );
   }
 }

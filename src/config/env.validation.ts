@@ -94,6 +94,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   ACCOUNT_IDLE_JOB?: boolean;
 
+  /** Attempts per minute per client address on login, refresh and password change. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  @Type(() => Number)
+  AUTH_RATE_LIMIT_PER_MINUTE: number = 30;
+
   @IsString()
   JWT_ISSUER: string = 'mla-portal';
 

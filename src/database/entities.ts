@@ -1,4 +1,5 @@
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
+import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
 import { AgencyEntity } from '../modules/directory/agency.entity';
 import { StateEntity } from '../modules/directory/state.entity';
@@ -12,6 +13,7 @@ export const ENTITIES = [
   UserEntity,
   SessionEntity,
   RefreshTokenEntity,
+  AuthThrottleEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
   AuditEntryEntity,

@@ -63,6 +63,8 @@ export async function createTestApp(
       DEMO_MODE: 'true',
       DEMO_PASSWORD,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // Suites log in hundreds of times from one address; the throttle has its own test.
+      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       ...database.env,
       ...extraEnv,
     }),

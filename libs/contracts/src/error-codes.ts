@@ -23,6 +23,7 @@ export const ErrorCode = {
   UnsupportedMediaType: 'common.unsupported_media_type',
   MethodNotAllowed: 'common.method_not_allowed',
   ServiceUnavailable: 'common.service_unavailable',
+  RateLimited: 'common.rate_limited',
   Internal: 'common.internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

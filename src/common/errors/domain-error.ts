@@ -56,3 +56,10 @@ export class PermissionNotDeclaredError extends DomainError {
     super(`Route ${controller}.${handler} declares no permission`);
   }
 }
+
+export class RateLimitedError extends DomainError {
+  readonly code = ErrorCode.RateLimited;
+  constructor(retryAfterSeconds: number) {
+    super(`Too many attempts from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}

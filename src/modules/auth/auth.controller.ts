@@ -13,6 +13,7 @@ import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
 import { MeDto } from './dto/me.dto';
+import { AuthThrottleGuard } from './guards/auth-throttle.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
@@ -30,7 +31,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @UseGuards(LocalAuthGuard)
+  @UseGuards(AuthThrottleGuard, LocalAuthGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Log in with username and password; returns a short-lived access token' })
   @ApiOkResponse({ type: TokenResponseDto })
@@ -45,6 +46,7 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
+  @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (rotation; reuse revokes the session)' })
   @ApiOkResponse({ type: TokenResponseDto })
@@ -65,6 +67,7 @@ export class AuthController {
 
   @Post('password')
   @RequirePermission(Permission.ProfileRead)
+  @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Change your own password; every other session of the account ends' })
   @ApiNoContentResponse()

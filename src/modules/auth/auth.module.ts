@@ -7,6 +7,7 @@ import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AuthThrottleGuard } from './guards/auth-throttle.guard';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { PermissionsGuard } from './guards/permissions.guard';
 import { JwtStrategy } from './strategies/jwt.strategy';
@@ -32,6 +33,7 @@ import { TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    AuthThrottleGuard,
     SessionService,
     LocalStrategy,
     JwtStrategy,
