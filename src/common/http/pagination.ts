@@ -1,14 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ValidationFailedError } from '../errors/domain-error';
 import { IsOmittable } from '../validation/decorators';
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;
 
 /** Keyset paging: `cursor` is opaque to clients; there is no OFFSET anywhere. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 25 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOmittable()
   @Type(() => Number)
   @IsInt()
@@ -63,4 +65,20 @@ export function decodeCursor<T extends Record<string, CursorField>>(
     if (!validCursorField(kind, (parsed as Record<string, unknown>)[key])) throw invalid();
   }
   return parsed as { [K in keyof T]: CursorValue<T[K]> };
+}
+
+/**
+ * Fetches one keyset page from an ordered query: one row more than the page, to know whether
+ * another page follows, and the cursor of the last row kept.
+ */
+export async function keysetPage<T extends ObjectLiteral>(
+  builder: SelectQueryBuilder<T>,
+  limit: number | undefined,
+  positionOf: (last: T) => Record<string, string | number>,
+): Promise<{ rows: T[]; nextCursor: string | null }> {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  const fetched = await builder.limit(size + 1).getMany();
+  const rows = fetched.slice(0, size);
+  const last = rows[rows.length - 1];
+  return { rows, nextCursor: fetched.length > size && last ? encodeCursor(positionOf(last)) : null };
 }

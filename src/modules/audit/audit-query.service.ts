@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import { decodeCursor, keysetPage } from '../../common/http/pagination';
 import { AuditEntryEntity } from './audit-entry.entity';
 import type { AuditBody } from './audit.types';
 import type { AuditEventDto, AuditEventPageDto, AuditEventQueryDto } from './dto/audit-event.dto';
-
-const DEFAULT_PAGE = 25;
 
 /** Reads of the audit log, newest first, keyset-paged on `seq`. */
 @Injectable()
@@ -16,7 +14,6 @@ export class AuditQueryService {
     query: AuditEventQueryDto,
     narrow?: (builder: SelectQueryBuilder<AuditEntryEntity>) => void,
   ): Promise<AuditEventPageDto> {
-    const limit = query.limit ?? DEFAULT_PAGE;
     const builder = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
     if (query.requestId) builder.andWhere('entry.requestId = :requestId', { requestId: query.requestId });
     if (query.actorUserId)
@@ -29,16 +26,14 @@ export class AuditQueryService {
       builder.andWhere('entry.seq < :seq', { seq });
     }
     narrow?.(builder);
-    const rows = await builder
-      .orderBy('entry.seq', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toAuditEventDto),
-      nextCursor: rows.length > limit && last ? encodeCursor({ seq: last.seq }) : null,
-    };
+    const { rows, nextCursor } = await keysetPage(
+      builder.orderBy('entry.seq', 'DESC'),
+      query.limit,
+      (last) => ({
+        seq: last.seq,
+      }),
+    );
+    return { items: rows.map(toAuditEventDto), nextCursor };
   }
 }
 

@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RequestStatus } from '@mla/contracts';
-import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import { decodeCursor, keysetPage } from '../../common/http/pagination';
 import type { PageQueryDto } from '../../common/http/pagination';
+import { findByIds } from '../../database/find-by-ids';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type Principal } from '../auth/principal';
 import { AgencyEntity } from '../directory/agency.entity';
 import { toAgencyDto } from '../directory/directory.service';
 import { UserEntity } from '../users/user.entity';
-import type { CreateMessageDto, MessageDto } from './dto/message.dto';
+import type { CreateMessageDto, MessageDto, MessagePageDto } from './dto/message.dto';
 import { RequestMessageEntity } from './request-message.entity';
 import { MessageNotAllowedError } from './requests.errors';
 import { RequestsService } from './requests.service';
-
-const DEFAULT_PAGE = 50;
-
-export interface MessagePage {
-  items: MessageDto[];
-  nextCursor: string | null;
-}
 
 /** Messages between the two sides: clarification rounds, status enquiries and answers, notes. */
 @Injectable()
@@ -32,10 +26,9 @@ export class MessagesService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<MessagePage> {
+  async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<MessagePageDto> {
     const manager = this.dataSource.manager;
     await this.requests.loadVisible(manager, principal, requestId);
-    const limit = page.limit ?? DEFAULT_PAGE;
     const builder = manager
       .createQueryBuilder(RequestMessageEntity, 'm')
       .where('m.request_id = :requestId', { requestId });
@@ -46,20 +39,12 @@ export class MessagesService {
         id: position.id,
       });
     }
-    const rows = await builder
-      .orderBy('m.created_at', 'ASC')
-      .addOrderBy('m.id', 'ASC')
-      .limit(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: await this.toDtos(items),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    const { rows, nextCursor } = await keysetPage(
+      builder.orderBy('m.created_at', 'ASC').addOrderBy('m.id', 'ASC'),
+      page.limit,
+      (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }),
+    );
+    return { items: await this.toDtos(rows), nextCursor };
   }
 
   async post(principal: Principal, requestId: string, dto: CreateMessageDto): Promise<MessageDto> {
@@ -97,14 +82,16 @@ export class MessagesService {
   private async toDtos(messages: RequestMessageEntity[]): Promise<MessageDto[]> {
     if (messages.length === 0) return [];
     const manager = this.dataSource.manager;
-    const authors = await manager.findBy(UserEntity, {
-      id: In([...new Set(messages.map((m) => m.authorId))]),
-    });
-    const agencies = await manager.findBy(AgencyEntity, {
-      id: In([...new Set(messages.map((m) => m.authorAgencyId))]),
-    });
-    const authorById = new Map(authors.map((author) => [author.id, author]));
-    const agencyById = new Map(agencies.map((agency) => [agency.id, agency]));
+    const authorById = await findByIds(
+      manager,
+      UserEntity,
+      messages.map((message) => message.authorId),
+    );
+    const agencyById = await findByIds(
+      manager,
+      AgencyEntity,
+      messages.map((message) => message.authorAgencyId),
+    );
     return messages.map((message) => {
       const author = authorById.get(message.authorId);
       const agency = agencyById.get(message.authorAgencyId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   PartyRelation,
   RECEIVING_AGENCY_KINDS,
@@ -16,7 +16,8 @@ import {
   type TransitionRule,
 } from '@mla/contracts';
 import { ValidationFailedError } from '../../common/errors/domain-error';
-import { decodeCursor, encodeCursor } from '../../common/http/pagination';
+import { decodeCursor, keysetPage } from '../../common/http/pagination';
+import { findByIds } from '../../database/find-by-ids';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type Principal } from '../auth/principal';
@@ -41,8 +42,6 @@ import {
   RequestNotFoundError,
   VersionConflictError,
 } from './requests.errors';
-
-const DEFAULT_PAGE = 25;
 
 @Injectable()
 export class RequestsService {
@@ -105,7 +104,6 @@ export class RequestsService {
   }
 
   async list(principal: Principal, query: RequestQueryDto): Promise<RequestPageDto> {
-    const limit = query.limit ?? DEFAULT_PAGE;
     const visible = visibilityCondition(principal, query.box);
     const builder = this.dataSource.manager
       .createQueryBuilder(CooperationRequestEntity, 'r')
@@ -120,23 +118,19 @@ export class RequestsService {
         cursorId: position.id,
       });
     }
-    const rows = await builder
-      .orderBy('r.created_at', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const agencies = await this.agenciesById(
+    const { rows: page, nextCursor } = await keysetPage(
+      builder.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC'),
+      query.limit,
+      (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }),
+    );
+    const agencies = await findByIds(
       this.dataSource.manager,
+      AgencyEntity,
       page.flatMap((request) => [request.requestingAgencyId, request.requestedAgencyId]),
     );
-    const last = page[page.length - 1];
     return {
       items: page.map((request) => summarise(request, standingOf(principal, request), agencies)),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id })
-          : null,
+      nextCursor,
     };
   }
 
@@ -290,18 +284,12 @@ export class RequestsService {
     return agency;
   }
 
-  private async agenciesById(manager: EntityManager, ids: string[]): Promise<Map<string, AgencyEntity>> {
-    if (ids.length === 0) return new Map();
-    const agencies = await manager.findBy(AgencyEntity, { id: In([...new Set(ids)]) });
-    return new Map(agencies.map((agency) => [agency.id, agency]));
-  }
-
   private async toDto(
     manager: EntityManager,
     request: CooperationRequestEntity,
     standing: ActorStanding,
   ): Promise<RequestDto> {
-    const agencies = await this.agenciesById(manager, [
+    const agencies = await findByIds(manager, AgencyEntity, [
       request.requestingAgencyId,
       request.requestedAgencyId,
     ]);
