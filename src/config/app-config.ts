@@ -20,6 +20,9 @@ export class AppConfig {
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
     readonly authRateLimitPerMinute: number,
+    readonly mfa: { required: boolean; stepUpMaxAgeSeconds: number; issuer: string },
+    /** Seals stored second-factor secrets; never logged. */
+    readonly secretsKey: Buffer,
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -33,7 +36,8 @@ export class AppConfig {
       { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
       database,
       {
-        secret: env.JWT_SECRET ?? localJwtSecret(dataDir),
+        secret:
+          env.JWT_SECRET ?? localSecret(dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url')),
         ttlSeconds: env.JWT_TTL_SECONDS,
         issuer: env.JWT_ISSUER,
         audience: env.JWT_AUDIENCE,
@@ -47,19 +51,29 @@ export class AppConfig {
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
       env.AUTH_RATE_LIMIT_PER_MINUTE,
+      {
+        required: env.MFA_REQUIRED ?? !demo,
+        stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS,
+        issuer: env.TOTP_ISSUER,
+      },
+      Buffer.from(
+        env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key', () => randomBytes(32).toString('hex')),
+        'hex',
+      ),
     );
   }
 }
 
 /**
- * Outside production a missing JWT_SECRET is replaced by a random key kept in DATA_DIR (mode 0600),
- * so a fresh clone starts with no set-up and tokens survive a restart.
+ * Outside production a missing JWT_SECRET or SECRETS_KEY is replaced by a random key kept in
+ * DATA_DIR (mode 0600), so a fresh clone starts with no set-up and tokens and enrolments survive a
+ * restart.
  */
-function localJwtSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+function localSecret(dataDir: string, name: string, generate: () => string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
+  const secret = generate();
   try {
     writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
     return secret;

@@ -67,6 +67,33 @@ export class EnvironmentVariables {
   @Type(() => Number)
   JWT_TTL_SECONDS: number = 900;
 
+  /**
+   * 32-byte key (64 hex characters) that seals stored second-factor secrets (AES-256-GCM). Secret;
+   * required in production; elsewhere generated once into DATA_DIR.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SECRETS_KEY must be 64 hexadecimal characters (32 bytes)' })
+  SECRETS_KEY?: string;
+
+  /** A second factor (TOTP) for every account. Absent: on, except in demo mode; production refuses false. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MFA_REQUIRED?: boolean;
+
+  /** How recent the last full authentication must be for privileged actions (SEC-10: 5 minutes). */
+  @IsInt()
+  @Min(30)
+  @Max(300)
+  @Type(() => Number)
+  STEP_UP_MAX_AGE_SECONDS: number = 300;
+
+  /** The issuer shown by authenticator apps next to the account name. */
+  @IsString()
+  @MinLength(1)
+  TOTP_ISSUER: string = 'MLA Portal';
+
   /** Idle timeout of a session; CJIS AC-11 and ASVS 7.3.1 allow at most 30 minutes. */
   @IsInt()
   @Min(60)
@@ -137,6 +164,7 @@ export class EnvironmentVariables {
 export const SECRET_SETTINGS: readonly (keyof EnvironmentVariables)[] = [
   'DATABASE_URL',
   'JWT_SECRET',
+  'SECRETS_KEY',
   'DEMO_PASSWORD',
 ];
 
@@ -150,8 +178,13 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     );
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
-  if (env.NODE_ENV === NodeEnv.Production && !env.JWT_SECRET) {
-    throw new Error('Invalid environment:\n- JWT_SECRET: required when NODE_ENV=production');
+  if (env.NODE_ENV === NodeEnv.Production) {
+    const missing = [
+      !env.JWT_SECRET && '- JWT_SECRET: required when NODE_ENV=production',
+      !env.SECRETS_KEY && '- SECRETS_KEY: required when NODE_ENV=production',
+      env.MFA_REQUIRED === false && '- MFA_REQUIRED: cannot be false when NODE_ENV=production',
+    ].filter(Boolean);
+    if (missing.length > 0) throw new Error(`Invalid environment:\n${missing.join('\n')}`);
   }
   return env;
 }

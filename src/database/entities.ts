@@ -1,5 +1,6 @@
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
 import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
+import { RecoveryCodeEntity } from '../modules/users/recovery-code.entity';
 import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
 import { AgencyEntity } from '../modules/directory/agency.entity';
 import { StateEntity } from '../modules/directory/state.entity';
@@ -14,6 +15,7 @@ export const ENTITIES = [
   SessionEntity,
   RefreshTokenEntity,
   AuthThrottleEntity,
+  RecoveryCodeEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
   AuditEntryEntity,

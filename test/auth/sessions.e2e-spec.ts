@@ -68,7 +68,9 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
     clock.advance(29 * MINUTE + 59_000);
     expect((await me(tokens.accessToken)).response.status).toBe(200);
     clock.advance(30 * MINUTE + 1_000);
-    expect((await me(tokens.accessToken)).response.status).toBe(401);
+    const idle = await me(tokens.accessToken);
+    expect(idle.response.status).toBe(401);
+    expect(idle.error?.code).toBe('auth.reauth_required');
     // The refresh token alone cannot revive an idle session.
     expect((await refresh(tokens.refreshToken)).response.status).toBe(401);
   });
@@ -84,7 +86,9 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
     clock.advance(5 * MINUTE - 1_000);
     expect((await me(accessToken)).response.status).toBe(200);
     clock.advance(2_000);
-    expect((await me(accessToken)).response.status).toBe(401);
+    const expired = await me(accessToken);
+    expect(expired.response.status).toBe(401);
+    expect(expired.error?.code).toBe('auth.reauth_required');
     expect((await refresh(refreshToken)).response.status).toBe(401);
   });
 });

@@ -36,7 +36,11 @@ describe('Visibility: the list query and the row policy agree', () => {
       relations: { agency: true },
     });
     if (!user.agency) throw new Error('no agency');
-    return principalFor({ ...user, agency: user.agency }, { id: 'test', authMethod: 'password' });
+    return principalFor(
+      { ...user, agency: user.agency },
+      { id: 'test', authMethod: 'password', authenticatedAt: new Date() },
+      false,
+    );
   }
 
   it('should agree for every stage, user and box', async () => {

@@ -28,9 +28,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 }
 
 /** Logs in and returns a client acting as that user. */
-export async function login(baseUrl: string, username: string, password: string): Promise<ApiClient> {
+/** Logs in (with the current TOTP code or a recovery code where the account has a second factor). */
+export async function login(
+  baseUrl: string,
+  username: string,
+  password: string,
+  secondFactor: { totp?: string; recoveryCode?: string } = {},
+): Promise<ApiClient> {
   const anonymous = createApiClient({ baseUrl });
-  const { data, error } = await anonymous.POST('/v1/auth/login', { body: { username, password } });
+  const { data, error } = await anonymous.POST('/v1/auth/login', {
+    body: { username, password, ...secondFactor },
+  });
   if (!data) throw new Error(`login as ${username} failed: ${error?.code ?? 'unknown'}`);
   return createApiClient({ baseUrl, token: data.accessToken });
 }

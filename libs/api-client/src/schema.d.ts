@@ -98,7 +98,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with username and password; returns a short-lived access token */
+        /**
+         * Log in with username, password and, once enrolled, the second factor
+         * @description Returns a short-lived access token and a refresh token. An account with a TOTP authenticator must send `totp` (or a `recoveryCode`); without it a right password gets 401 `auth.mfa_required` and no session.
+         */
         post: operations["Auth_login"];
         delete?: never;
         options?: never;
@@ -130,10 +133,64 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller, their agency and their permissions */
+        /** The caller, their agency, their permissions and their second factor */
         get: operations["Auth_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the recovery codes (the old ones stop working); needs a recent step-up */
+        post: operations["Auth_recoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP enrolment: a new secret, shown once, to scan as a QR code
+         * @description Nothing changes until the enrolment is confirmed with a code from the new secret. Replacing an enrolled authenticator needs a recent step-up.
+         */
+        post: operations["Auth_beginTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm TOTP enrolment with a current code; returns the recovery codes, once */
+        post: operations["Auth_confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -168,6 +225,26 @@ export interface paths {
         put?: never;
         /** Exchange a refresh token for new tokens (rotation; reuse revokes the session) */
         post: operations["Auth_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/step-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Authenticate again inside the session, before privileged actions (valid 5 minutes)
+         * @description Send `totp` or `recoveryCode` when the account has a second factor; otherwise (only where none is required) `password`. Failures count towards the lockout.
+         */
+        post: operations["Auth_stepUp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -419,6 +496,10 @@ export interface components {
             keepFactConfidential: boolean;
             reasons?: string;
         };
+        ConfirmTotpDto: {
+            /** @example 123456 */
+            code: string;
+        };
         CreateMessageDto: {
             body: string;
             /**
@@ -470,7 +551,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "message.not_allowed" | "user.not_found" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -499,6 +580,16 @@ export interface components {
              * @example Demo-Password-2026
              */
             password: string;
+            /**
+             * @description One of the recovery codes; each works once
+             * @example abcd-efgh-ijkl-mnop
+             */
+            recoveryCode?: string;
+            /**
+             * @description Current TOTP code
+             * @example 123456
+             */
+            totp?: string;
             /** @example vn.officer */
             username: string;
         };
@@ -510,6 +601,7 @@ export interface components {
             permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
+            secondFactor: components["schemas"]["SecondFactorStatusDto"];
             username: string;
         };
         MessageDto: {
@@ -563,6 +655,10 @@ export interface components {
             /** @description Why the data may be lost or changed */
             necessity: string;
             relationshipToOffence: string;
+        };
+        RecoveryCodesDto: {
+            /** @description Single-use codes for when the phone is lost; shown once, keep them offline */
+            recoveryCodes: string[];
         };
         RefreshDto: {
             /** @description The refresh token from the last login or refresh; it can be used once */
@@ -648,6 +744,16 @@ export interface components {
             /** @description Send it back as If-Match: "<version>" to change the request */
             version: number;
         };
+        SecondFactorStatusDto: {
+            /** @description Whether this account has a confirmed TOTP authenticator */
+            enrolled: boolean;
+            /** @description Recovery codes not yet used */
+            recoveryCodesLeft: number;
+            /** @description Whether the portal requires a second factor for every account */
+            required: boolean;
+            /** @enum {string|null} */
+            sessionRestriction: "password_change" | "mfa_enrolment" | null;
+        };
         StateDto: {
             /**
              * @description ISO 3166-1 alpha-2
@@ -666,6 +772,27 @@ export interface components {
             legalSystem: "civil_law" | "common_law" | "mixed" | "socialist_law" | "religious_law";
             /** @example Viet Nam */
             name: string;
+        };
+        StepUpDto: {
+            /** Format: password */
+            password?: string;
+            /**
+             * @description One of the recovery codes; each works once
+             * @example abcd-efgh-ijkl-mnop
+             */
+            recoveryCode?: string;
+            /**
+             * @description Current TOTP code
+             * @example 123456
+             */
+            totp?: string;
+        };
+        StepUpResponseDto: {
+            /**
+             * Format: date-time
+             * @description Privileged actions are allowed until then
+             */
+            validUntil: string;
         };
         SubjectDto: {
             aliases?: string[];
@@ -722,8 +849,22 @@ export interface components {
             expiresIn: number;
             /** @description Opaque, single use: exchange it at POST /v1/auth/refresh for new tokens. Presenting a spent one ends the session. */
             refreshToken: string;
+            /**
+             * @description Set when the session may only finish the account set-up first: `password_change` after an administrator reset the password, `mfa_enrolment` when a second factor is required and the account has none
+             * @enum {string|null}
+             */
+            restriction: "password_change" | "mfa_enrolment" | null;
             /** @enum {string} */
             tokenType: "Bearer";
+        };
+        TotpEnrolmentDto: {
+            /**
+             * @description For a QR code; shown once
+             * @example otpauth://totp/MLA%20Portal:vn.officer?secret=...&issuer=MLA%20Portal
+             */
+            otpauthUri: string;
+            /** @description The secret in base32, for typing into an app by hand; shown once */
+            secret: string;
         };
         TransitionDto: {
             /** @enum {string} */
@@ -1181,7 +1322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Unknown user, wrong password or disabled account */
+            /** @description `auth.invalid_credentials` (unknown user, wrong password or code, disabled or locked account: all alike) or `auth.mfa_required` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1242,6 +1383,134 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks profile.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_recoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks profile.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_beginTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks profile.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTotpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description Wrong code, or no enrolment started */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Missing, invalid or expired token */
@@ -1343,6 +1612,55 @@ export interface operations {
             };
             /** @description Unknown, spent or expired refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Auth_stepUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepUpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepUpResponseDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks profile.read */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

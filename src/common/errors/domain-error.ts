@@ -43,6 +43,46 @@ export class InvalidCredentialsError extends DomainError {
   }
 }
 
+/** The password was right; a second factor is needed too (SEC-01). Nothing is issued. */
+export class MfaRequiredError extends DomainError {
+  readonly code = ErrorCode.MfaRequired;
+  constructor() {
+    super(
+      'A second factor is required: send the current code from your authenticator app, or a recovery code',
+    );
+  }
+}
+
+/** The session behind the token has ended (idle, past its lifetime, revoked): log in again. */
+export class ReauthRequiredError extends DomainError {
+  readonly code = ErrorCode.ReauthRequired;
+  constructor() {
+    super('Your session has ended; log in again');
+  }
+}
+
+/** A privileged action needs a recent full authentication (SEC-10). */
+export class StepUpRequiredError extends DomainError {
+  readonly code = ErrorCode.StepUpRequired;
+  constructor(maxAgeSeconds: number) {
+    super(`This action needs a fresh authentication: confirm with POST /v1/auth/step-up first`, {
+      maxAgeSeconds,
+    });
+  }
+}
+
+export class SessionRestrictedError extends DomainError {
+  constructor(
+    readonly code: typeof ErrorCode.MfaEnrolmentRequired | typeof ErrorCode.PasswordChangeRequired,
+  ) {
+    super(
+      code === ErrorCode.MfaEnrolmentRequired
+        ? 'Enrol a second factor first (POST /v1/auth/mfa/totp, then confirm)'
+        : 'Choose a new password first (POST /v1/auth/password)',
+    );
+  }
+}
+
 export class PermissionDeniedError extends DomainError {
   readonly code = ErrorCode.PermissionDenied;
   constructor(permission: string) {

@@ -10,6 +10,13 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.PermissionDenied]: HttpStatus.FORBIDDEN,
   // A route without a declared permission is a programming error: fail closed, loudly.
   [ErrorCode.PermissionNotDeclared]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.MfaRequired]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.ReauthRequired]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.StepUpRequired]: HttpStatus.UNAUTHORIZED,
+  // Authenticated, but the session may only finish its set-up (enrol, change the password) first.
+  [ErrorCode.MfaEnrolmentRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PasswordChangeRequired]: HttpStatus.FORBIDDEN,
+  [ErrorCode.MfaNotEnrolled]: HttpStatus.CONFLICT,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestInvalidTransition]: HttpStatus.CONFLICT,
@@ -20,6 +27,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.MessageNotAllowed]: HttpStatus.CONFLICT,
   [ErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.UserConflict]: HttpStatus.CONFLICT,
+  [ErrorCode.AgencyNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.AgencyConflict]: HttpStatus.CONFLICT,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.MethodNotAllowed]: HttpStatus.METHOD_NOT_ALLOWED,

@@ -9,15 +9,31 @@ import {
 } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
-import { AuthService } from './auth.service';
-import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
-import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
+import { AppConfig } from '../../config/app-config';
+import { AuthService, type LoginResult } from './auth.service';
+import {
+  AllowRestrictedSession,
+  CurrentPrincipal,
+  Public,
+  RequirePermission,
+  RequireStepUp,
+} from './decorators/access.decorators';
+import {
+  ChangePasswordDto,
+  ConfirmTotpDto,
+  LoginDto,
+  RecoveryCodesDto,
+  RefreshDto,
+  StepUpDto,
+  StepUpResponseDto,
+  TokenResponseDto,
+  TotpEnrolmentDto,
+} from './dto/login.dto';
 import { MeDto } from './dto/me.dto';
 import { AuthThrottleGuard } from './guards/auth-throttle.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
-import type { IssuedTokens } from './token.service';
 import { UsersService } from '../users/users.service';
 
 @ApiTags('auth')
@@ -27,20 +43,26 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly sessions: SessionService,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('login')
   @Public()
   @UseGuards(AuthThrottleGuard, LocalAuthGuard)
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Log in with username and password; returns a short-lived access token' })
+  @ApiOperation({
+    summary: 'Log in with username, password and, once enrolled, the second factor',
+    description:
+      'Returns a short-lived access token and a refresh token. An account with a TOTP authenticator must send `totp` (or a `recoveryCode`); without it a right password gets 401 `auth.mfa_required` and no session.',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
-    description: 'Unknown user, wrong password or disabled account',
+    description:
+      '`auth.invalid_credentials` (unknown user, wrong password or code, disabled or locked account: all alike) or `auth.mfa_required`',
   })
-  login(@Body() _credentials: LoginDto, @Req() request: { user: IssuedTokens }): TokenResponseDto {
+  login(@Body() _credentials: LoginDto, @Req() request: { user: LoginResult }): TokenResponseDto {
     return request.user;
   }
 
@@ -58,6 +80,7 @@ export class AuthController {
 
   @Post('logout')
   @RequirePermission(Permission.ProfileRead)
+  @AllowRestrictedSession()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End the session at once: its access and refresh tokens stop working' })
   @ApiNoContentResponse()
@@ -67,6 +90,7 @@ export class AuthController {
 
   @Post('password')
   @RequirePermission(Permission.ProfileRead)
+  @AllowRestrictedSession()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Change your own password; every other session of the account ends' })
@@ -84,9 +108,68 @@ export class AuthController {
 
   @Get('me')
   @RequirePermission(Permission.ProfileRead)
-  @ApiOperation({ summary: 'The caller, their agency and their permissions' })
+  @AllowRestrictedSession()
+  @ApiOperation({ summary: 'The caller, their agency, their permissions and their second factor' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
-    return this.users.describe(principal.userId);
+    return this.users.describe(principal, this.config.mfa.required);
+  }
+
+  @Post('step-up')
+  @RequirePermission(Permission.ProfileRead)
+  @UseGuards(AuthThrottleGuard)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Authenticate again inside the session, before privileged actions (valid 5 minutes)',
+    description:
+      'Send `totp` or `recoveryCode` when the account has a second factor; otherwise (only where none is required) `password`. Failures count towards the lockout.',
+  })
+  @ApiOkResponse({ type: StepUpResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async stepUp(
+    @Body() body: StepUpDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StepUpResponseDto> {
+    const at = await this.auth.stepUp(principal, body);
+    return { validUntil: new Date(at.getTime() + this.config.mfa.stepUpMaxAgeSeconds * 1000).toISOString() };
+  }
+
+  @Post('mfa/totp')
+  @RequirePermission(Permission.ProfileRead)
+  @AllowRestrictedSession()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Start TOTP enrolment: a new secret, shown once, to scan as a QR code',
+    description:
+      'Nothing changes until the enrolment is confirmed with a code from the new secret. Replacing an enrolled authenticator needs a recent step-up.',
+  })
+  @ApiOkResponse({ type: TotpEnrolmentDto })
+  beginTotp(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentDto> {
+    return this.auth.beginTotpEnrolment(principal);
+  }
+
+  @Post('mfa/totp/confirm')
+  @RequirePermission(Permission.ProfileRead)
+  @AllowRestrictedSession()
+  @UseGuards(AuthThrottleGuard)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Confirm TOTP enrolment with a current code; returns the recovery codes, once' })
+  @ApiOkResponse({ type: RecoveryCodesDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Wrong code, or no enrolment started' })
+  async confirmTotp(
+    @Body() body: ConfirmTotpDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RecoveryCodesDto> {
+    return { recoveryCodes: await this.auth.confirmTotpEnrolment(principal, body.code) };
+  }
+
+  @Post('mfa/recovery-codes')
+  @RequirePermission(Permission.ProfileRead)
+  @RequireStepUp()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Replace the recovery codes (the old ones stop working); needs a recent step-up' })
+  @ApiOkResponse({ type: RecoveryCodesDto })
+  async recoveryCodes(@CurrentPrincipal() principal: Principal): Promise<RecoveryCodesDto> {
+    return { recoveryCodes: await this.auth.regenerateRecoveryCodes(principal) };
   }
 }

@@ -2,8 +2,12 @@ import { createHmac, hkdfSync } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { ErrorCode } from '@mla/contracts';
 import {
   InvalidCredentialsError,
+  MfaRequiredError,
+  SessionRestrictedError,
+  StepUpRequiredError,
   UnauthenticatedError,
   ValidationFailedError,
 } from '../../common/errors/domain-error';
@@ -13,15 +17,27 @@ import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../users/password-hasher';
 import { PasswordPolicy } from '../users/password-policy';
 import { UserEntity } from '../users/user.entity';
-import { auditActor, type Principal } from './principal';
+import { MfaNotEnrolledError } from './auth.errors';
+import {
+  SECOND_FACTOR_COLUMNS,
+  SecondFactorService,
+  type SecondFactorProof,
+} from '../users/second-factor.service';
+import { auditActor, restrictionOf, type Principal, type SessionRestriction } from './principal';
 import { SessionEntity } from './session.entity';
-import { SessionService } from './session.service';
+import { SessionService, type StartedSession } from './session.service';
 import { TokenService, type IssuedTokens } from './token.service';
 
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
 type LoginRefusal = 'unknown_user' | 'wrong_password' | 'account_disabled' | 'account_locked';
+
+type LoginOutcome =
+  | { ok: false; refusal: 'credentials' | 'mfa_required' }
+  | ({ ok: true; userId: string; restriction: SessionRestriction | null } & StartedSession);
+
+export type LoginResult = IssuedTokens & { restriction: SessionRestriction | null };
 
 @Injectable()
 export class AuthService {
@@ -36,20 +52,22 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly policy: PasswordPolicy,
     private readonly clock: Clock,
-    config: AppConfig,
+    private readonly secondFactor: SecondFactorService,
+    private readonly config: AppConfig,
   ) {
     this.usernameKey = Buffer.from(hkdfSync('sha256', config.jwt.secret, 'mla-portal', 'audit-username', 32));
   }
 
   /**
-   * Checks the password and opens a session, in one transaction holding the account's row lock: a
-   * burst of parallel guesses is checked one at a time, so the lockout cannot be outrun, and a
-   * concurrent password change either comes first (the old password fails) or revokes this session.
-   * Unknown user, wrong password, disabled and locked account all fail the same way, after the same
-   * hashing work; the audit entry records which it was.
+   * Checks the password, then the second factor, and opens a session, in one transaction holding the
+   * account's row lock: a burst of parallel guesses is checked one at a time, so the lockout cannot
+   * be outrun, a TOTP code cannot be spent twice, and a concurrent password change either comes
+   * first (the old password fails) or revokes this session. Unknown user, wrong password, disabled
+   * and locked account all fail the same way, after the same hashing work; the audit entry records
+   * which it was. Only a right password on a usable account learns that a second factor is missing.
    */
-  async login(username: string, password: string): Promise<IssuedTokens> {
-    const outcome = await this.transactions.run(async (manager) => {
+  async login(username: string, password: string, proof: SecondFactorProof = {}): Promise<LoginResult> {
+    const outcome = await this.transactions.run(async (manager): Promise<LoginOutcome> => {
       const user = await lockUser(manager, { username: username.toLowerCase() });
       const passwordOk = user
         ? await this.hasher.verify(user.passwordHash, password)
@@ -74,37 +92,202 @@ export class AuthService {
           // is kept only as a keyed hash, so repeated attempts correlate but nothing can be read back.
           data: { reason: refusal, ...(user ? {} : { usernameHmac: this.usernameHmac(username) }) },
         });
-        return undefined;
+        return { ok: false, refusal: 'credentials' };
       }
-      const started = await this.sessions.start(manager, user, 'password');
+      let authMethod = 'password';
+      if (user.totpSecret) {
+        const check = await this.secondFactor.check(manager, user, proof);
+        if (!check.ok) {
+          // A missing code is no guess; a wrong or replayed one is, and counts towards the lockout.
+          if (check.reason !== 'missing') await this.countFailure(manager, user);
+          await this.audit.append(manager, {
+            action: check.reason === 'missing' ? 'auth.login_failed' : 'auth.mfa_failed',
+            outcome: 'failure',
+            actor: null,
+            target: { type: 'user', id: user.id },
+            data: { reason: check.reason === 'missing' ? 'mfa_required' : check.reason, during: 'login' },
+          });
+          return { ok: false, refusal: check.reason === 'missing' ? 'mfa_required' : 'credentials' };
+        }
+        authMethod = `password+${check.method}`;
+      }
+      const started = await this.sessions.start(manager, user, authMethod);
       await manager.update(
         UserEntity,
         { id: user.id },
         { lastLoginAt: started.session.createdAt, recentFailures: [] },
       );
+      const restriction = restrictionOf(user, started.session, this.config.mfa.required);
       await this.audit.append(manager, {
         action: 'auth.login',
         outcome: 'success',
-        actor: { userId: user.id, agencyId: user.agencyId, role: user.role, authMethod: 'password' },
+        actor: { userId: user.id, agencyId: user.agencyId, role: user.role, authMethod },
         target: { type: 'session', id: started.session.id },
+        ...(restriction ? { data: { restriction } } : {}),
       });
-      return { userId: user.id, ...started };
+      return { ok: true, userId: user.id, restriction, ...started };
     });
     // A locked or disabled account answers exactly like a wrong password (SEC-03): no oracle.
-    if (!outcome) throw new InvalidCredentialsError();
+    if (!outcome.ok)
+      throw outcome.refusal === 'mfa_required' ? new MfaRequiredError() : new InvalidCredentialsError();
     return {
       ...(await this.tokens.issueAccessToken(outcome.userId, outcome.session.id)),
       refreshToken: outcome.refreshToken,
+      restriction: outcome.restriction,
     };
   }
 
+  /**
+   * Step-up (SEC-10, ASVS 7.5.3): the account's strongest factor again, inside the session: the
+   * current TOTP code or a recovery code when one is enrolled, otherwise the password (possible only
+   * where a second factor is not required). Failures count towards the lockout and are audited.
+   */
+  async stepUp(principal: Principal, proof: SecondFactorProof & { password?: string }): Promise<Date> {
+    const actor = auditActor(principal);
+    const outcome = await this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { id: principal.userId });
+      if (!user || user.lockedAt || user.disabledAt)
+        return { ok: false as const, reason: 'account_unusable' };
+      let method: string;
+      if (user.totpSecret) {
+        const check = await this.secondFactor.check(manager, user, proof);
+        if (!check.ok) {
+          if (check.reason !== 'missing') await this.countFailure(manager, user);
+          await this.audit.append(manager, {
+            action: 'auth.mfa_failed',
+            outcome: 'failure',
+            actor,
+            target: { type: 'session', id: principal.sessionId },
+            data: { reason: check.reason, during: 'step_up' },
+          });
+          return { ok: false as const, reason: check.reason };
+        }
+        method = `password+${check.method}`;
+      } else {
+        if (this.config.mfa.required) return { ok: false as const, reason: 'not_enrolled' };
+        if (!proof.password || !(await this.hasher.verify(user.passwordHash, proof.password))) {
+          if (proof.password) await this.countFailure(manager, user);
+          await this.audit.append(manager, {
+            action: 'auth.step_up',
+            outcome: 'failure',
+            actor,
+            target: { type: 'session', id: principal.sessionId },
+            data: { reason: proof.password ? 'wrong_password' : 'missing' },
+          });
+          return { ok: false as const, reason: proof.password ? 'wrong_password' : 'missing' };
+        }
+        method = 'password';
+      }
+      const at = await this.sessions.reauthenticated(manager, principal.sessionId);
+      await this.audit.append(manager, {
+        action: 'auth.step_up',
+        outcome: 'success',
+        actor,
+        target: { type: 'session', id: principal.sessionId },
+        data: { method },
+      });
+      return { ok: true as const, at };
+    });
+    if (outcome.ok) return outcome.at;
+    if (outcome.reason === 'not_enrolled') throw new SessionRestrictedError(ErrorCode.MfaEnrolmentRequired);
+    if (outcome.reason === 'missing') {
+      throw ValidationFailedError.field(
+        principal.secondFactorEnrolled ? 'totp' : 'password',
+        principal.secondFactorEnrolled ? 'send totp or recoveryCode' : 'send your password',
+      );
+    }
+    throw new InvalidCredentialsError();
+  }
+
+  /**
+   * Starts TOTP enrolment: a new secret, pending until confirmed. Replacing an enrolled factor is a
+   * change of authenticator and needs a fresh authentication first (ASVS 7.5.1).
+   */
+  async beginTotpEnrolment(principal: Principal): Promise<{ secret: string; otpauthUri: string }> {
+    if (principal.secondFactorEnrolled) this.requireFreshAuthentication(principal);
+    return this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { id: principal.userId });
+      if (!user) throw new UnauthenticatedError();
+      const enrolment = await this.secondFactor.begin(manager, user);
+      await this.audit.append(manager, {
+        action: 'auth.mfa_enrolment_started',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'user', id: user.id },
+      });
+      return enrolment;
+    });
+  }
+
+  /**
+   * Confirms enrolment with a code from the new secret. The session has now proved both factors, so
+   * it is lifted out of any enrolment restriction; returns the recovery codes, shown once.
+   */
+  async confirmTotpEnrolment(principal: Principal, code: string): Promise<string[]> {
+    const actor = auditActor(principal);
+    const codes = await this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { id: principal.userId });
+      if (!user) throw new UnauthenticatedError();
+      const issued = await this.secondFactor.confirm(manager, user, code);
+      await this.audit.append(manager, {
+        action: 'auth.mfa_enrolled',
+        outcome: issued ? 'success' : 'failure',
+        actor,
+        target: { type: 'user', id: user.id },
+        data: issued
+          ? { replaced: user.totpSecret !== null, recoveryCodes: issued.length }
+          : { reason: user.totpPendingSecret ? 'wrong_code' : 'no_pending_enrolment' },
+      });
+      if (issued) await this.sessions.reauthenticated(manager, principal.sessionId, 'password+totp');
+      return issued ?? (user.totpPendingSecret ? 'wrong_code' : 'no_pending_enrolment');
+    });
+    if (codes === 'no_pending_enrolment') {
+      throw ValidationFailedError.field(
+        'code',
+        'there is no enrolment to confirm: start one with POST /v1/auth/mfa/totp',
+      );
+    }
+    if (codes === 'wrong_code') {
+      throw ValidationFailedError.field(
+        'code',
+        'is not the current code of the new secret (check the phone clock)',
+      );
+    }
+    return codes;
+  }
+
+  /** A new set of recovery codes (the old set stops working); a privileged change, behind step-up. */
+  async regenerateRecoveryCodes(principal: Principal): Promise<string[]> {
+    return this.transactions.run(async (manager) => {
+      const user = await lockUser(manager, { id: principal.userId });
+      if (!user?.totpSecret) throw new MfaNotEnrolledError();
+      const codes = await this.secondFactor.issueRecoveryCodes(manager, user.id);
+      await this.audit.append(manager, {
+        action: 'auth.recovery_codes_issued',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'user', id: user.id },
+        data: { count: codes.length },
+      });
+      return codes;
+    });
+  }
+
+  private requireFreshAuthentication(principal: Principal): void {
+    const maxAge = this.config.mfa.stepUpMaxAgeSeconds;
+    if (this.clock.now().getTime() - principal.authenticatedAt.getTime() > maxAge * 1000) {
+      throw new StepUpRequiredError(maxAge);
+    }
+  }
+
   /** A new access token and a new refresh token for the same session; the old refresh token is spent. */
-  async refresh(refreshToken: string): Promise<IssuedTokens> {
+  async refresh(refreshToken: string): Promise<LoginResult> {
     const outcome = await this.sessions.refresh(refreshToken);
     if (!outcome.ok) throw new UnauthenticatedError();
     return {
       ...(await this.tokens.issueAccessToken(outcome.user.id, outcome.session.id)),
       refreshToken: outcome.refreshToken,
+      restriction: restrictionOf(outcome.user, outcome.session, this.config.mfa.required),
     };
   }
 
@@ -145,7 +328,11 @@ export class AuthService {
           reasons.map((reason) => `newPassword ${reason}`),
         );
       const passwordHash = await this.hasher.hash(newPassword);
-      await manager.update(UserEntity, { id: user.id }, { passwordHash, version: () => 'version + 1' });
+      await manager.update(
+        UserEntity,
+        { id: user.id },
+        { passwordHash, mustChangePassword: false, version: () => 'version + 1' },
+      );
       const revoked = await this.sessions.revokeOthers(
         manager,
         user.id,
@@ -210,7 +397,7 @@ function lockUser(
 ): Promise<UserEntity | null> {
   const builder = manager
     .createQueryBuilder(UserEntity, 'user')
-    .addSelect('user.passwordHash')
+    .addSelect(['user.passwordHash', ...SECOND_FACTOR_COLUMNS.map((column) => `user.${column}`)])
     .setLock('pessimistic_write');
   return 'id' in where
     ? builder.where('user.id = :id', { id: where.id }).getOne()

@@ -14,9 +14,32 @@ export interface Principal {
   agencyKind: AgencyKind;
   stateCode: string;
   sessionId: string;
-  /** How the session was opened (`password`; `password+totp` once the second factor exists). */
+  /** How the session was opened: `password`, `password+totp` or `password+recovery_code`. */
   authMethod: string;
+  /** The latest full authentication (login or step-up); privileged actions need it recent. */
+  authenticatedAt: Date;
+  secondFactorEnrolled: boolean;
+  /** Set while the session may only finish the account's set-up. */
+  restriction: SessionRestriction | null;
 }
+
+/**
+ * A session that must first change its password (after an administrator's reset) or enrol a second
+ * factor (when one is required and the account has none yet) may call only the routes that do that.
+ */
+export type SessionRestriction = 'password_change' | 'mfa_enrolment';
+
+export function restrictionOf(
+  user: Pick<UserEntity, 'mustChangePassword'>,
+  session: { authMethod: string },
+  mfaRequired: boolean,
+): SessionRestriction | null {
+  if (user.mustChangePassword) return 'password_change';
+  if (mfaRequired && !hasSecondFactor(session.authMethod)) return 'mfa_enrolment';
+  return null;
+}
+
+export const hasSecondFactor = (authMethod: string): boolean => authMethod !== 'password';
 
 export function auditActor(principal: Principal): AuditActor {
   return {
@@ -30,7 +53,8 @@ export function auditActor(principal: Principal): AuditActor {
 /** The principal of a user (with its agency loaded) acting in a session. */
 export function principalOf(
   user: UserEntity & { agency: AgencyEntity },
-  session: { id: string; authMethod: string },
+  session: { id: string; authMethod: string; authenticatedAt: Date },
+  mfaRequired: boolean,
 ): Principal {
   return {
     userId: user.id,
@@ -43,5 +67,8 @@ export function principalOf(
     stateCode: user.agency.stateCode,
     sessionId: session.id,
     authMethod: session.authMethod,
+    authenticatedAt: session.authenticatedAt,
+    secondFactorEnrolled: user.totpEnrolledAt !== null,
+    restriction: restrictionOf(user, session, mfaRequired),
   };
 }

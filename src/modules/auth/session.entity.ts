@@ -29,12 +29,19 @@ export class SessionEntity {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_session_user' })
   user?: UserEntity;
 
-  /** How the session was opened: `password` today, `password+totp` with the second factor. */
+  /** How the session was opened: `password`, `password+totp` or `password+recovery_code`. */
   @Column({ name: 'auth_method', type: 'text' })
   authMethod: string;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /**
+   * The latest full authentication in this session: the login, or a later step-up. Privileged actions
+   * need it to be recent (SEC-10); refreshing tokens never moves it.
+   */
+  @Column({ name: 'authenticated_at', type: 'timestamptz' })
+  authenticatedAt: Date;
 
   /** Last authenticated call; the idle timeout runs from here. */
   @Column({ name: 'last_seen_at', type: 'timestamptz' })

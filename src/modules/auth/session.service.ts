@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { UnauthenticatedError } from '../../common/errors/domain-error';
+import { ReauthRequiredError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
@@ -45,6 +45,7 @@ export class SessionService {
       userId: user.id,
       authMethod,
       createdAt: now,
+      authenticatedAt: now,
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + this.config.sessions.maxLifetimeSeconds * 1000),
       revokedAt: null,
@@ -61,7 +62,9 @@ export class SessionService {
   async touch(sessionId: string, userId: string): Promise<SessionEntity> {
     const now = this.clock.now();
     const session = await this.dataSource.manager.findOneBy(SessionEntity, { id: sessionId, userId });
-    if (!session || this.endReason(session, now)) throw new UnauthenticatedError();
+    if (!session) throw new UnauthenticatedError();
+    // A genuine token whose session has ended: the client should send the user to log in again.
+    if (this.endReason(session, now)) throw new ReauthRequiredError();
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.dataSource.manager.update(
         SessionEntity,
@@ -114,6 +117,27 @@ export class SessionService {
       return { ok: true, session, user, refreshToken };
     });
     return outcome;
+  }
+
+  /** Records a fresh full authentication in a session (step-up, or a second factor just enrolled). */
+  async reauthenticated(manager: EntityManager, sessionId: string, authMethod?: string): Promise<Date> {
+    const now = this.clock.now();
+    await manager.update(
+      SessionEntity,
+      { id: sessionId },
+      { authenticatedAt: now, ...(authMethod ? { authMethod } : {}) },
+    );
+    return now;
+  }
+
+  /** Ends every session of a user (account disabled, role changed, password reset); returns how many were open. */
+  async revokeAll(manager: EntityManager, userId: string, reason: SessionRevocation): Promise<number> {
+    const result = await manager.update(
+      SessionEntity,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now(), revokedReason: reason },
+    );
+    return result.affected ?? 0;
   }
 
   /** Ends a session at once (logout, an administrator's action). */

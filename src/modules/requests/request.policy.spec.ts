@@ -24,6 +24,9 @@ function principal(
     stateCode,
     sessionId: 's',
     authMethod: 'password',
+    authenticatedAt: new Date(),
+    secondFactorEnrolled: false,
+    restriction: null,
   };
 }
 

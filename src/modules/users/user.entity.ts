@@ -17,6 +17,7 @@ import { AgencyEntity } from '../directory/agency.entity';
 @Unique('uq_user_account_username', ['username'])
 @Index('ix_user_account_agency', ['agencyId'])
 @Check('ck_user_account_username_lower', `"username" = lower("username")`)
+@Check('ck_user_account_totp_enrolled', `("totp_secret" IS NULL) = ("totp_enrolled_at" IS NULL)`)
 @Check(
   'ck_user_account_role',
   `"role" IN ('liaison_officer', 'supervisor', 'central_authority_officer', 'executing_officer', 'contact_point_operator', 'auditor', 'admin')`,
@@ -59,6 +60,34 @@ export class UserEntity {
   /** Set by the fifth failure within 15 minutes; only an administrator clears it. */
   @Column({ name: 'locked_at', type: 'timestamptz', nullable: true })
   lockedAt: Date | null;
+
+  /** The confirmed TOTP secret, sealed with the secrets key (AES-256-GCM, bound to this account). */
+  @Column({ name: 'totp_secret', type: 'text', nullable: true, select: false })
+  totpSecret: string | null;
+
+  @Column({ name: 'totp_enrolled_at', type: 'timestamptz', nullable: true })
+  totpEnrolledAt: Date | null;
+
+  /** The time step of the last accepted code: that code, and every earlier one, is spent (CJIS IA-5(1)(d)). */
+  @Column({
+    name: 'totp_last_step',
+    type: 'bigint',
+    nullable: true,
+    select: false,
+    transformer: {
+      to: (value: number | null) => value,
+      from: (value: string | null) => (value === null ? null : Number(value)),
+    },
+  })
+  totpLastStep: number | null;
+
+  /** A secret shown at enrolment and not yet confirmed with a code; sealed like the confirmed one. */
+  @Column({ name: 'totp_pending_secret', type: 'text', nullable: true, select: false })
+  totpPendingSecret: string | null;
+
+  /** Set by an administrator's password reset: the next session may only change the password. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword: boolean;
 
   @Column({ type: 'integer', default: 1 })
   version: number;

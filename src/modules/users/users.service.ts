@@ -4,6 +4,8 @@ import { IsNull, type Repository } from 'typeorm';
 import { ROLE_PERMISSIONS } from '@mla/contracts';
 import { UnauthenticatedError } from '../../common/errors/domain-error';
 import type { AgencySummaryDto, MeDto } from '../auth/dto/me.dto';
+import { RecoveryCodeEntity } from './recovery-code.entity';
+import type { Principal } from '../auth/principal';
 import type { AgencyEntity } from '../directory/agency.entity';
 import { UserEntity } from './user.entity';
 
@@ -15,9 +17,13 @@ export class UsersService {
     return this.users.findOne({ where: { id, disabledAt: IsNull() }, relations: { agency: true } });
   }
 
-  async describe(id: string): Promise<MeDto> {
-    const user = await this.findActiveWithAgency(id);
+  async describe(principal: Principal, mfaRequired: boolean): Promise<MeDto> {
+    const user = await this.findActiveWithAgency(principal.userId);
     if (!user?.agency) throw new UnauthenticatedError();
+    const recoveryCodesLeft = await this.users.manager.countBy(RecoveryCodeEntity, {
+      userId: user.id,
+      usedAt: IsNull(),
+    });
     return {
       id: user.id,
       username: user.username,
@@ -25,6 +31,12 @@ export class UsersService {
       role: user.role,
       permissions: [...ROLE_PERMISSIONS[user.role]],
       agency: toAgencySummary(user.agency),
+      secondFactor: {
+        enrolled: user.totpEnrolledAt !== null,
+        required: mfaRequired,
+        recoveryCodesLeft,
+        sessionRestriction: principal.restriction,
+      },
     };
   }
 }

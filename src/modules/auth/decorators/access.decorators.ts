@@ -7,6 +7,8 @@ import type { Principal } from '../principal';
 
 export const PermissionMetadata = Reflector.createDecorator<Permission>();
 export const PublicMetadata = Reflector.createDecorator<true>({ transform: () => true });
+export const AllowRestrictedMetadata = Reflector.createDecorator<true>({ transform: () => true });
+export const StepUpMetadata = Reflector.createDecorator<true>({ transform: () => true });
 
 /**
  * Declares the permission a route needs. The same decorator writes the OpenAPI security entry,
@@ -19,6 +21,29 @@ export function RequirePermission(permission: Permission): MethodDecorator & Cla
     ApiExtension('x-permission', permission),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, invalid or expired token' }),
     ApiForbiddenResponse({ type: ErrorResponseDto, description: `The caller's role lacks ${permission}` }),
+  );
+}
+
+/**
+ * Lets a session that must first change its password or enrol a second factor call this route
+ * (the routes that do those things, plus who-am-I and logout). Every other route refuses it.
+ */
+export function AllowRestrictedSession(): MethodDecorator {
+  return applyDecorators(AllowRestrictedMetadata(), ApiExtension('x-allow-restricted-session', true));
+}
+
+/**
+ * A privileged action: the session's last full authentication must be recent (SEC-10, ASVS 7.5.3);
+ * otherwise 401 `auth.step_up_required`, and the client confirms at POST /v1/auth/step-up.
+ */
+export function RequireStepUp(): MethodDecorator {
+  return applyDecorators(
+    StepUpMetadata(),
+    ApiExtension('x-step-up', true),
+    ApiUnauthorizedResponse({
+      type: ErrorResponseDto,
+      description: 'Missing or expired token, or `auth.step_up_required`: authenticate again first',
+    }),
   );
 }
 

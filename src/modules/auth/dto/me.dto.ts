@@ -18,6 +18,20 @@ export class AgencySummaryDto {
   stateCode: string;
 }
 
+export class SecondFactorStatusDto {
+  @ApiProperty({ description: 'Whether this account has a confirmed TOTP authenticator' })
+  enrolled: boolean;
+
+  @ApiProperty({ description: 'Whether the portal requires a second factor for every account' })
+  required: boolean;
+
+  @ApiProperty({ description: 'Recovery codes not yet used' })
+  recoveryCodesLeft: number;
+
+  @ApiProperty({ enum: ['password_change', 'mfa_enrolment'], nullable: true, type: String })
+  sessionRestriction: 'password_change' | 'mfa_enrolment' | null;
+}
+
 export class MeDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -36,4 +50,7 @@ export class MeDto {
 
   @ApiProperty({ type: AgencySummaryDto })
   agency: AgencySummaryDto;
+
+  @ApiProperty({ type: SecondFactorStatusDto })
+  secondFactor: SecondFactorStatusDto;
 }

@@ -1,21 +1,35 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { hasPermission } from '@mla/contracts';
+import { ErrorCode, hasPermission } from '@mla/contracts';
+import { Clock } from '../../../common/clock';
 import {
   PermissionDeniedError,
   PermissionNotDeclaredError,
+  SessionRestrictedError,
+  StepUpRequiredError,
   UnauthenticatedError,
 } from '../../../common/errors/domain-error';
-import { PermissionMetadata, PublicMetadata } from '../decorators/access.decorators';
+import { AppConfig } from '../../../config/app-config';
+import {
+  AllowRestrictedMetadata,
+  PermissionMetadata,
+  PublicMetadata,
+  StepUpMetadata,
+} from '../decorators/access.decorators';
 import { AuditService } from '../../audit/audit.service';
 import { auditActor, type Principal } from '../principal';
 
-/** Global guard after authentication: default deny, function-level permission from the role table. */
+/**
+ * Global guard after authentication: default deny, function-level permission from the role table,
+ * the set-up a restricted session must finish first, and step-up for privileged actions.
+ */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,6 +43,13 @@ export class PermissionsGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ user?: Principal; method: string }>();
     const principal = request.user;
     if (!principal) throw new UnauthenticatedError();
+    if (principal.restriction && !this.reflector.getAllAndOverride(AllowRestrictedMetadata, targets)) {
+      throw new SessionRestrictedError(
+        principal.restriction === 'password_change'
+          ? ErrorCode.PasswordChangeRequired
+          : ErrorCode.MfaEnrolmentRequired,
+      );
+    }
     if (!hasPermission(principal.role, required)) {
       // Denied use of a function is a security event (CJIS AU-2, AC-6(9)); record it, then refuse.
       await this.audit.record({
@@ -39,6 +60,20 @@ export class PermissionsGuard implements CanActivate {
         data: { permission: required, method: request.method },
       });
       throw new PermissionDeniedError(required);
+    }
+    const maxAgeSeconds = this.config.mfa.stepUpMaxAgeSeconds;
+    if (
+      this.reflector.getAllAndOverride(StepUpMetadata, targets) &&
+      this.clock.now().getTime() - principal.authenticatedAt.getTime() > maxAgeSeconds * 1000
+    ) {
+      await this.audit.record({
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: auditActor(principal),
+        target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
+        data: { reason: 'step_up_required', method: request.method },
+      });
+      throw new StepUpRequiredError(maxAgeSeconds);
     }
     return true;
   }

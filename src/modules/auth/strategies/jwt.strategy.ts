@@ -26,6 +26,8 @@ function accessTokenType(request: Request): unknown {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly mfaRequired: boolean;
+
   constructor(
     config: AppConfig,
     private readonly users: UsersService,
@@ -42,6 +44,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jsonWebTokenOptions: { maxAge: `${config.jwt.ttlSeconds}s`, clockTolerance: CLOCK_SKEW_SECONDS },
       passReqToCallback: true,
     });
+    this.mfaRequired = config.mfa.required;
   }
 
   /** The role and agency come from the database, not the token: a change applies on the next call. */
@@ -64,6 +67,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!user?.agency) throw new UnauthenticatedError();
     // Revoked, idle for too long or past its lifetime: the token dies with its session.
     const session = await this.sessions.touch(claims.sid, user.id);
-    return principalOf({ ...user, agency: user.agency }, session);
+    return principalOf({ ...user, agency: user.agency }, session, this.mfaRequired);
   }
 }
