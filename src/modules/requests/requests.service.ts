@@ -147,7 +147,12 @@ export class RequestsService {
       if (ifMatch === undefined) throw new PreconditionRequiredError();
       if (request.status !== RequestStatus.Draft) throw new NotEditableError(request.status);
       if (ifMatch !== request.version) throw new PreconditionFailedError(request.version);
-      const { requestedAgencyId, ...changes } = dto;
+      const { requestedAgencyId, ...sent } = dto;
+      // Class fields are defined (as undefined) on the DTO instance even when the body omits them
+      // (ES2022 define semantics): only the fields actually sent may replace stored content.
+      const changes = Object.fromEntries(
+        Object.entries(sent).filter(([, value]) => value !== undefined),
+      ) as typeof sent;
       const requested = requestedAgencyId
         ? await this.counterpart(manager, principal, request.type, requestedAgencyId)
         : undefined;
