@@ -5,6 +5,7 @@ import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entit
 import { AgencyEntity } from '../modules/directory/agency.entity';
 import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
+import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
@@ -18,6 +19,7 @@ export const ENTITIES = [
   RecoveryCodeEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
+  RequestAssignmentEntity,
   AuditEntryEntity,
   AuditHeadEntity,
 ];

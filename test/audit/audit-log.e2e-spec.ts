@@ -48,8 +48,9 @@ describe('The audit log', () => {
     const auditor = await t.as('auditor');
     const page = ok(await auditor.GET('/v1/audit/events', { params: { query: { requestId: created.id } } }));
     const me = ok(await officer.GET('/v1/auth/me'));
-    expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({
+    // Newest first: the author's assignment (need-to-know), written with the creation.
+    expect(page.items.map((entry) => entry.action)).toEqual(['request.assigned', 'request.create']);
+    expect(page.items[1]).toMatchObject({
       action: 'request.create',
       outcome: 'success',
       actor: { userId: me.id, agencyId: me.agency.id, role: 'liaison_officer' },

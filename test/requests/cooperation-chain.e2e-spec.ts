@@ -91,6 +91,8 @@ describe('The cooperation chain between Viet Nam and France', () => {
     );
     expect(history.items.map((entry) => entry.action).reverse()).toEqual([
       'request.create',
+      // The author is assigned on creation, so marking the draft confidential never locks them out.
+      'request.assigned',
       'request.submit',
       'request.approve',
       'request.transmit',
@@ -105,6 +107,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
       await frCentral.GET('/v1/requests/{id}/history', { params: { path: { id: draft.id } } }),
     );
     expect(theirHistory.items.map((entry) => entry.action)).not.toContain('request.approve');
+    expect(theirHistory.items.map((entry) => entry.action)).not.toContain('request.assigned');
   });
 
   it('should run a clarification round: the question and answer become messages both sides read', async () => {

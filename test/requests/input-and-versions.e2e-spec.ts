@@ -326,6 +326,24 @@ describe('Request input, versions and paging', () => {
     expect(nulled.response.status).toBe(400);
   });
 
+  it('should keep the time range when a PATCH does not name it', async () => {
+    const officer = await t.as('vn.officer');
+    const created = ok(await create(mlaRequestBody(frCentralAuthority)));
+    const edited = ok(
+      await officer.PATCH('/v1/requests/{id}', {
+        params: { path: { id: created.id }, header: { 'If-Match': '"1"' } },
+        body: { purpose: 'A new purpose' },
+      }),
+    );
+    expect(edited.timeRange).toEqual(created.timeRange);
+    const entries = ok(
+      await (
+        await t.as('auditor')
+      ).GET('/v1/audit/events', { params: { query: { requestId: created.id, action: 'request.update' } } }),
+    );
+    expect(entries.items[0]?.data).toEqual({ changedFields: ['purpose'], fromVersion: 1 });
+  });
+
   it('should page through the outbox with keyset cursors, newest first, without gaps or repeats', async () => {
     const mine: string[] = [];
     for (let index = 0; index < 7; index += 1) {

@@ -1,7 +1,8 @@
 import { PartyRelation } from '@mla/contracts';
 import { principalOf as principalFor, type Principal } from '../../src/modules/auth/principal';
 import { CooperationRequestEntity } from '../../src/modules/requests/cooperation-request.entity';
-import { relationsOf, visibilityCondition } from '../../src/modules/requests/request.policy';
+import { RequestAssignmentEntity } from '../../src/modules/requests/request-assignment.entity';
+import { needsAssignment, relationsOf, visibilityCondition } from '../../src/modules/requests/request.policy';
 import { UserEntity } from '../../src/modules/users/user.entity';
 import { agencyId, mlaRequestBody, ok, preservationRequestBody } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
@@ -18,7 +19,7 @@ const USERS: DemoUser[] = [
 const BOXES = [undefined, 'outgoing', 'incoming'] as const;
 
 /**
- * The list query (SQL) and the single-request check (relationsOf) must agree on who sees what, at
+ * The list query (SQL) and the single-request check (relationsOf, then needsAssignment) must agree on who sees what, at
  * every stage of a request, for every user and every box; otherwise a list would leak what a
  * GET hides, or hide what it shows.
  */
@@ -89,8 +90,45 @@ describe('Visibility: the list query and the row policy agree', () => {
     const reverse = ok(await frContact.POST('/v1/requests', { body: preservationRequestBody(vnCa) })).id;
     await fire(frContact, reverse, 'submit');
 
+    // Confidential ones: need-to-know inside each agency, with assignments given and taken back.
+    const frExecutingId = (await principalOf('fr.executing')).userId;
+    const confidentialDraft = await create(mlaRequestBody(frCa, { confidential: true }));
+    const confidentialReceived = await create(mlaRequestBody(frCa, { confidential: true }));
+    await fire(officer, confidentialReceived, 'submit');
+    await fire(supervisor, confidentialReceived, 'approve');
+    await fire(vnCentral, confidentialReceived, 'transmit');
+    await fire(frCentral, confidentialReceived, 'acknowledge');
+    ok(
+      await frCentral.POST('/v1/requests/{id}/assignments', {
+        params: { path: { id: confidentialReceived } },
+        body: { userId: frExecutingId },
+      }),
+    );
+    const reassigned = await create(mlaRequestBody(frCa, { confidential: true }));
+    await fire(officer, reassigned, 'submit');
+    await fire(supervisor, reassigned, 'approve');
+    await fire(vnCentral, reassigned, 'transmit');
+    const officerId = (await principalOf('vn.officer')).userId;
+    const frPath = { params: { path: { id: reassigned } } };
+    ok(await frCentral.POST('/v1/requests/{id}/assignments', { ...frPath, body: { userId: frExecutingId } }));
+    await frCentral.DELETE('/v1/requests/{id}/assignments/{userId}', {
+      params: { path: { id: reassigned, userId: frExecutingId } },
+    });
+    await supervisor.DELETE('/v1/requests/{id}/assignments/{userId}', {
+      params: { path: { id: reassigned, userId: officerId } },
+    });
+
     const all = await t.dataSource.manager.find(CooperationRequestEntity);
-    expect(all.length).toBe(7);
+    expect(all.length).toBe(10);
+    const open = await t.dataSource.manager.find(RequestAssignmentEntity);
+    const assigned = (principal: Principal, requestId: string) =>
+      open.some(
+        (row) =>
+          row.requestId === requestId &&
+          row.userId === principal.userId &&
+          row.agencyId === principal.agencyId &&
+          row.unassignedAt === null,
+      );
     const mismatches: string[] = [];
     for (const username of USERS) {
       const principal = await principalOf(username);
@@ -106,6 +144,7 @@ describe('Visibility: the list query and the row policy agree', () => {
           .sort();
         const expected = all
           .filter((request) => {
+            if (needsAssignment(principal, request) && !assigned(principal, request.id)) return false;
             const relations = relationsOf(principal, request);
             if (box === 'incoming') return relations.has(PartyRelation.RequestedAgency);
             if (box === 'outgoing')
@@ -135,12 +174,29 @@ describe('Visibility: the list query and the row policy agree', () => {
     const frSees = all
       .filter((request) => relationsOf(frPrincipal, request).size > 0)
       .map((request) => request.id);
-    expect(frSees).toEqual([received]);
+    expect(frSees.sort()).toEqual([received, confidentialReceived, reassigned].sort());
     const frContactPrincipal = await principalOf('fr.contact');
     const frContactSees = all
       .filter((request) => relationsOf(frContactPrincipal, request).size > 0)
       .map((request) => request.id);
     expect(frContactSees.sort()).toEqual([toContactPoint, reverse].sort());
+    // Need-to-know: the author and the assigned executing officer only, until taken off.
+    const listedFor = async (username: DemoUser) => {
+      const condition = visibilityCondition(await principalOf(username), undefined);
+      const rows = await t.dataSource.manager
+        .createQueryBuilder(CooperationRequestEntity, 'r')
+        .where(condition.sql, condition.params)
+        .getMany();
+      return rows.map((request) => request.id);
+    };
+    expect(await listedFor('vn.officer')).toEqual(
+      expect.arrayContaining([confidentialDraft, confidentialReceived]),
+    );
+    expect(await listedFor('vn.officer')).not.toContain(reassigned);
+    expect(await listedFor('vn.supervisor')).toEqual(expect.arrayContaining([confidentialDraft, reassigned]));
+    expect(await listedFor('fr.executing')).toContain(confidentialReceived);
+    expect(await listedFor('fr.executing')).not.toContain(reassigned);
+    expect(await listedFor('fr.central')).toEqual(expect.arrayContaining([confidentialReceived, reassigned]));
     // Withdrawn after approval: still with the requesting central authority, never with France.
     expect([...relationsOf(vnCentralPrincipal, byId(withdrawnReady))]).toEqual([
       PartyRelation.RequestingCentralAuthority,

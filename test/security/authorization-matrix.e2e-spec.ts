@@ -94,6 +94,35 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     admin: 403,
     anonymous: 401,
   },
+  // Probes assign an account of another agency (422 once every access check passed) and take off
+  // someone never assigned (404 `request.assignment_not_found`, told apart in need-to-know.e2e-spec).
+  'GET /v1/requests/:id/assignments': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'POST /v1/requests/:id/assignments': {
+    default: 403,
+    'vn.supervisor': 422,
+    'vn.central': 422,
+    'fr.central': 422,
+    'fr.contact': 404,
+    anonymous: 401,
+  },
+  'DELETE /v1/requests/:id/assignments/:userId': {
+    default: 403,
+    'vn.supervisor': 404,
+    'vn.central': 404,
+    'fr.central': 404,
+    'fr.contact': 404,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/history': {
     default: 404,
     'vn.officer': 200,
@@ -120,6 +149,9 @@ const CALLERS: Caller[] = [
   'anonymous',
 ];
 
+/** Valid, but no account: never assignable, never assigned. */
+const PROBE_USER_ID = '00000000-0000-4000-8000-000000000000';
+
 const BODIES: Record<string, unknown> = {
   'POST /v1/auth/login': {},
   'POST /v1/auth/refresh': {},
@@ -131,6 +163,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /v1/requests/:id': { title: 'Probe' },
   'POST /v1/requests/:id/transitions': { action: 'close' },
   'POST /v1/requests/:id/messages': { kind: 'note', body: 'Probe' },
+  'POST /v1/requests/:id/assignments': { userId: PROBE_USER_ID },
 };
 
 describe('The authorization matrix: every route, every role, every side', () => {
@@ -182,15 +215,18 @@ describe('The authorization matrix: every route, every role, every side', () => 
         const expected = expectations[caller] ?? expectations.default;
         const token = await tokenOf(caller);
         const body = BODIES[route];
-        const response = await fetch(`${t.baseUrl}${path.replace(':id', requestId)}`, {
-          method,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
+        const response = await fetch(
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID)}`,
+          {
+            method,
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+              ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
           },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
+        );
         if (response.status !== expected)
           mismatches.push(`${route} as ${caller}: expected ${expected}, got ${response.status}`);
       }

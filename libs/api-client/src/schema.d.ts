@@ -287,6 +287,41 @@ export interface paths {
         patch: operations["Requests_update"];
         trace?: never;
     };
+    "/v1/requests/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Officers currently assigned to the request on the caller’s side */
+        get: operations["Requests_listAssignments"];
+        put?: never;
+        /** Give an officer of the caller’s agency need-to-know on the request (audited) */
+        post: operations["Requests_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/assignments/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take an officer of the caller’s agency off the request; their next access is a 404 (audited) */
+        delete: operations["Requests_unassign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/history": {
         parameters: {
             query?: never;
@@ -421,6 +456,18 @@ export interface components {
              */
             stateCode: string;
         };
+        AssignmentDto: {
+            /** @description The party agency the officer works the request for */
+            agency: components["schemas"]["AgencyDto"];
+            /** Format: date-time */
+            assignedAt: string;
+            assignedBy: components["schemas"]["PersonRefDto"];
+            user: components["schemas"]["PersonRefDto"];
+        };
+        AssignmentListDto: {
+            /** @description Current assignments of the caller’s side only, oldest first */
+            items: components["schemas"]["AssignmentDto"][];
+        };
         AssistanceSoughtDto: {
             description: string;
             /** @description At least one for mla_general */
@@ -500,6 +547,13 @@ export interface components {
             /** @example 123456 */
             code: string;
         };
+        CreateAssignmentDto: {
+            /**
+             * Format: uuid
+             * @description An active case officer of the caller’s own agency
+             */
+            userId: string;
+        };
         CreateMessageDto: {
             body: string;
             /**
@@ -510,6 +564,7 @@ export interface components {
         };
         CreateRequestDto: {
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
+            confidential?: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
             factsSummary: string;
             /** @enum {string} */
@@ -551,7 +606,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -598,7 +653,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
+            permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             secondFactor: components["schemas"]["SecondFactorStatusDto"];
@@ -679,6 +734,8 @@ export interface components {
             /** Format: date-time */
             approvedAt?: string | null;
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
+            /** @description Visible inside each party agency only to assigned officers and supervisors */
+            confidential: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
             /** Format: date-time */
             createdAt: string;
@@ -723,6 +780,8 @@ export interface components {
         RequestSummaryDto: {
             /** @description What the caller may do now */
             allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "close")[];
+            /** @description Visible inside each party agency only to assigned officers and supervisors */
+            confidential: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -881,6 +940,7 @@ export interface components {
         };
         UpdateRequestDto: {
             assistanceSought?: components["schemas"]["AssistanceSoughtDto"];
+            confidential?: boolean;
             confidentiality?: components["schemas"]["ConfidentialityDto"];
             factsSummary?: string;
             /** @enum {string} */
@@ -1918,6 +1978,195 @@ export interface operations {
             };
             /** @description If-Match names an old version */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_listAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssignmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.assign */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already assigned */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not an active case officer of the caller’s agency */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_unassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.assign */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

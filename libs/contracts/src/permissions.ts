@@ -8,6 +8,7 @@ export const Permission = {
   RequestCreate: 'request.create',
   RequestUpdate: 'request.update',
   RequestTransition: 'request.transition',
+  RequestAssign: 'request.assign',
   MessageRead: 'message.read',
   MessageCreate: 'message.create',
   AuditRead: 'audit.read',
@@ -32,11 +33,23 @@ const CASE_WORK: readonly Permission[] = [
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.LiaisonOfficer]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
-  [Role.Supervisor]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
+  [Role.Supervisor]: [
+    ...CASE_WORK,
+    Permission.RequestCreate,
+    Permission.RequestUpdate,
+    Permission.RequestAssign,
+  ],
   // Central authorities check and transmit what competent authorities draft (domain.md §3.2).
-  [Role.CentralAuthorityOfficer]: [...CASE_WORK],
+  [Role.CentralAuthorityOfficer]: [...CASE_WORK, Permission.RequestAssign],
   [Role.ExecutingOfficer]: [...CASE_WORK],
-  [Role.ContactPointOperator]: [...CASE_WORK, Permission.RequestCreate, Permission.RequestUpdate],
+  // A 24/7 point works in shifts with no supervisor on duty at night, and its operators decide on
+  // incoming requests (acknowledge, accept, refuse): they hand out need-to-know themselves.
+  [Role.ContactPointOperator]: [
+    ...CASE_WORK,
+    Permission.RequestCreate,
+    Permission.RequestUpdate,
+    Permission.RequestAssign,
+  ],
   [Role.Auditor]: [
     Permission.ProfileRead,
     Permission.DirectoryRead,
@@ -53,4 +66,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 
 export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Roles that work on requests, and so may be assigned to one. */
+export const CASE_ROLES: readonly Role[] = (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((role) =>
+  hasPermission(role, Permission.RequestRead),
+);
+
+/**
+ * Roles that see every confidential request of their agency without being assigned to it. Exactly
+ * those who may assign: anyone who can hand out need-to-know could give it to themselves anyway.
+ */
+export function seesAllConfidentialRequests(role: Role): boolean {
+  return hasPermission(role, Permission.RequestAssign);
 }

@@ -3,6 +3,7 @@ import { AddUserSessions1795900100000 } from './1795900100000-AddUserSessions';
 import { AddLoginLockout1795900200000 } from './1795900200000-AddLoginLockout';
 import { AddAuthThrottle1795900300000 } from './1795900300000-AddAuthThrottle';
 import { AddSecondFactor1795900400000 } from './1795900400000-AddSecondFactor';
+import { AddRequestAssignments1795900500000 } from './1795900500000-AddRequestAssignments';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AddLoginLockout1795900200000,
   AddAuthThrottle1795900300000,
   AddSecondFactor1795900400000,
+  AddRequestAssignments1795900500000,
 ];

@@ -122,6 +122,13 @@ export class CooperationRequestEntity {
   @Column({ type: 'jsonb' })
   confidentiality: Confidentiality;
 
+  /**
+   * Need-to-know inside each party agency: only assigned officers (and those who may assign) see it.
+   * Unlike `confidentiality`, which asks the other state to keep the request secret.
+   */
+  @Column({ type: 'boolean', default: false })
+  confidential: boolean;
+
   @Column({ type: 'jsonb', nullable: true })
   preservation: PreservationDetails | null;
 

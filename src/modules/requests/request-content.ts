@@ -25,6 +25,7 @@ export type RequestContent = Pick<
   | 'targets'
   | 'timeRange'
   | 'confidentiality'
+  | 'confidential'
   | 'preservation'
 >;
 
@@ -102,6 +103,7 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
     targets,
     timeRange,
     confidentiality: { ...input.confidentiality },
+    confidential: input.confidential ?? false,
     preservation: input.preservation
       ? {
           ...input.preservation,
@@ -126,6 +128,7 @@ export function contentAsInput(request: CooperationRequestEntity): RequestConten
     targets: request.targets,
     timeRange: request.timeRange ?? undefined,
     confidentiality: request.confidentiality,
+    confidential: request.confidential,
     preservation: request.preservation ?? undefined,
   };
 }

@@ -26,6 +26,9 @@ const SHARED_EVENTS = [
   'message.create',
 ];
 
+/** Who was given or lost need-to-know: each side sees only the changes in its own agencies. */
+const ASSIGNMENT_EVENTS = ['request.assigned', 'request.unassigned'];
+
 @Injectable()
 export class RequestHistoryService {
   constructor(
@@ -35,10 +38,28 @@ export class RequestHistoryService {
   ) {}
 
   async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<AuditEventPageDto> {
-    const { standing } = await this.requests.loadVisible(this.dataSource.manager, principal, requestId);
+    const { request, standing } = await this.requests.loadVisible(
+      this.dataSource.manager,
+      principal,
+      requestId,
+    );
     const requestedSide = sideOfCaller(standing.relations) === 'requested';
+    const params = {
+      shared: SHARED_EVENTS,
+      assignment: ASSIGNMENT_EVENTS,
+      requestedAgencyId: request.requestedAgencyId,
+    };
     return this.audit.list({ ...page, requestId }, (builder) => {
-      if (requestedSide) builder.andWhere('entry.action IN (:...shared)', { shared: SHARED_EVENTS });
+      if (requestedSide)
+        builder.andWhere(
+          '(entry.action IN (:...shared) OR (entry.action IN (:...assignment) AND entry.actor_agency_id = :requestedAgencyId))',
+          params,
+        );
+      else
+        builder.andWhere(
+          'NOT (entry.action IN (:...assignment) AND entry.actor_agency_id = :requestedAgencyId)',
+          params,
+        );
     });
   }
 }

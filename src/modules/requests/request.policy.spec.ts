@@ -1,6 +1,6 @@
 import { AgencyKind, PartyRelation, Role } from '@mla/contracts';
 import type { Principal } from '../auth/principal';
-import { relationsOf, sideOfCaller } from './request.policy';
+import { needsAssignment, relationsOf, sideOfCaller } from './request.policy';
 
 const VN_UNIT = 'agency-vn-unit';
 const VN_CA = 'agency-vn-ca';
@@ -71,5 +71,19 @@ describe('who stands where to a request', () => {
     expect(sideOfCaller(new Set([PartyRelation.RequestedAgency]))).toBe('requested');
     expect(sideOfCaller(new Set([PartyRelation.RequestingCentralAuthority]))).toBe('requesting');
     expect(sideOfCaller(new Set())).toBeUndefined();
+  });
+});
+
+describe('need-to-know on confidential requests', () => {
+  it.each([
+    ['a liaison officer', Role.LiaisonOfficer, true],
+    ['an executing officer', Role.ExecutingOfficer, true],
+    ['a supervisor', Role.Supervisor, false],
+    ['a central authority officer', Role.CentralAuthorityOfficer, false],
+    ['a 24/7 operator', Role.ContactPointOperator, false],
+  ] as const)('%s needs an assignment: %s', (_name, role, expected) => {
+    const who = principal(VN_UNIT, AgencyKind.CompetentAuthority, 'VN', role);
+    expect(needsAssignment(who, { confidential: true })).toBe(expected);
+    expect(needsAssignment(who, { confidential: false })).toBe(false);
   });
 });

@@ -1,4 +1,11 @@
-import { AgencyKind, PartyRelation, sideOf, type ActorStanding, type RequestSide } from '@mla/contracts';
+import {
+  AgencyKind,
+  PartyRelation,
+  seesAllConfidentialRequests,
+  sideOf,
+  type ActorStanding,
+  type RequestSide,
+} from '@mla/contracts';
 import type { Principal } from '../auth/principal';
 import type { CooperationRequestEntity } from './cooperation-request.entity';
 
@@ -43,6 +50,19 @@ export function standingOf(principal: Principal, request: RequestFacts): ActorSt
   };
 }
 
+/**
+ * Need-to-know (SEC-13): within a party agency, a confidential request is for its assigned officers
+ * and for those who may assign. When this is true, visibility also needs an open assignment of the
+ * caller in their own agency; without one the request does not exist for them, exactly like an
+ * unrelated one.
+ */
+export function needsAssignment(
+  principal: Principal,
+  request: Pick<CooperationRequestEntity, 'confidential'>,
+): boolean {
+  return request.confidential && !seesAllConfidentialRequests(principal.role);
+}
+
 /** The caller's side of a request they can see: requesting wins when an agency is somehow both. */
 export function sideOfCaller(relations: ReadonlySet<PartyRelation>): RequestSide | undefined {
   const sides = [...relations].map(sideOf);
@@ -51,8 +71,8 @@ export function sideOfCaller(relations: ReadonlySet<PartyRelation>): RequestSide
 }
 
 /**
- * The same rule as relationsOf, as a SQL condition on alias `r`, for lists. The two are kept in
- * step by a test that compares them on every combination.
+ * The same rule as relationsOf plus needsAssignment, as a SQL condition on alias `r`, for lists. The
+ * two are kept in step by a test that compares them on every combination.
  */
 export function visibilityCondition(
   principal: Principal,
@@ -67,8 +87,15 @@ export function visibilityCondition(
   }
   if (box !== 'outgoing')
     clauses.push('(r.requested_agency_id = :viewerAgencyId AND r.transmitted_at IS NOT NULL)');
-  return {
-    sql: `(${clauses.join(' OR ')})`,
-    params: { viewerAgencyId: principal.agencyId, viewerStateCode: principal.stateCode },
+  const related = `(${clauses.join(' OR ')})`;
+  const params = {
+    viewerAgencyId: principal.agencyId,
+    viewerStateCode: principal.stateCode,
+    viewerUserId: principal.userId,
   };
+  if (seesAllConfidentialRequests(principal.role)) return { sql: related, params };
+  const assigned =
+    'EXISTS (SELECT 1 FROM request_assignment a WHERE a.request_id = r.id AND a.user_id = :viewerUserId' +
+    ' AND a.agency_id = :viewerAgencyId AND a.unassigned_at IS NULL)';
+  return { sql: `(${related} AND (r.confidential = false OR ${assigned}))`, params };
 }

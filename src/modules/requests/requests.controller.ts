@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   HttpStatus,
@@ -16,11 +17,13 @@ import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Permission } from '@mla/contracts';
@@ -30,6 +33,7 @@ import { PageQueryDto } from '../../common/http/pagination';
 import { AuditEventPageDto } from '../audit/dto/audit-event.dto';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
 import type { Principal } from '../auth/principal';
+import { AssignmentDto, AssignmentListDto, CreateAssignmentDto } from './dto/assignment.dto';
 import { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dto';
 import { CreateMessageDto, MessageDto, MessagePageDto } from './dto/message.dto';
 import { RequestDto, RequestPageDto } from './dto/request.dto';
@@ -37,6 +41,7 @@ import { RequestQueryDto } from './dto/request-query.dto';
 import { TransitionDto } from './dto/transition.dto';
 import { AccessDenialInterceptor } from './access-denial.interceptor';
 import { MessagesService } from './messages.service';
+import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsService } from './requests.service';
 
@@ -55,6 +60,7 @@ export class RequestsController {
     private readonly requests: RequestsService,
     private readonly messages: MessagesService,
     private readonly history: RequestHistoryService,
+    private readonly assignments: RequestAssignmentsService,
   ) {}
 
   @Post()
@@ -172,5 +178,48 @@ export class RequestsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<AuditEventPageDto> {
     return this.history.list(principal, id, page);
+  }
+
+  @Get(':id/assignments')
+  @RequirePermission(Permission.RequestRead)
+  @ApiOperation({ summary: 'Officers currently assigned to the request on the caller’s side' })
+  @ApiOkResponse({ type: AssignmentListDto })
+  listAssignments(
+    @Param('id', uuidParam()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AssignmentListDto> {
+    return this.assignments.list(principal, id);
+  }
+
+  @Post(':id/assignments')
+  @RequirePermission(Permission.RequestAssign)
+  @ApiOperation({ summary: 'Give an officer of the caller’s agency need-to-know on the request (audited)' })
+  @ApiCreatedResponse({ type: AssignmentDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Already assigned' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: 'Not an active case officer of the caller’s agency',
+  })
+  assign(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: CreateAssignmentDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AssignmentDto> {
+    return this.assignments.assign(principal, id, dto.userId);
+  }
+
+  @Delete(':id/assignments/:userId')
+  @RequirePermission(Permission.RequestAssign)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Take an officer of the caller’s agency off the request; their next access is a 404 (audited)',
+  })
+  @ApiNoContentResponse()
+  unassign(
+    @Param('id', uuidParam()) id: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    return this.assignments.unassign(principal, id, userId);
   }
 }

@@ -61,3 +61,26 @@ export class MessageNotAllowedError extends DomainError {
     super(message);
   }
 }
+
+export class AlreadyAssignedError extends DomainError {
+  readonly code = ErrorCode.RequestAlreadyAssigned;
+  constructor(userId: string) {
+    super('This officer is already assigned to the request', { userId });
+  }
+}
+
+/** Not an access denial: the request is visible, the caller's agency just has no such assignment. */
+export class AssignmentNotFoundError extends DomainError {
+  readonly code = ErrorCode.RequestAssignmentNotFound;
+  constructor(userId: string) {
+    super('This officer is not assigned to the request in your agency', { userId });
+  }
+}
+
+/** One answer for unknown, foreign, disabled and non-case accounts, so it reveals no other agency's staff. */
+export class AssigneeNotEligibleError extends DomainError {
+  readonly code = ErrorCode.RequestAssigneeNotEligible;
+  constructor(userId: string) {
+    super('Only an active case officer of your own agency can be assigned', { userId });
+  }
+}

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { AssignmentLedger } from './assignment-ledger';
 import { MessagesService } from './messages.service';
+import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
@@ -8,6 +10,12 @@ import { RequestsService } from './requests.service';
 @Module({
   imports: [AuditModule],
   controllers: [RequestsController],
-  providers: [RequestsService, MessagesService, RequestHistoryService],
+  providers: [
+    RequestsService,
+    MessagesService,
+    RequestHistoryService,
+    RequestAssignmentsService,
+    AssignmentLedger,
+  ],
 })
 export class RequestsModule {}

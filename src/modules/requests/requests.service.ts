@@ -32,7 +32,8 @@ import type { TransitionDto } from './dto/transition.dto';
 import { buildRequestContent, contentAsInput, type RequestContent } from './request-content';
 import { canonicalJson } from '../audit/canonical-json';
 import { RequestMessageEntity } from './request-message.entity';
-import { sideOfCaller, standingOf, visibilityCondition } from './request.policy';
+import { needsAssignment, sideOfCaller, standingOf, visibilityCondition } from './request.policy';
+import { AssignmentLedger } from './assignment-ledger';
 import {
   ActionForbiddenError,
   InvalidTransitionError,
@@ -49,6 +50,7 @@ export class RequestsService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly ledger: AssignmentLedger,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -89,17 +91,18 @@ export class RequestsService {
           legalBasis: content.legalBasis,
           requestedAgencyId: requested.id,
           status: RequestStatus.Draft,
+          confidential: content.confidential,
         },
       });
+      // Always, not only when confidential: marking the draft confidential later must not lock out its author.
+      await this.ledger.open(manager, principal, request, principal.userId);
       return request.id;
     });
     return this.get(principal, id);
   }
 
   async get(principal: Principal, id: string): Promise<RequestDto> {
-    const request = await this.dataSource.manager.findOneBy(CooperationRequestEntity, { id });
-    const standing = request ? standingOf(principal, request) : undefined;
-    if (!request || !standing || standing.relations.size === 0) throw new RequestNotFoundError();
+    const { request, standing } = await this.loadVisible(this.dataSource.manager, principal, id);
     return this.toDto(this.dataSource.manager, request, standing);
   }
 
@@ -147,7 +150,12 @@ export class RequestsService {
       if (ifMatch === undefined) throw new PreconditionRequiredError();
       if (request.status !== RequestStatus.Draft) throw new NotEditableError(request.status);
       if (ifMatch !== request.version) throw new PreconditionFailedError(request.version);
-      const { requestedAgencyId, ...changes } = dto;
+      const { requestedAgencyId, ...sent } = dto;
+      // Class fields are defined (as undefined) on the DTO instance even when the body omits them
+      // (ES2022 define semantics): only the fields actually sent may replace stored content.
+      const changes = Object.fromEntries(
+        Object.entries(sent).filter(([, value]) => value !== undefined),
+      ) as typeof sent;
       const requested = requestedAgencyId
         ? await this.counterpart(manager, principal, request.type, requestedAgencyId)
         : undefined;
@@ -247,6 +255,8 @@ export class RequestsService {
     if (!request) throw new RequestNotFoundError();
     const standing = standingOf(principal, request);
     if (standing.relations.size === 0) throw new RequestNotFoundError();
+    if (needsAssignment(principal, request) && !(await this.ledger.holds(manager, principal, id)))
+      throw new RequestNotFoundError();
     return { request, standing };
   }
 
@@ -336,6 +346,7 @@ function summarise(
     status: request.status,
     version: request.version,
     urgencyLevel: request.urgency.level,
+    confidential: request.confidential,
     requestingAgency: toAgencyDto(agency(request.requestingAgencyId)),
     requestedAgency: toAgencyDto(agency(request.requestedAgencyId)),
     allowedActions: allowedActions(request.status, standing),

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsObject,
@@ -115,6 +116,15 @@ export class CreateRequestDto {
   @ValidateNested()
   @Type(() => ConfidentialityDto)
   confidentiality: ConfidentialityDto;
+
+  /**
+   * Need-to-know: inside each party agency only the assigned officers, supervisors and central
+   * authority officers see the request. The author is assigned on creation. Absent means false.
+   */
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @IsBoolean()
+  confidential?: boolean;
 
   @ApiPropertyOptional({
     type: PreservationDetailsDto,

@@ -54,6 +54,9 @@ export class RequestSummaryDto {
   @ApiProperty({ enum: Object.values(UrgencyLevel) })
   urgencyLevel: UrgencyLevel;
 
+  @ApiProperty({ description: 'Visible inside each party agency only to assigned officers and supervisors' })
+  confidential: boolean;
+
   @ApiProperty({ type: AgencyDto })
   requestingAgency: AgencyDto;
 
