@@ -1,3 +1,4 @@
+import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
 import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
@@ -14,6 +15,7 @@ export const ENTITIES = [
   SessionEntity,
   RefreshTokenEntity,
   AuthThrottleEntity,
+  ApiKeyEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
   AuditEntryEntity,

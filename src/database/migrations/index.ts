@@ -2,6 +2,7 @@ import { InitialSchema1795900000000 } from './1795900000000-InitialSchema';
 import { AddUserSessions1795900100000 } from './1795900100000-AddUserSessions';
 import { AddLoginLockout1795900200000 } from './1795900200000-AddLoginLockout';
 import { AddAuthThrottle1795900300000 } from './1795900300000-AddAuthThrottle';
+import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddUserSessions1795900100000,
   AddLoginLockout1795900200000,
   AddAuthThrottle1795900300000,
+  AddApiKeys1795900600000,
 ];
