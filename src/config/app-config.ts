@@ -20,6 +20,7 @@ export class AppConfig {
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
     readonly authRateLimitPerMinute: number,
+    readonly apiKeys: { defaultTtlDays: number },
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -47,6 +48,7 @@ export class AppConfig {
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
       env.AUTH_RATE_LIMIT_PER_MINUTE,
+      { defaultTtlDays: env.API_KEY_DEFAULT_TTL_DAYS },
     );
   }
 }

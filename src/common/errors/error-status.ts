@@ -10,6 +10,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.PermissionDenied]: HttpStatus.FORBIDDEN,
   // A route without a declared permission is a programming error: fail closed, loudly.
   [ErrorCode.PermissionNotDeclared]: HttpStatus.INTERNAL_SERVER_ERROR,
+  // Both a bearer token and an API key: refused before either is checked, so neither is preferred silently.
+  [ErrorCode.AmbiguousCredentials]: HttpStatus.UNAUTHORIZED,
+  // The key is valid, but the route is for people only (logout, password change, administration).
+  [ErrorCode.ApiKeyNotAllowed]: HttpStatus.FORBIDDEN,
+  [ErrorCode.ApiKeyNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestInvalidTransition]: HttpStatus.CONFLICT,

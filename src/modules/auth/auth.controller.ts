@@ -10,7 +10,7 @@ import {
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { AuthService } from './auth.service';
-import { CurrentPrincipal, Public, RequirePermission } from './decorators/access.decorators';
+import { CurrentPrincipal, Public, RefuseApiKeys, RequirePermission } from './decorators/access.decorators';
 import { ChangePasswordDto, LoginDto, RefreshDto, TokenResponseDto } from './dto/login.dto';
 import { MeDto } from './dto/me.dto';
 import { AuthThrottleGuard } from './guards/auth-throttle.guard';
@@ -58,6 +58,7 @@ export class AuthController {
 
   @Post('logout')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End the session at once: its access and refresh tokens stop working' })
   @ApiNoContentResponse()
@@ -67,6 +68,7 @@ export class AuthController {
 
   @Post('password')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Change your own password; every other session of the account ends' })

@@ -13,17 +13,21 @@ export interface Principal {
   agencyCode: string;
   agencyKind: AgencyKind;
   stateCode: string;
+  /** The session, or for a service account the API key it presented. */
   sessionId: string;
-  /** How the session was opened (`password`; `password+totp` once the second factor exists). */
+  /** How the session was opened (`password`; `password+totp` once the second factor exists), or `api_key`. */
   authMethod: string;
 }
+
+/** The `authMethod` of a principal authenticated by an API key. */
+export const API_KEY_AUTH_METHOD = 'api_key';
 
 export function auditActor(principal: Principal): AuditActor {
   return {
     userId: principal.userId,
     agencyId: principal.agencyId,
     role: principal.role,
-    authMethod: 'token',
+    authMethod: principal.authMethod === API_KEY_AUTH_METHOD ? API_KEY_AUTH_METHOD : 'token',
   };
 }
 

@@ -2,13 +2,14 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { hasPermission } from '@mla/contracts';
 import {
+  ApiKeyNotAllowedError,
   PermissionDeniedError,
   PermissionNotDeclaredError,
   UnauthenticatedError,
 } from '../../../common/errors/domain-error';
-import { PermissionMetadata, PublicMetadata } from '../decorators/access.decorators';
+import { PermissionMetadata, PublicMetadata, RefuseApiKeysMetadata } from '../decorators/access.decorators';
 import { AuditService } from '../../audit/audit.service';
-import { auditActor, type Principal } from '../principal';
+import { API_KEY_AUTH_METHOD, auditActor, type Principal } from '../principal';
 
 /** Global guard after authentication: default deny, function-level permission from the role table. */
 @Injectable()
@@ -29,6 +30,19 @@ export class PermissionsGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<{ user?: Principal; method: string }>();
     const principal = request.user;
     if (!principal) throw new UnauthenticatedError();
+    if (
+      principal.authMethod === API_KEY_AUTH_METHOD &&
+      this.reflector.getAllAndOverride(RefuseApiKeysMetadata, targets)
+    ) {
+      await this.audit.record({
+        action: 'access.denied',
+        outcome: 'denied',
+        actor: auditActor(principal),
+        target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
+        data: { reason: 'api_key', method: request.method },
+      });
+      throw new ApiKeyNotAllowedError();
+    }
     if (!hasPermission(principal.role, required)) {
       // Denied use of a function is a security event (CJIS AU-2, AC-6(9)); record it, then refuse.
       await this.audit.record({
