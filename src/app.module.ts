@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DemoSeeder } from './database/seeds/demo-seeder';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DirectoryModule } from './modules/directory/directory.module';
@@ -37,6 +38,7 @@ export class AppModule {
         AuditModule,
         UsersModule,
         AuthModule,
+        ApiKeysModule,
         DirectoryModule,
         RequestsModule,
         HealthModule,

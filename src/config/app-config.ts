@@ -23,6 +23,7 @@ export class AppConfig {
     readonly mfa: { required: boolean; stepUpMaxAgeSeconds: number; issuer: string },
     /** Seals stored second-factor secrets; never logged. */
     readonly secretsKey: Buffer,
+    readonly apiKeys: { defaultTtlDays: number },
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -60,6 +61,7 @@ export class AppConfig {
         env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key', () => randomBytes(32).toString('hex')),
         'hex',
       ),
+      { defaultTtlDays: env.API_KEY_DEFAULT_TTL_DAYS },
     );
   }
 }

@@ -121,6 +121,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   ACCOUNT_IDLE_JOB?: boolean;
 
+  /** Lifetime of a new API key when its creator names none; a key never lives longer than 365 days. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  @Type(() => Number)
+  API_KEY_DEFAULT_TTL_DAYS: number = 90;
+
   /** Attempts per minute per client address on login, refresh and password change. */
   @IsInt()
   @Min(1)

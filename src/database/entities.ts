@@ -1,3 +1,4 @@
+import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
 import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RecoveryCodeEntity } from '../modules/users/recovery-code.entity';
@@ -17,6 +18,7 @@ export const ENTITIES = [
   RefreshTokenEntity,
   AuthThrottleEntity,
   RecoveryCodeEntity,
+  ApiKeyEntity,
   CooperationRequestEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,

@@ -2,13 +2,16 @@ import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { routeTable } from '../support/route-table';
 import { createTestApp, DEMO_PASSWORD, type DemoUser, type TestApp } from '../support/test-app';
 
-type Caller = DemoUser | 'anonymous';
+/** A VN-C50 liaison officer's API key: unless a row says otherwise, it is answered like `vn.officer`. */
+const API_KEY = 'vn.officer key';
+type Caller = DemoUser | typeof API_KEY | 'anonymous';
 
 /**
  * Who gets what from every route, written down once. The probe request is a Vietnamese MLA request
  * to the French central authority, transmitted. Callers cover each role on each side: its own agency
  * (VN-C50), its state's central authority (VN-CA), the requested agency (FR-CA), another agency of the
- * requested state (FR-247), a third state (DE), the auditor and the admin, and no token at all.
+ * requested state (FR-247), a third state (DE), the auditor and the admin, an API key of VN-C50 as
+ * liaison officer, and no token at all.
  *
  * Probes never succeed by accident: a transition asks for `close` (not allowed while transmitted) and
  * an edit targets a request that is no longer a draft, so 409 means "passed every access check".
@@ -19,18 +22,21 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'GET /health/ready': { default: 200 },
   'POST /v1/auth/login': { default: 400 },
   'POST /v1/auth/refresh': { default: 400 },
-  'POST /v1/auth/logout': { default: 204, anonymous: 401 },
-  'POST /v1/auth/password': { default: 400, anonymous: 401 },
+  'POST /v1/auth/logout': { default: 204, [API_KEY]: 403, anonymous: 401 },
+  'POST /v1/auth/password': { default: 400, [API_KEY]: 403, anonymous: 401 },
   'GET /v1/auth/me': { default: 200, anonymous: 401 },
   // Demo accounts have no second factor: step-up asks for the password, recovery codes need one.
-  'POST /v1/auth/step-up': { default: 400, anonymous: 401 },
-  'POST /v1/auth/mfa/totp': { default: 200, anonymous: 401 },
-  'POST /v1/auth/mfa/totp/confirm': { default: 400, anonymous: 401 },
-  'POST /v1/auth/mfa/recovery-codes': { default: 409, anonymous: 401 },
+  'POST /v1/auth/step-up': { default: 400, [API_KEY]: 403, anonymous: 401 },
+  'POST /v1/auth/mfa/totp': { default: 200, [API_KEY]: 403, anonymous: 401 },
+  'POST /v1/auth/mfa/totp/confirm': { default: 400, [API_KEY]: 403, anonymous: 401 },
+  'POST /v1/auth/mfa/recovery-codes': { default: 409, [API_KEY]: 403, anonymous: 401 },
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
   'GET /v1/users': { default: 403, admin: 200, anonymous: 401 },
   'PATCH /v1/users/:id': { default: 403, admin: 400, anonymous: 401 },
+  'GET /v1/api-keys': { default: 403, admin: 200, anonymous: 401 },
+  'POST /v1/api-keys': { default: 403, admin: 400, anonymous: 401 },
+  'POST /v1/api-keys/:id/revoke': { default: 403, admin: 404, anonymous: 401 },
   'GET /v1/audit/events': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/verify': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/requests': { default: 200, auditor: 403, admin: 403, anonymous: 401 },
@@ -146,6 +152,7 @@ const CALLERS: Caller[] = [
   'de.officer',
   'auditor',
   'admin',
+  API_KEY,
   'anonymous',
 ];
 
@@ -159,6 +166,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/auth/step-up': {},
   'POST /v1/auth/mfa/totp/confirm': {},
   'PATCH /v1/users/:id': {},
+  'POST /v1/api-keys': {},
   'POST /v1/requests': {},
   'PATCH /v1/requests/:id': { title: 'Probe' },
   'POST /v1/requests/:id/transitions': { action: 'close' },
@@ -169,10 +177,18 @@ const BODIES: Record<string, unknown> = {
 describe('The authorization matrix: every route, every role, every side', () => {
   let t: TestApp;
   let requestId: string;
+  let apiKey: string;
 
   beforeAll(async () => {
     t = await createTestApp();
     const officer = await t.as('vn.officer');
+    apiKey = ok(
+      await (
+        await t.as('admin')
+      ).POST('/v1/api-keys', {
+        body: { agencyId: await agencyId(officer, 'VN-C50'), role: 'liaison_officer', name: 'Matrix probe' },
+      }),
+    ).key;
     const created = ok(
       await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
     );
@@ -190,12 +206,13 @@ describe('The authorization matrix: every route, every role, every side', () => 
   afterAll(() => t?.close());
 
   /** A fresh token per call: the logout probe must not end the session other probes use. */
-  async function tokenOf(caller: Caller): Promise<string | undefined> {
-    if (caller === 'anonymous') return undefined;
+  async function credentialsOf(caller: Caller): Promise<Record<string, string>> {
+    if (caller === 'anonymous') return {};
+    if (caller === API_KEY) return { 'x-api-key': apiKey };
     const { data } = await t.anonymous.POST('/v1/auth/login', {
       body: { username: caller, password: DEMO_PASSWORD },
     });
-    return data?.accessToken;
+    return data ? { authorization: `Bearer ${data.accessToken}` } : {};
   }
 
   it('should cover every route of the application, no more and no less', () => {
@@ -212,15 +229,17 @@ describe('The authorization matrix: every route, every role, every side', () => 
       const [method, path] = route.split(' ') as [string, string];
       const expectations = MATRIX[route];
       for (const caller of CALLERS) {
-        const expected = expectations[caller] ?? expectations.default;
-        const token = await tokenOf(caller);
+        const expected =
+          expectations[caller] ??
+          (caller === API_KEY ? expectations['vn.officer'] : undefined) ??
+          expectations.default;
         const body = BODIES[route];
         const response = await fetch(
           `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID)}`,
           {
             method,
             headers: {
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...(await credentialsOf(caller)),
               ...(body === undefined ? {} : { 'content-type': 'application/json' }),
               ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
             },

@@ -9,6 +9,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** Access token; sent as `Authorization: Bearer …` on every call. */
   token?: string;
+  /** API key of a system-to-system client; sent as `X-API-Key` on every call. */
+  apiKey?: string;
   fetch?: typeof fetch;
 }
 
@@ -23,6 +25,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       },
     };
     client.use(auth);
+  }
+  if (options.apiKey) {
+    const apiKey = options.apiKey;
+    client.use({
+      onRequest({ request }) {
+        request.headers.set('X-API-Key', apiKey);
+        return request;
+      },
+    });
   }
   return client;
 }

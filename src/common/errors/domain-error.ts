@@ -83,10 +83,24 @@ export class SessionRestrictedError extends DomainError {
   }
 }
 
+export class AmbiguousCredentialsError extends DomainError {
+  readonly code = ErrorCode.AmbiguousCredentials;
+  constructor() {
+    super('Send either a bearer token or an API key, not both');
+  }
+}
+
 export class PermissionDeniedError extends DomainError {
   readonly code = ErrorCode.PermissionDenied;
   constructor(permission: string) {
     super(`Your role does not grant ${permission}`, { permission });
+  }
+}
+
+export class ApiKeyNotAllowedError extends DomainError {
+  readonly code = ErrorCode.ApiKeyNotAllowed;
+  constructor() {
+    super('This route is not available to API keys');
   }
 }
 

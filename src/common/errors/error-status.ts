@@ -17,6 +17,11 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.MfaEnrolmentRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.PasswordChangeRequired]: HttpStatus.FORBIDDEN,
   [ErrorCode.MfaNotEnrolled]: HttpStatus.CONFLICT,
+  // Both a bearer token and an API key: refused before either is checked, so neither is preferred silently.
+  [ErrorCode.AmbiguousCredentials]: HttpStatus.UNAUTHORIZED,
+  // The key is valid, but the route is for people only (logout, password change, administration).
+  [ErrorCode.ApiKeyNotAllowed]: HttpStatus.FORBIDDEN,
+  [ErrorCode.ApiKeyNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestInvalidTransition]: HttpStatus.CONFLICT,

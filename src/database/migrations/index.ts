@@ -4,6 +4,7 @@ import { AddLoginLockout1795900200000 } from './1795900200000-AddLoginLockout';
 import { AddAuthThrottle1795900300000 } from './1795900300000-AddAuthThrottle';
 import { AddSecondFactor1795900400000 } from './1795900400000-AddSecondFactor';
 import { AddRequestAssignments1795900500000 } from './1795900500000-AddRequestAssignments';
+import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddAuthThrottle1795900300000,
   AddSecondFactor1795900400000,
   AddRequestAssignments1795900500000,
+  AddApiKeys1795900600000,
 ];

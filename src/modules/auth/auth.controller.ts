@@ -15,6 +15,7 @@ import {
   AllowRestrictedSession,
   CurrentPrincipal,
   Public,
+  RefuseApiKeys,
   RequirePermission,
   RequireStepUp,
 } from './decorators/access.decorators';
@@ -81,6 +82,7 @@ export class AuthController {
   @Post('logout')
   @RequirePermission(Permission.ProfileRead)
   @AllowRestrictedSession()
+  @RefuseApiKeys()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End the session at once: its access and refresh tokens stop working' })
   @ApiNoContentResponse()
@@ -91,6 +93,7 @@ export class AuthController {
   @Post('password')
   @RequirePermission(Permission.ProfileRead)
   @AllowRestrictedSession()
+  @RefuseApiKeys()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Change your own password; every other session of the account ends' })
@@ -117,6 +120,7 @@ export class AuthController {
 
   @Post('step-up')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -136,6 +140,7 @@ export class AuthController {
 
   @Post('mfa/totp')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @AllowRestrictedSession()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -150,6 +155,7 @@ export class AuthController {
 
   @Post('mfa/totp/confirm')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @AllowRestrictedSession()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.OK)
@@ -165,6 +171,7 @@ export class AuthController {
 
   @Post('mfa/recovery-codes')
   @RequirePermission(Permission.ProfileRead)
+  @RefuseApiKeys()
   @RequireStepUp()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Replace the recovery codes (the old ones stop working); needs a recent step-up' })

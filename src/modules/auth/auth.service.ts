@@ -31,7 +31,8 @@ import { TokenService, type IssuedTokens } from './token.service';
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
-type LoginRefusal = 'unknown_user' | 'wrong_password' | 'account_disabled' | 'account_locked';
+type LoginRefusal =
+  'unknown_user' | 'service_account' | 'wrong_password' | 'account_disabled' | 'account_locked';
 
 type LoginOutcome =
   | { ok: false; refusal: 'credentials' | 'mfa_required' }
@@ -69,18 +70,23 @@ export class AuthService {
   async login(username: string, password: string, proof: SecondFactorProof = {}): Promise<LoginResult> {
     const outcome = await this.transactions.run(async (manager): Promise<LoginOutcome> => {
       const user = await lockUser(manager, { username: username.toLowerCase() });
-      const passwordOk = user
-        ? await this.hasher.verify(user.passwordHash, password)
-        : await this.hasher.verifyAgainstNothing(password);
+      // A service account authenticates with its API keys only; it spends the same hashing work as
+      // an unknown user, and its failures count toward no lockout.
+      const passwordOk =
+        user?.kind === 'person'
+          ? await this.hasher.verify(user.passwordHash, password)
+          : await this.hasher.verifyAgainstNothing(password);
       const refusal: LoginRefusal | undefined = !user
         ? 'unknown_user'
-        : user.disabledAt
-          ? 'account_disabled'
-          : user.lockedAt
-            ? 'account_locked'
-            : passwordOk
-              ? undefined
-              : 'wrong_password';
+        : user.kind !== 'person'
+          ? 'service_account'
+          : user.disabledAt
+            ? 'account_disabled'
+            : user.lockedAt
+              ? 'account_locked'
+              : passwordOk
+                ? undefined
+                : 'wrong_password';
       if (refusal || !user) {
         if (user && refusal === 'wrong_password') await this.countFailure(manager, user);
         await this.audit.append(manager, {

@@ -13,8 +13,9 @@ export interface Principal {
   agencyCode: string;
   agencyKind: AgencyKind;
   stateCode: string;
+  /** The session, or for a service account the API key it presented. */
   sessionId: string;
-  /** How the session was opened: `password`, `password+totp` or `password+recovery_code`. */
+  /** How the session was opened: `password`, `password+totp` or `password+recovery_code`; or `api_key`. */
   authMethod: string;
   /** The latest full authentication (login or step-up); privileged actions need it recent. */
   authenticatedAt: Date;
@@ -40,13 +41,15 @@ export function restrictionOf(
 }
 
 export const hasSecondFactor = (authMethod: string): boolean => authMethod !== 'password';
+/** The `authMethod` of a principal authenticated by an API key. */
+export const API_KEY_AUTH_METHOD = 'api_key';
 
 export function auditActor(principal: Principal): AuditActor {
   return {
     userId: principal.userId,
     agencyId: principal.agencyId,
     role: principal.role,
-    authMethod: 'token',
+    authMethod: principal.authMethod === API_KEY_AUTH_METHOD ? API_KEY_AUTH_METHOD : 'token',
   };
 }
 

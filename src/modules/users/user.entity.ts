@@ -13,6 +13,14 @@ import {
 import type { Role } from '@mla/contracts';
 import { AgencyEntity } from '../directory/agency.entity';
 
+export type UserKind = 'person' | 'service';
+
+/**
+ * Stored as the password hash of service accounts. Not a PHC string, so nothing can verify against
+ * it; the login path also refuses service accounts before looking at it.
+ */
+export const UNUSABLE_PASSWORD_HASH = '!service-account';
+
 @Entity({ name: 'user_account' })
 @Unique('uq_user_account_username', ['username'])
 @Index('ix_user_account_agency', ['agencyId'])
@@ -22,6 +30,9 @@ import { AgencyEntity } from '../directory/agency.entity';
   'ck_user_account_role',
   `"role" IN ('liaison_officer', 'supervisor', 'central_authority_officer', 'executing_officer', 'contact_point_operator', 'auditor', 'admin')`,
 )
+@Check('ck_user_account_kind', `"kind" IN ('person', 'service')`)
+// A leaked key must never carry account administration or the audit trail.
+@Check('ck_user_account_service_role', `"kind" = 'person' OR "role" NOT IN ('admin', 'auditor')`)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_account' })
   id: string;
@@ -42,6 +53,10 @@ export class UserEntity {
 
   @Column({ type: 'text' })
   role: Role;
+
+  /** `service`: the account behind API keys; it never logs in with a password. */
+  @Column({ type: 'text', default: 'person' })
+  kind: UserKind;
 
   /** argon2id, PHC string format. Never leaves the users and auth modules. */
   @Column({ name: 'password_hash', type: 'text', select: false })

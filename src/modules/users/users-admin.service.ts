@@ -110,6 +110,7 @@ function toUserDto(user: UserEntity): UserDto {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
+    kind: user.kind,
     agency: toAgencySummary(user.agency),
     disabled: user.disabledAt !== null,
     locked: user.lockedAt !== null,

@@ -9,13 +9,14 @@ import {
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { uuidParam } from '../../common/http/if-match';
-import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
+import { CurrentPrincipal, RefuseApiKeys, RequirePermission } from '../auth/decorators/access.decorators';
 import type { Principal } from '../auth/principal';
 import { UpdateUserDto, UserDto } from './dto/user.dto';
 import { UsersAdminService } from './users-admin.service';
 
 @ApiTags('users')
 @Controller('v1/users')
+@RefuseApiKeys()
 export class UsersController {
   constructor(private readonly admin: UsersAdminService) {}
 

@@ -9,6 +9,7 @@ export const PermissionMetadata = Reflector.createDecorator<Permission>();
 export const PublicMetadata = Reflector.createDecorator<true>({ transform: () => true });
 export const AllowRestrictedMetadata = Reflector.createDecorator<true>({ transform: () => true });
 export const StepUpMetadata = Reflector.createDecorator<true>({ transform: () => true });
+export const RefuseApiKeysMetadata = Reflector.createDecorator<true>({ transform: () => true });
 
 /**
  * Declares the permission a route needs. The same decorator writes the OpenAPI security entry,
@@ -50,6 +51,15 @@ export function RequireStepUp(): MethodDecorator {
 /** Opts a route out of authentication, on purpose and visibly. */
 export function Public(): MethodDecorator & ClassDecorator {
   return applyDecorators(PublicMetadata(), ApiExtension('x-permission', 'public'));
+}
+
+/**
+ * Refuses callers authenticated by an API key (403 `auth.api_key_not_allowed`): routes about a
+ * person's own session or password, and administration, which no machine client should reach even
+ * if a role were misassigned.
+ */
+export function RefuseApiKeys(): MethodDecorator & ClassDecorator {
+  return applyDecorators(RefuseApiKeysMetadata(), ApiExtension('x-api-key', 'refused'));
 }
 
 /** The authenticated caller; fails loudly if used on a route the authentication guard did not run on. */

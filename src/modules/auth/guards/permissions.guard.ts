@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCode, hasPermission } from '@mla/contracts';
 import { Clock } from '../../../common/clock';
 import {
+  ApiKeyNotAllowedError,
   PermissionDeniedError,
   PermissionNotDeclaredError,
   SessionRestrictedError,
@@ -14,10 +15,12 @@ import {
   AllowRestrictedMetadata,
   PermissionMetadata,
   PublicMetadata,
+  RefuseApiKeysMetadata,
   StepUpMetadata,
 } from '../decorators/access.decorators';
+import type { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import { AuditService } from '../../audit/audit.service';
-import { auditActor, type Principal } from '../principal';
+import { API_KEY_AUTH_METHOD, auditActor, type Principal } from '../principal';
 
 /**
  * Global guard after authentication: default deny, function-level permission from the role table,
@@ -40,9 +43,15 @@ export class PermissionsGuard implements CanActivate {
       // Fail closed: a route nobody classified is a bug, not a public endpoint.
       throw new PermissionNotDeclaredError(context.getClass().name, context.getHandler().name);
     }
-    const request = context.switchToHttp().getRequest<{ user?: Principal; method: string }>();
-    const principal = request.user;
+    const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!principal) throw new UnauthenticatedError();
+    if (
+      principal.authMethod === API_KEY_AUTH_METHOD &&
+      this.reflector.getAllAndOverride(RefuseApiKeysMetadata, targets)
+    ) {
+      await this.recordDenial(context, principal, { reason: 'api_key' });
+      throw new ApiKeyNotAllowedError();
+    }
     if (principal.restriction && !this.reflector.getAllAndOverride(AllowRestrictedMetadata, targets)) {
       throw new SessionRestrictedError(
         principal.restriction === 'password_change'
@@ -51,14 +60,7 @@ export class PermissionsGuard implements CanActivate {
       );
     }
     if (!hasPermission(principal.role, required)) {
-      // Denied use of a function is a security event (CJIS AU-2, AC-6(9)); record it, then refuse.
-      await this.audit.record({
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: auditActor(principal),
-        target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
-        data: { permission: required, method: request.method },
-      });
+      await this.recordDenial(context, principal, { permission: required });
       throw new PermissionDeniedError(required);
     }
     const maxAgeSeconds = this.config.mfa.stepUpMaxAgeSeconds;
@@ -66,15 +68,24 @@ export class PermissionsGuard implements CanActivate {
       this.reflector.getAllAndOverride(StepUpMetadata, targets) &&
       this.clock.now().getTime() - principal.authenticatedAt.getTime() > maxAgeSeconds * 1000
     ) {
-      await this.audit.record({
-        action: 'access.denied',
-        outcome: 'denied',
-        actor: auditActor(principal),
-        target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
-        data: { reason: 'step_up_required', method: request.method },
-      });
+      await this.recordDenial(context, principal, { reason: 'step_up_required' });
       throw new StepUpRequiredError(maxAgeSeconds);
     }
     return true;
+  }
+
+  /** Denied use of a function is a security event (CJIS AU-2, AC-6(9)): recorded, then refused. */
+  private recordDenial(
+    context: ExecutionContext,
+    principal: Principal,
+    data: Record<string, string>,
+  ): Promise<AuditEntryEntity> {
+    return this.audit.record({
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: auditActor(principal),
+      target: { type: 'route', id: `${context.getClass().name}.${context.getHandler().name}` },
+      data: { ...data, method: context.switchToHttp().getRequest<{ method: string }>().method },
+    });
   }
 }

@@ -3,6 +3,7 @@ import { Equals, IsBoolean } from 'class-validator';
 import { Role } from '@mla/contracts';
 import { IsOmittable } from '../../../common/validation/decorators';
 import { AgencySummaryDto } from '../../auth/dto/me.dto';
+import type { UserKind } from '../user.entity';
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' })
@@ -16,6 +17,9 @@ export class UserDto {
 
   @ApiProperty({ enum: Object.values(Role) })
   role: Role;
+
+  @ApiProperty({ enum: ['person', 'service'], description: '`service`: the account behind API keys' })
+  kind: UserKind;
 
   @ApiProperty({ type: AgencySummaryDto })
   agency: AgencySummaryDto;

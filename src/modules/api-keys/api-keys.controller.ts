@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Permission } from '@mla/contracts';
+import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
+import { uuidParam } from '../../common/http/if-match';
+import { CurrentPrincipal, RefuseApiKeys, RequirePermission } from '../auth/decorators/access.decorators';
+import type { Principal } from '../auth/principal';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+
+@ApiTags('api-keys')
+@Controller('v1/api-keys')
+@RefuseApiKeys()
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @RequirePermission(Permission.UserManage)
+  @ApiOperation({
+    summary: 'Create a service account in an agency and its API key; the key is shown in this answer only',
+  })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  create(@Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create(principal, dto);
+  }
+
+  @Get()
+  @RequirePermission(Permission.UserRead)
+  @ApiOperation({ summary: 'API keys with their agency, role, expiry and last use (never the key)' })
+  @ApiOkResponse({ type: [ApiKeyDto] })
+  list(): Promise<ApiKeyDto[]> {
+    return this.apiKeys.list();
+  }
+
+  /** A POST action, not DELETE: the key stays listed, revoked, for the record. */
+  @Post(':id/revoke')
+  @RequirePermission(Permission.UserManage)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Revoke an API key; the next call presenting it is refused' })
+  @ApiOkResponse({ type: ApiKeyDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  revoke(@Param('id', uuidParam()) id: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyDto> {
+    return this.apiKeys.revoke(principal, id);
+  }
+}
