@@ -147,7 +147,7 @@ describe('Lockout after repeated failures, and account administration', () => {
     expect(
       (await admin.PATCH('/v1/users/{id}', { params: { path: { id: self } }, body: { disabled: true } }))
         .response.status,
-    ).toBe(400);
+    ).toBe(409);
     const lockAttempt = await admin.PATCH('/v1/users/{id}', {
       params: { path: { id: self } },
       body: { locked: true as unknown as false },

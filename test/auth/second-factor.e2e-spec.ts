@@ -1,15 +1,8 @@
-import { generateSync } from 'otplib';
 import { createApiClient, type ApiClient } from '@mla/api-client';
 import { UserEntity } from '../../src/modules/users/user.entity';
 import { ok } from '../support/factories';
+import { codeAt, enrol as enrolThroughApi, nextStep } from '../support/second-factor';
 import { createTestApp, DEMO_PASSWORD, FakeClock, type TestApp } from '../support/test-app';
-
-/** The code an authenticator app shows at the portal's (fake) time. */
-const codeAt = (secret: string, clock: FakeClock): string =>
-  generateSync({ secret, epoch: Math.floor(clock.now().getTime() / 1000) });
-
-/** Moves to the start of the next 30-second step, so a new code exists and the old one is spent. */
-const nextStep = (clock: FakeClock): void => clock.advance(30_000 - (clock.now().getTime() % 30_000));
 
 describe('Second factor (TOTP), recovery codes and step-up, with a second factor required', () => {
   let t: TestApp;
@@ -30,17 +23,7 @@ describe('Second factor (TOTP), recovery codes and step-up, with a second factor
   const auditOf = async (action: string) =>
     ok(await auditor.GET('/v1/audit/events', { params: { query: { action } } })).items;
 
-  /** Enrols a user through the API as they would, and returns the secret and recovery codes. */
-  async function enrol(username: string): Promise<{ secret: string; recoveryCodes: string[] }> {
-    const session = ok(await login(username));
-    const client = clientOf(session.accessToken);
-    const { secret } = ok(await client.POST('/v1/auth/mfa/totp'));
-    const { recoveryCodes } = ok(
-      await client.POST('/v1/auth/mfa/totp/confirm', { body: { code: codeAt(secret, clock) } }),
-    );
-    nextStep(clock);
-    return { secret, recoveryCodes };
-  }
+  const enrol = (username: string) => enrolThroughApi(t, clock, username);
 
   it('should let an account without a second factor only enrol one, then lift the restriction', async () => {
     const session = ok(await login('vn.officer'));

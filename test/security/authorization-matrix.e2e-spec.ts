@@ -33,7 +33,10 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
   'GET /v1/users': { default: 403, admin: 200, anonymous: 401 },
+  'POST /v1/users': { default: 403, admin: 400, anonymous: 401 },
   'PATCH /v1/users/:id': { default: 403, admin: 400, anonymous: 401 },
+  // The probe id is a request's, not an account's.
+  'POST /v1/users/:id/password-reset': { default: 403, admin: 404, anonymous: 401 },
   'GET /v1/api-keys': { default: 403, admin: 200, anonymous: 401 },
   'POST /v1/api-keys': { default: 403, admin: 400, anonymous: 401 },
   'POST /v1/api-keys/:id/revoke': { default: 403, admin: 404, anonymous: 401 },
@@ -165,6 +168,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/auth/password': {},
   'POST /v1/auth/step-up': {},
   'POST /v1/auth/mfa/totp/confirm': {},
+  'POST /v1/users': {},
   'PATCH /v1/users/:id': {},
   'POST /v1/api-keys': {},
   'POST /v1/requests': {},

@@ -65,7 +65,7 @@ export interface paths {
         /** API keys with their agency, role, expiry and last use (never the key) */
         get: operations["ApiKeys_list"];
         put?: never;
-        /** Create a service account in an agency and its API key; the key is shown in this answer only */
+        /** Create a service account in an agency and its API key; the key is shown in this answer only (needs step-up) */
         post: operations["ApiKeys_create"];
         delete?: never;
         options?: never;
@@ -436,7 +436,8 @@ export interface paths {
         /** Accounts, with their agency and whether they are disabled or locked */
         get: operations["Users_list"];
         put?: never;
-        post?: never;
+        /** Create a person's account; returns a temporary password, once (audited, needs step-up) */
+        post: operations["Users_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -456,8 +457,28 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Unlock, disable or enable an account (audited) */
+        /**
+         * Change role or agency, reset the second factor, unlock, disable or enable (audited, needs step-up)
+         * @description Role, agency and second-factor changes end the account’s sessions, so they apply at once.
+         */
         patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset a password: a temporary one, once; sessions end; the second factor stays (audited, needs step-up) */
+        post: operations["Users_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -664,6 +685,16 @@ export interface components {
             /** @enum {string} */
             type: "mla_general" | "preservation";
             urgency: components["schemas"]["UrgencyDto"];
+        };
+        CreateUserDto: {
+            /** Format: uuid */
+            agencyId: string;
+            /** @example Nguyen Van An */
+            displayName: string;
+            /** @enum {string} */
+            role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
+            /** @example vn.analyst */
+            username: string;
         };
         CreatedApiKeyDto: {
             agency: components["schemas"]["AgencySummaryDto"];
@@ -991,6 +1022,11 @@ export interface components {
             /** @example 203.0.113.7 */
             value: string;
         };
+        TemporaryPasswordDto: {
+            /** @description Shown once. Hand it to the user out of band: the first login with it (and the second factor, where enrolled) may only choose a new password */
+            temporaryPassword: string;
+            user: components["schemas"]["UserDto"];
+        };
         TimeRangeDto: {
             from: components["schemas"]["ZonedTimeDto"];
             to: components["schemas"]["ZonedTimeDto"];
@@ -1071,6 +1107,11 @@ export interface components {
             urgency?: components["schemas"]["UrgencyDto"];
         };
         UpdateUserDto: {
+            /**
+             * Format: uuid
+             * @description Moves the account to another agency
+             */
+            agencyId?: string;
             /** @description true disables the account and ends its sessions; false enables it */
             disabled?: boolean;
             /**
@@ -1078,6 +1119,13 @@ export interface components {
              * @enum {boolean}
              */
             locked?: false;
+            /**
+             * @description true removes the second factor (a lost phone); the user enrols again at the next login
+             * @enum {boolean}
+             */
+            resetSecondFactor?: true;
+            /** @enum {string} */
+            role?: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
         };
         UrgencyDto: {
             /** @enum {string} */
@@ -1432,7 +1480,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, invalid or expired token */
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,6 +2811,68 @@ export interface operations {
             };
         };
     };
+    Users_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPasswordDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks user.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The username is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Users_update: {
         parameters: {
             query?: never;
@@ -2790,7 +2904,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, invalid or expired token */
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,6 +2927,75 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description An administrator changing their own access */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Users_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPasswordDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks user.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Your own account, or a service account */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,12 @@ import {
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { uuidParam } from '../../common/http/if-match';
-import { CurrentPrincipal, RefuseApiKeys, RequirePermission } from '../auth/decorators/access.decorators';
+import {
+  CurrentPrincipal,
+  RefuseApiKeys,
+  RequirePermission,
+  RequireStepUp,
+} from '../auth/decorators/access.decorators';
 import type { Principal } from '../auth/principal';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
@@ -23,8 +28,10 @@ export class ApiKeysController {
 
   @Post()
   @RequirePermission(Permission.UserManage)
+  @RequireStepUp()
   @ApiOperation({
-    summary: 'Create a service account in an agency and its API key; the key is shown in this answer only',
+    summary:
+      'Create a service account in an agency and its API key; the key is shown in this answer only (needs step-up)',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })

@@ -1,17 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { Role } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
-import { SessionEntity } from '../auth/session.entity';
+import type { AuditActor } from '../audit/audit.types';
+import { SessionEntity, type SessionRevocation } from '../auth/session.entity';
 import { auditActor, type Principal } from '../auth/principal';
-import type { UpdateUserDto, UserDto } from './dto/user.dto';
+import { AgencyEntity } from '../directory/agency.entity';
+import type { CreateUserDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { PasswordHasher } from './password-hasher';
+import { SecondFactorService } from './second-factor.service';
 import { UserEntity } from './user.entity';
-import { UserNotFoundError } from './users.errors';
+import { UserConflictError, UserNotFoundError } from './users.errors';
 import { toAgencySummary } from './users.service';
 
-/** Account administration. Every change is audited with actor, target and outcome (CJIS AC-6(9), AU-2). */
+/** Roles a service account (behind API keys) may never hold: a leaked key must not administer or audit. */
+const PEOPLE_ONLY_ROLES: readonly Role[] = [Role.Admin, Role.Auditor];
+
+/**
+ * Account administration. Every change is audited with actor, target and outcome (CJIS AC-6(9),
+ * AU-2), refusals included. Changes that alter what an account may do (role, agency, second factor,
+ * password) end its sessions, so they apply at once (ASVS 8.3.2, CJIS IA-11).
+ */
 @Injectable()
 export class UsersAdminService {
   constructor(
@@ -19,6 +32,8 @@ export class UsersAdminService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   async list(): Promise<UserDto[]> {
@@ -29,78 +44,211 @@ export class UsersAdminService {
     return users.map(toUserDto);
   }
 
-  async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<UserDto> {
-    const actor = auditActor(principal);
-    try {
-      if (dto.locked === undefined && dto.disabled === undefined) {
-        throw ValidationFailedError.field('body', 'name at least one of locked, disabled');
-      }
-      if (dto.disabled === true && id === principal.userId) {
-        throw ValidationFailedError.field('disabled', 'an administrator cannot disable their own account');
-      }
-      await this.transactions.run(async (manager) => {
-        const user = await manager.findOne(UserEntity, {
-          where: { id },
-          lock: { mode: 'pessimistic_write' },
+  /**
+   * Creates a person's account with a temporary password, returned once: the first session may only
+   * choose a new password (and enrol a second factor where one is required).
+   */
+  async create(principal: Principal, dto: CreateUserDto): Promise<TemporaryPasswordDto> {
+    const temporaryPassword = temporaryPasswordOf();
+    const passwordHash = await this.hasher.hash(temporaryPassword);
+    const id = await this.audited(
+      principal,
+      'user.create',
+      null,
+      Object.keys(dto),
+      async (manager, actor) => {
+        if (!(await manager.existsBy(AgencyEntity, { id: dto.agencyId }))) {
+          throw ValidationFailedError.field('agencyId', 'agencyId names no agency');
+        }
+        if (await manager.existsBy(UserEntity, { username: dto.username })) {
+          throw new UserConflictError('That username is taken');
+        }
+        const user = manager.create(UserEntity, {
+          username: dto.username,
+          displayName: dto.displayName,
+          role: dto.role,
+          agencyId: dto.agencyId,
+          kind: 'person',
+          passwordHash,
+          mustChangePassword: true,
         });
-        if (!user) throw new UserNotFoundError();
-        const now = this.clock.now();
-        if (dto.locked === false) {
-          if (user.lockedAt) await manager.update(UserEntity, { id }, { lockedAt: null, recentFailures: [] });
-          await this.audit.append(manager, {
-            action: 'auth.unlock',
-            // Unlocking an account that was not locked changes nothing: recorded as such.
-            outcome: user.lockedAt ? 'success' : 'failure',
-            actor,
-            target: { type: 'user', id },
-            ...(user.lockedAt ? {} : { data: { reason: 'not_locked' } }),
-          });
-        }
-        if (dto.disabled === true && !user.disabledAt) {
-          await manager.update(UserEntity, { id }, { disabledAt: now });
-          // Sessions end with the account (ASVS 7.4.2); the next call of any of its tokens is refused.
-          const ended = await manager.update(
-            SessionEntity,
-            { userId: id, revokedAt: IsNull() },
-            { revokedAt: now, revokedReason: 'account_disabled' },
-          );
-          await this.audit.append(manager, {
-            action: 'user.disable',
-            outcome: 'success',
-            actor,
-            target: { type: 'user', id },
-            data: { sessionsEnded: ended.affected ?? 0 },
-          });
-        }
-        if (dto.disabled === false && user.disabledAt) {
-          await manager.update(UserEntity, { id }, { disabledAt: null });
-          await this.audit.append(manager, {
-            action: 'user.enable',
-            outcome: 'success',
-            actor,
-            target: { type: 'user', id },
-          });
-        }
-      });
-    } catch (error) {
-      // A refused administrative action is audited too (SEC-24), in a transaction of its own.
-      if (error instanceof DomainError) {
-        await this.audit.record({
-          action: 'user.update',
-          outcome: 'failure',
+        await manager.save(UserEntity, user);
+        await this.audit.append(manager, {
+          action: 'user.create',
+          outcome: 'success',
+          actor,
+          target: { type: 'user', id: user.id },
+          data: { kind: 'person', role: dto.role, agencyId: dto.agencyId },
+        });
+        return user.id;
+      },
+    );
+    return { user: await this.describe(id), temporaryPassword };
+  }
+
+  async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    await this.audited(principal, 'user.update', id, Object.keys(dto), async (manager, actor) => {
+      if (Object.values(dto).every((value) => value === undefined)) {
+        throw ValidationFailedError.field(
+          'body',
+          'name at least one of role, agencyId, resetSecondFactor, locked, disabled',
+        );
+      }
+      if (id === principal.userId && (dto.disabled || dto.role || dto.agencyId)) {
+        // An administrator cannot demote, move or disable themselves: another administrator must.
+        throw new UserConflictError('Administrators cannot change their own role, agency or access');
+      }
+      const user = await manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new UserNotFoundError();
+      const now = this.clock.now();
+      const record = (
+        action: string,
+        data?: Record<string, unknown>,
+        outcome: 'success' | 'failure' = 'success',
+      ) =>
+        this.audit.append(manager, {
+          action,
+          outcome,
           actor,
           target: { type: 'user', id },
-          data: { reason: error.code, requested: Object.keys(dto).sort() },
+          ...(data ? { data } : {}),
+        });
+
+      if (dto.role !== undefined && dto.role !== user.role) {
+        if (user.kind === 'service' && PEOPLE_ONLY_ROLES.includes(dto.role)) {
+          throw ValidationFailedError.field(
+            'role',
+            'a service account cannot be an administrator or auditor',
+          );
+        }
+        await manager.update(UserEntity, { id }, { role: dto.role });
+        const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
+        await record('user.role_change', { from: user.role, to: dto.role, sessionsEnded });
+      }
+      if (dto.agencyId !== undefined && dto.agencyId !== user.agencyId) {
+        if (!(await manager.existsBy(AgencyEntity, { id: dto.agencyId }))) {
+          throw ValidationFailedError.field('agencyId', 'agencyId names no agency');
+        }
+        await manager.update(UserEntity, { id }, { agencyId: dto.agencyId });
+        const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
+        await record('user.agency_change', { from: user.agencyId, to: dto.agencyId, sessionsEnded });
+      }
+      if (dto.resetSecondFactor) {
+        if (user.kind === 'service') {
+          throw ValidationFailedError.field('resetSecondFactor', 'a service account has no second factor');
+        }
+        await this.secondFactor.remove(manager, id);
+        const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
+        await record('auth.mfa_reset', { wasEnrolled: user.totpEnrolledAt !== null, sessionsEnded });
+      }
+      if (dto.locked === false) {
+        if (user.lockedAt) await manager.update(UserEntity, { id }, { lockedAt: null, recentFailures: [] });
+        // Unlocking an account that was not locked changes nothing: recorded as such.
+        await record(
+          'auth.unlock',
+          user.lockedAt ? undefined : { reason: 'not_locked' },
+          user.lockedAt ? 'success' : 'failure',
+        );
+      }
+      if (dto.disabled === true && !user.disabledAt) {
+        await manager.update(UserEntity, { id }, { disabledAt: now });
+        // Sessions end with the account (ASVS 7.4.2); the next call of any of its tokens is refused.
+        await record('user.disable', {
+          sessionsEnded: await this.endSessions(manager, id, 'account_disabled', now),
+        });
+      }
+      if (dto.disabled === false && user.disabledAt) {
+        await manager.update(UserEntity, { id }, { disabledAt: null });
+        await record('user.enable');
+      }
+    });
+    return this.describe(id);
+  }
+
+  /**
+   * An administrator's password reset (lost password): a temporary password, returned once, every
+   * session ended. The second factor stays: the next login still needs it (ASVS 6.4.3, case A12),
+   * and may then only choose a new password.
+   */
+  async resetPassword(principal: Principal, id: string): Promise<TemporaryPasswordDto> {
+    const temporaryPassword = temporaryPasswordOf();
+    const passwordHash = await this.hasher.hash(temporaryPassword);
+    await this.audited(principal, 'auth.password_reset', id, [], async (manager, actor) => {
+      if (id === principal.userId) {
+        throw new UserConflictError('Change your own password with POST /v1/auth/password');
+      }
+      const user = await manager.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new UserNotFoundError();
+      if (user.kind === 'service') throw new UserConflictError('A service account has no password');
+      await manager.update(
+        UserEntity,
+        { id },
+        { passwordHash, mustChangePassword: true, recentFailures: [], version: () => 'version + 1' },
+      );
+      const sessionsEnded = await this.endSessions(manager, id, 'admin', this.clock.now());
+      await this.audit.append(manager, {
+        action: 'auth.password_reset',
+        outcome: 'success',
+        actor,
+        target: { type: 'user', id },
+        data: { sessionsEnded, secondFactorKept: user.totpEnrolledAt !== null },
+      });
+    });
+    return { user: await this.describe(id), temporaryPassword };
+  }
+
+  /**
+   * Runs one administrative change in a transaction; a refusal is audited too (SEC-24), in a
+   * transaction of its own, since the change's own was rolled back.
+   */
+  private async audited<T>(
+    principal: Principal,
+    action: string,
+    targetId: string | null,
+    requested: string[],
+    change: (manager: EntityManager, actor: AuditActor) => Promise<T>,
+  ): Promise<T> {
+    const actor = auditActor(principal);
+    try {
+      return await this.transactions.run((manager) => change(manager, actor));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.audit.record({
+          action,
+          outcome: 'failure',
+          actor,
+          target: { type: 'user', id: targetId },
+          data: { reason: error.code, requested: [...requested].sort() },
         });
       }
       throw error;
     }
-    const updated = await this.dataSource.manager.findOneOrFail(UserEntity, {
-      where: { id },
-      relations: { agency: true },
-    });
-    return toUserDto(updated);
   }
+
+  private async endSessions(
+    manager: EntityManager,
+    userId: string,
+    reason: SessionRevocation,
+    now: Date,
+  ): Promise<number> {
+    const ended = await manager.update(
+      SessionEntity,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return ended.affected ?? 0;
+  }
+
+  private async describe(id: string): Promise<UserDto> {
+    return toUserDto(
+      await this.dataSource.manager.findOneOrFail(UserEntity, { where: { id }, relations: { agency: true } }),
+    );
+  }
+}
+
+/** 120 random bits: strong enough for the few minutes it should live, and accepted by the policy. */
+function temporaryPasswordOf(): string {
+  return randomBytes(15).toString('base64url');
 }
 
 function toUserDto(user: UserEntity): UserDto {

@@ -7,3 +7,7 @@ export class UserNotFoundError extends DomainError {
     super('No such user');
   }
 }
+
+export class UserConflictError extends DomainError {
+  readonly code = ErrorCode.UserConflict;
+}

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean } from 'class-validator';
+import { Equals, IsBoolean, IsEnum, IsString, IsUUID, Matches } from 'class-validator';
 import { Role } from '@mla/contracts';
-import { IsOmittable } from '../../../common/validation/decorators';
+import { IsOmittable, IsText } from '../../../common/validation/decorators';
 import { AgencySummaryDto } from '../../auth/dto/me.dto';
 import type { UserKind } from '../user.entity';
 
@@ -36,8 +36,61 @@ export class UserDto {
   lastLoginAt: string | null;
 }
 
-/** What an administrator may change on an account today (role and agency changes come with step-up MFA). */
+export class CreateUserDto {
+  @ApiProperty({ example: 'vn.analyst', pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, {
+    message: 'username must be 3 to 64 lower-case letters, digits, dots, dashes or underscores',
+  })
+  username: string;
+
+  @ApiProperty({ example: 'Nguyen Van An', maxLength: 200 })
+  @IsText(200)
+  displayName: string;
+
+  @ApiProperty({ enum: Object.values(Role) })
+  @IsEnum(Role)
+  role: Role;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  agencyId: string;
+}
+
+export class TemporaryPasswordDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({
+    description:
+      'Shown once. Hand it to the user out of band: the first login with it (and the second factor, where enrolled) may only choose a new password',
+  })
+  temporaryPassword: string;
+}
+
+/**
+ * What an administrator may change on an account. Every change is audited; role and agency changes
+ * end the account's sessions (the next login takes the new role), and all of it needs a recent step-up.
+ */
 export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: Object.values(Role) })
+  @IsOmittable()
+  @IsEnum(Role)
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Moves the account to another agency' })
+  @IsOmittable()
+  @IsUUID('all')
+  agencyId?: string;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'true removes the second factor (a lost phone); the user enrols again at the next login',
+  })
+  @IsOmittable()
+  @Equals(true, { message: 'resetSecondFactor can only be true' })
+  resetSecondFactor?: true;
+
   @ApiPropertyOptional({ enum: [false], description: 'false unlocks a locked account' })
   @IsOmittable()
   @Equals(false, { message: 'locked can only be set to false (accounts lock themselves)' })
