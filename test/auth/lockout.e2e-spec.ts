@@ -28,7 +28,7 @@ describe('Lockout after repeated failures, and account administration', () => {
   const userId = async (username: string) =>
     ok(await (await as('admin')).GET('/v1/users')).find((user) => user.username === username)!.id;
 
-  it('should lock after 5 failures in 15 minutes, answer the right password like a wrong one, and unlock only by an admin (SEC-03)', async () => {
+  it('A3 (SEC-03): should lock after 5 failures in 15 minutes, answer the right password like a wrong one, and unlock only by an admin', async () => {
     for (let index = 0; index < 5; index += 1)
       expect((await attempt('fr.central', `wrong-password-${index}`)).status).toBe(401);
     const locked = await attempt('fr.central', DEMO_PASSWORD);
@@ -107,7 +107,7 @@ describe('Lockout after repeated failures, and account administration', () => {
     );
   });
 
-  it('should not lock when the failures are spread over more than 15 minutes, or broken by a success', async () => {
+  it('A4: should not lock when the failures are spread over more than 15 minutes, or broken by a success', async () => {
     for (let index = 0; index < 4; index += 1) await attempt('fr.executing', `wrong-${index}-password`);
     clock.advance(15 * MINUTE + 1_000);
     for (let index = 0; index < 4; index += 1) await attempt('fr.executing', `wrong-${index}-password`);
@@ -116,7 +116,7 @@ describe('Lockout after repeated failures, and account administration', () => {
     expect((await attempt('fr.executing', DEMO_PASSWORD)).status).toBe(200);
   });
 
-  it('should end a disabled account’s sessions at once, and let it in again once enabled', async () => {
+  it('A8 (SEC-09): should end a disabled account’s sessions at once, audit it, and let it in again once enabled', async () => {
     const victim = ok(
       await t.anonymous.POST('/v1/auth/login', { body: { username: 'de.officer', password: DEMO_PASSWORD } }),
     );
@@ -136,6 +136,14 @@ describe('Lockout after repeated failures, and account administration', () => {
     expect((await attempt('de.officer', DEMO_PASSWORD)).status).toBe(401);
     ok(await admin.PATCH('/v1/users/{id}', { params: { path: { id } }, body: { disabled: false } }));
     expect((await attempt('de.officer', DEMO_PASSWORD)).status).toBe(200);
+    const audit = ok(
+      await (await as('auditor')).GET('/v1/audit/events', { params: { query: { action: 'user.disable' } } }),
+    );
+    expect(audit.items[0]).toMatchObject({
+      actor: { role: 'admin' },
+      target: { type: 'user', id },
+      data: { sessionsEnded: 1 },
+    });
   });
 
   it('should refuse empty, self-disabling and invalid administration requests', async () => {

@@ -61,7 +61,27 @@ describe('Changing a password', () => {
     expect((await login('vn.supervisor', newPassword)).response.status).toBe(200);
   });
 
-  it('should never truncate: two long passwords that differ only after byte 72 are not interchangeable (SEC-04)', async () => {
+  it('A10 (SEC-04): should refuse 11 characters and a banned word with a reason, and accept 12 and a 128-character passphrase with spaces and emoji', async () => {
+    const client = await clientOf('fr.contact', DEMO_PASSWORD);
+    const eleven = await change(client, DEMO_PASSWORD, 'Zq8#wLn3$yT');
+    expect(eleven.error?.details).toEqual([
+      { field: 'newPassword', messages: ['newPassword must be at least 12 characters long'] },
+    ]);
+    const banned = await change(client, DEMO_PASSWORD, 'qwertyuiop123');
+    expect(JSON.stringify(banned.error?.details)).toContain('is too easy to guess');
+
+    const twelve = 'Zq8#wLn3$yTv';
+    expect((await change(client, DEMO_PASSWORD, twelve)).response.status).toBe(204);
+    const passphrase =
+      `🌏 mangroves at Cần Giờ hum with tides 🌊 ${'and herons wade the silver shallows '.repeat(3)}`
+        .padEnd(128, '.')
+        .slice(0, 128);
+    expect([...passphrase].length).toBeGreaterThanOrEqual(120);
+    expect((await change(client, twelve, passphrase)).response.status).toBe(204);
+    expect((await login('fr.contact', passphrase)).response.status).toBe(200);
+  });
+
+  it('A10 (SEC-04, SEC-05): should never truncate: two long passwords that differ only after byte 72 are not interchangeable', async () => {
     const client = await clientOf('vn.central', DEMO_PASSWORD);
     const prefix = 'an unusually long passphrase that keeps going well past seventy-two bytes, ';
     const first = `${prefix}ending one`;

@@ -23,7 +23,7 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
   const auditActions = async (action: string) =>
     ok(await (await t.as('auditor')).GET('/v1/audit/events', { params: { query: { action } } })).items;
 
-  it('should issue new, different tokens at every login (no fixation)', async () => {
+  it('SEC-08: should issue new, different tokens at every login (no fixation)', async () => {
     const first = await login();
     const second = await login();
     expect(first.accessToken).not.toBe(second.accessToken);
@@ -47,7 +47,7 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
     expect((await auditActions('auth.refresh_reuse')).length).toBeGreaterThan(0);
   });
 
-  it('should end the session at logout, for the access and the refresh token alike', async () => {
+  it('A7 (SEC-08): should end the session at logout, for the access and the refresh token alike', async () => {
     const tokens = await login();
     const client = createApiClient({ baseUrl: t.baseUrl, token: tokens.accessToken });
     expect((await client.POST('/v1/auth/logout')).response.status).toBe(204);
@@ -63,7 +63,7 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
     ).toBe(400);
   });
 
-  it('should time a session out after 30 idle minutes, not before (SEC-06)', async () => {
+  it('A5 (SEC-06): should time a session out after 30 idle minutes, not before', async () => {
     const tokens = await login();
     clock.advance(29 * MINUTE + 59_000);
     expect((await me(tokens.accessToken)).response.status).toBe(200);
@@ -75,7 +75,7 @@ describe('Sessions: refresh rotation, logout, idle and absolute timeouts', () =>
     expect((await refresh(tokens.refreshToken)).response.status).toBe(401);
   });
 
-  it('should end a session after 12 hours however active it is (SEC-07)', async () => {
+  it('A6 (SEC-07): should end a session after 12 hours however active it is', async () => {
     let { accessToken, refreshToken } = await login();
     for (let elapsed = 5 * MINUTE; elapsed < 12 * HOUR; elapsed += 5 * MINUTE) {
       clock.advance(5 * MINUTE);
