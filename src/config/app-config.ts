@@ -28,7 +28,8 @@ export class AppConfig {
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
     const dataDir = resolve(env.DATA_DIR);
-    const demo = env.DEMO_MODE ?? !env.DATABASE_URL;
+    // Production is never a demo, whatever the database; validateEnv refuses DEMO_MODE=true there.
+    const demo = env.DEMO_MODE ?? (!env.DATABASE_URL && env.NODE_ENV !== NodeEnv.Production);
     const database: DatabaseSettings = env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, migrationsRun: env.MIGRATIONS_RUN }
       : { kind: 'embedded', dataDir, migrationsRun: env.MIGRATIONS_RUN };

@@ -29,7 +29,26 @@ describe('environment validation', () => {
     expect(attempt).not.toThrow(/short-secret-value/);
   });
 
-  it('should require JWT_SECRET in production', () => {
+  it('should require JWT_SECRET and SECRETS_KEY in production, and refuse demo mode or MFA off there', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEY: required/);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: 'ab'.repeat(32) };
+    expect(() => validateEnv({ ...production, MFA_REQUIRED: 'false' })).toThrow(/MFA_REQUIRED/);
+    expect(() => validateEnv({ ...production, DEMO_MODE: 'true' })).toThrow(/DEMO_MODE/);
+    expect(() => validateEnv({ ...production, SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY must be 64/);
+  });
+
+  it('should require a second factor by default outside demo mode, and in production even on the embedded database', () => {
+    const config = (env: Record<string, string>) =>
+      AppConfig.fromEnv(validateEnv({ DATA_DIR: '/tmp/mla-config-test', ...env }));
+    expect(config({}).mfa.required).toBe(false);
+    expect(config({ DATABASE_URL: 'postgres://db/mla', JWT_SECRET: 'x'.repeat(32) }).mfa.required).toBe(true);
+    const production = config({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      SECRETS_KEY: 'ab'.repeat(32),
+    });
+    expect(production.demo.enabled).toBe(false);
+    expect(production.mfa.required).toBe(true);
   });
 });

@@ -190,6 +190,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
       !env.JWT_SECRET && '- JWT_SECRET: required when NODE_ENV=production',
       !env.SECRETS_KEY && '- SECRETS_KEY: required when NODE_ENV=production',
       env.MFA_REQUIRED === false && '- MFA_REQUIRED: cannot be false when NODE_ENV=production',
+      env.DEMO_MODE === true && '- DEMO_MODE: cannot be true when NODE_ENV=production',
     ].filter(Boolean);
     if (missing.length > 0) throw new Error(`Invalid environment:\n${missing.join('\n')}`);
   }

@@ -87,6 +87,17 @@ describe('Account administration (issue 3 item 6; SEC-09, SEC-10; A8, A12, A13)'
     expect(JSON.stringify(creations)).not.toContain(temporaryPassword);
   });
 
+  it('should let exactly one of two simultaneous creations of a username win (409 for the other)', async () => {
+    const body = {
+      username: 'vn.twin',
+      displayName: 'Twin',
+      role: 'liaison_officer' as const,
+      agencyId: await agencyId(admin, 'VN-C50'),
+    };
+    const results = await Promise.all([admin.POST('/v1/users', { body }), admin.POST('/v1/users', { body })]);
+    expect(results.map((result) => result.response.status).sort()).toEqual([201, 409]);
+  });
+
   it('SEC-09: a role change ends the live sessions; the next login carries the new role', async () => {
     const officer = await enrol(t, clock, 'vn.officer');
     const live = await loginWithCode(t, clock, 'vn.officer', officer.secret);

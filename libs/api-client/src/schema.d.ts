@@ -534,7 +534,7 @@ export interface components {
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string} */
-            role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator";
+            role: "liaison_officer" | "executing_officer";
             /** Format: uuid */
             serviceAccountId: string;
         };
@@ -636,7 +636,7 @@ export interface components {
             /** @example C50 case management system */
             name: string;
             /** @enum {string} */
-            role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator";
+            role: "liaison_officer" | "executing_officer";
         };
         CreateAssignmentDto: {
             /**
@@ -723,7 +723,7 @@ export interface components {
             /** Format: date-time */
             revokedAt: string | null;
             /** @enum {string} */
-            role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator";
+            role: "liaison_officer" | "executing_officer";
             /** Format: uuid */
             serviceAccountId: string;
         };
@@ -1523,7 +1523,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyDto"];
                 };
             };
-            /** @description Missing, invalid or expired token */
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
             401: {
                 headers: {
                     [name: string]: unknown;

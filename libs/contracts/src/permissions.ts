@@ -80,3 +80,12 @@ export const CASE_ROLES: readonly Role[] = (Object.keys(ROLE_PERMISSIONS) as Rol
 export function seesAllConfidentialRequests(role: Role): boolean {
   return hasPermission(role, Permission.RequestAssign);
 }
+
+/**
+ * Roles a service account (behind API keys) may hold: case roles that neither administer, audit nor
+ * hand out need-to-know. A key is one factor held by a machine for up to a year; a leaked one must
+ * not read every confidential request of its agency or grant access to others.
+ */
+export const SERVICE_ACCOUNT_ROLES: readonly Role[] = CASE_ROLES.filter(
+  (role) => !seesAllConfidentialRequests(role),
+);

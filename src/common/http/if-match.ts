@@ -1,4 +1,9 @@
-import { createParamDecorator, type ExecutionContext, ParseUUIDPipe } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  ParseUUIDPipe,
+  type PipeTransform,
+} from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error';
 
 /**
@@ -24,10 +29,17 @@ export function etagOf(version: number): string {
   return `"${version}"`;
 }
 
-/** Path ids are UUIDs; anything else is a 400 naming the parameter, never a database error. */
-export function uuidParam(name = 'id'): ParseUUIDPipe {
-  return new ParseUUIDPipe({
+/**
+ * Path ids are UUIDs; anything else is a 400 naming the parameter, never a database error. They are
+ * lower-cased: PostgreSQL compares UUIDs regardless of case, so an upper-case id must not slip past
+ * a comparison in code (an administrator's own id, say).
+ */
+export function uuidParam(name = 'id'): PipeTransform<string, Promise<string>> {
+  const parse = new ParseUUIDPipe({
     version: undefined,
     exceptionFactory: () => ValidationFailedError.field(name, `${name} must be a UUID`),
   });
+  return {
+    transform: async (value, metadata) => ((await parse.transform(value, metadata)) ?? value).toLowerCase(),
+  };
 }

@@ -13,7 +13,7 @@ export class AddApiKeys1795900600000 implements MigrationInterface {
       ALTER TABLE "user_account"
         ADD COLUMN "kind" text NOT NULL DEFAULT 'person',
         ADD CONSTRAINT "ck_user_account_kind" CHECK ("kind" IN ('person', 'service')),
-        ADD CONSTRAINT "ck_user_account_service_role" CHECK ("kind" = 'person' OR "role" NOT IN ('admin', 'auditor'));
+        ADD CONSTRAINT "ck_user_account_service_role" CHECK ("kind" = 'person' OR "role" IN ('liaison_officer', 'executing_officer'));
 
       CREATE TABLE "api_key" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),

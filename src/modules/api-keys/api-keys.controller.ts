@@ -50,6 +50,7 @@ export class ApiKeysController {
   /** A POST action, not DELETE: the key stays listed, revoked, for the record. */
   @Post(':id/revoke')
   @RequirePermission(Permission.UserManage)
+  @RequireStepUp()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Revoke an API key; the next call presenting it is refused' })
   @ApiOkResponse({ type: ApiKeyDto })

@@ -210,7 +210,7 @@ export class AuthService {
    * change of authenticator and needs a fresh authentication first (ASVS 7.5.1).
    */
   async beginTotpEnrolment(principal: Principal): Promise<{ secret: string; otpauthUri: string }> {
-    if (principal.secondFactorEnrolled) this.requireFreshAuthentication(principal);
+    if (principal.secondFactorEnrolled) await this.requireFreshAuthentication(principal, 'mfa_replace');
     return this.transactions.run(async (manager) => {
       const user = await lockUser(manager, { id: principal.userId });
       if (!user) throw new UnauthenticatedError();
@@ -279,11 +279,18 @@ export class AuthService {
     });
   }
 
-  private requireFreshAuthentication(principal: Principal): void {
+  /** The step-up rule of the guard, for an action that is privileged only in some cases; refusals audited alike. */
+  private async requireFreshAuthentication(principal: Principal, action: string): Promise<void> {
     const maxAge = this.config.mfa.stepUpMaxAgeSeconds;
-    if (this.clock.now().getTime() - principal.authenticatedAt.getTime() > maxAge * 1000) {
-      throw new StepUpRequiredError(maxAge);
-    }
+    if (this.clock.now().getTime() - principal.authenticatedAt.getTime() <= maxAge * 1000) return;
+    await this.audit.record({
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: auditActor(principal),
+      target: { type: 'user', id: principal.userId },
+      data: { reason: 'step_up_required', attempted: action },
+    });
+    throw new StepUpRequiredError(maxAge);
   }
 
   /** A new access token and a new refresh token for the same session; the old refresh token is spent. */

@@ -32,7 +32,10 @@ export const UNUSABLE_PASSWORD_HASH = '!service-account';
 )
 @Check('ck_user_account_kind', `"kind" IN ('person', 'service')`)
 // A leaked key must never carry account administration or the audit trail.
-@Check('ck_user_account_service_role', `"kind" = 'person' OR "role" NOT IN ('admin', 'auditor')`)
+@Check(
+  'ck_user_account_service_role',
+  `"kind" = 'person' OR "role" IN ('liaison_officer', 'executing_officer')`,
+)
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_account' })
   id: string;

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { Role } from '@mla/contracts';
+import { SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
+import { violatedUniqueConstraint } from '../../database/constraint-violation';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActor } from '../audit/audit.types';
@@ -16,9 +17,6 @@ import { SecondFactorService } from './second-factor.service';
 import { UserEntity } from './user.entity';
 import { UserConflictError, UserNotFoundError } from './users.errors';
 import { toAgencySummary } from './users.service';
-
-/** Roles a service account (behind API keys) may never hold: a leaked key must not administer or audit. */
-const PEOPLE_ONLY_ROLES: readonly Role[] = [Role.Admin, Role.Auditor];
 
 /**
  * Account administration. Every change is audited with actor, target and outcome (CJIS AC-6(9),
@@ -72,7 +70,12 @@ export class UsersAdminService {
           passwordHash,
           mustChangePassword: true,
         });
-        await manager.save(UserEntity, user);
+        await manager.save(UserEntity, user).catch((error: unknown) => {
+          if (violatedUniqueConstraint(error) === 'uq_user_account_username') {
+            throw new UserConflictError('That username is taken');
+          }
+          throw error;
+        });
         await this.audit.append(manager, {
           action: 'user.create',
           outcome: 'success',
@@ -115,10 +118,10 @@ export class UsersAdminService {
         });
 
       if (dto.role !== undefined && dto.role !== user.role) {
-        if (user.kind === 'service' && PEOPLE_ONLY_ROLES.includes(dto.role)) {
+        if (user.kind === 'service' && !SERVICE_ACCOUNT_ROLES.includes(dto.role)) {
           throw ValidationFailedError.field(
             'role',
-            'a service account cannot be an administrator or auditor',
+            `a service account may only be ${SERVICE_ACCOUNT_ROLES.join(' or ')}`,
           );
         }
         await manager.update(UserEntity, { id }, { role: dto.role });

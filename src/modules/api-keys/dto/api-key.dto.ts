@@ -1,19 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
-import { Role } from '@mla/contracts';
+import { Role, SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
 import { IsOmittable, IsText } from '../../../common/validation/decorators';
 import { AgencySummaryDto } from '../../auth/dto/me.dto';
 
 export const MAX_API_KEY_TTL_DAYS = 365;
-
-/** The case roles: a key never administers accounts or reads the audit trail. */
-export const SERVICE_ACCOUNT_ROLES: readonly Role[] = [
-  Role.LiaisonOfficer,
-  Role.Supervisor,
-  Role.CentralAuthorityOfficer,
-  Role.ExecutingOfficer,
-  Role.ContactPointOperator,
-];
 
 export class CreateApiKeyDto {
   /** The agency the system acts for; it sees and does what a user of that agency with this role would. */
