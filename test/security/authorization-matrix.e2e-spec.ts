@@ -32,6 +32,9 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'POST /v1/auth/mfa/recovery-codes': { default: 409, [API_KEY]: 403, anonymous: 401 },
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
+  'POST /v1/agencies': { default: 403, admin: 400, anonymous: 401 },
+  // The probe id is a request's, not an agency's: admin passes every access check, then finds none.
+  'PATCH /v1/agencies/:id': { default: 403, admin: 404, anonymous: 401 },
   'GET /v1/users': { default: 403, admin: 200, anonymous: 401 },
   'POST /v1/users': { default: 403, admin: 400, anonymous: 401 },
   'PATCH /v1/users/:id': { default: 403, admin: 400, anonymous: 401 },
@@ -168,6 +171,8 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/auth/password': {},
   'POST /v1/auth/step-up': {},
   'POST /v1/auth/mfa/totp/confirm': {},
+  'POST /v1/agencies': {},
+  'PATCH /v1/agencies/:id': { name: 'Probe' },
   'POST /v1/users': {},
   'PATCH /v1/users/:id': {},
   'POST /v1/api-keys': {},

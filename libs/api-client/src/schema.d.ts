@@ -45,14 +45,35 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Agencies, optionally filtered by state and kind */
+        /** Agencies, optionally filtered by state and kind; active ones unless asked */
         get: operations["Directory_agencies"];
+        put?: never;
+        /** Add an agency to the directory (audited, needs step-up) */
+        post: operations["Directory_createAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename, change time zone or kind, deactivate or reactivate an agency (audited, needs step-up)
+         * @description Deactivation ends every session of the agency’s accounts at once; they cannot sign in (API keys included) and the agency receives no new requests, while requests already exchanged stay readable.
+         */
+        patch: operations["Directory_updateAgency"];
         trace?: never;
     };
     "/v1/api-keys": {
@@ -486,6 +507,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AgencyDto: {
+            /** @description False once deactivated: its people cannot sign in and it receives no new requests */
+            active: boolean;
             /** @example FR-BEPI */
             code: string;
             /** Format: uuid */
@@ -628,6 +651,21 @@ export interface components {
         ConfirmTotpDto: {
             /** @example 123456 */
             code: string;
+        };
+        CreateAgencyDto: {
+            /** @example VN-C50 */
+            code: string;
+            /** @enum {string} */
+            kind: "central_authority" | "competent_authority" | "contact_point_24_7" | "oversight_body" | "portal_operator";
+            /** @example Department of Cybersecurity and High-Tech Crime Prevention */
+            name: string;
+            /**
+             * @description ISO 3166-1 alpha-2 of a state in the directory
+             * @example VN
+             */
+            stateCode: string;
+            /** @example Asia/Ho_Chi_Minh */
+            timeZone: string;
         };
         CreateApiKeyDto: {
             /** Format: uuid */
@@ -785,7 +823,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
+            permissions: ("profile.read" | "directory.read" | "directory.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             secondFactor: components["schemas"]["SecondFactorStatusDto"];
@@ -1074,6 +1112,18 @@ export interface components {
             grounds?: string[];
             /** @description Mandatory for return_to_draft, request_clarification (the questions), answer_clarification, refuse and withdraw */
             reason?: string;
+        };
+        UpdateAgencyDto: {
+            /** @description false deactivates: every session of its accounts ends, they cannot sign in, API keys included, and it receives no new requests; true restores sign-in */
+            active?: boolean;
+            /**
+             * @description Only while the agency has no accounts and no requests (409 otherwise)
+             * @enum {string}
+             */
+            kind?: "central_authority" | "competent_authority" | "contact_point_24_7" | "oversight_body" | "portal_operator";
+            name?: string;
+            /** @example Europe/Paris */
+            timeZone?: string;
         };
         UpdateRequestDto: {
             assistanceSought?: components["schemas"]["AssistanceSoughtDto"];
@@ -1371,6 +1421,8 @@ export interface operations {
             query?: {
                 stateCode?: string;
                 kind?: "central_authority" | "competent_authority" | "contact_point_24_7" | "oversight_body" | "portal_operator";
+                /** @description Also list deactivated agencies, which requests already exchanged still name */
+                includeInactive?: boolean;
             };
             header?: never;
             path?: never;
@@ -1405,6 +1457,141 @@ export interface operations {
             };
             /** @description The caller's role lacks directory.read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Directory_createAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgencyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyDto"];
+                };
+            };
+            /** @description Invalid input, or a state not in the directory */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks directory.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description `agency.conflict`: the code is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Directory_updateAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgencyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks directory.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Deactivating your own agency, or changing the kind of an agency with accounts or requests */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

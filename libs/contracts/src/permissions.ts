@@ -4,6 +4,7 @@ import { Role } from './roles';
 export const Permission = {
   ProfileRead: 'profile.read',
   DirectoryRead: 'directory.read',
+  DirectoryManage: 'directory.manage',
   RequestRead: 'request.read',
   RequestCreate: 'request.create',
   RequestUpdate: 'request.update',
@@ -59,6 +60,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.Admin]: [
     Permission.ProfileRead,
     Permission.DirectoryRead,
+    Permission.DirectoryManage,
     Permission.UserRead,
     Permission.UserManage,
   ],

@@ -5,6 +5,7 @@ import { AddAuthThrottle1795900300000 } from './1795900300000-AddAuthThrottle';
 import { AddSecondFactor1795900400000 } from './1795900400000-AddSecondFactor';
 import { AddRequestAssignments1795900500000 } from './1795900500000-AddRequestAssignments';
 import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
+import { AddAgencyDeactivation1795900700000 } from './1795900700000-AddAgencyDeactivation';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddSecondFactor1795900400000,
   AddRequestAssignments1795900500000,
   AddApiKeys1795900600000,
+  AddAgencyDeactivation1795900700000,
 ];

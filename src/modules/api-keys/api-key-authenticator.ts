@@ -14,11 +14,11 @@ import { hashApiKey, isWellFormedApiKey } from './api-key-secret';
  */
 const USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
-type Rejection = 'revoked' | 'expired' | 'account_disabled';
+type Rejection = 'revoked' | 'expired' | 'account_disabled' | 'agency_deactivated';
 
 /**
  * Checks a presented key on every call: it must exist, be neither revoked nor expired, and its
- * service account must be enabled. Role and agency are read afresh, as for a bearer token.
+ * service account must be enabled and its agency active. Role and agency are read afresh, as for a bearer token.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
@@ -44,7 +44,9 @@ export class ApiKeyAuthenticator {
         ? 'expired'
         : user.disabledAt
           ? 'account_disabled'
-          : undefined;
+          : user.agency.deactivatedAt
+            ? 'agency_deactivated'
+            : undefined;
     if (rejection) {
       // The holder of a dead key gets the same 401 as a stranger; the log says which key and why.
       await this.audit.record({

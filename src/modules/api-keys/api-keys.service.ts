@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
@@ -39,8 +39,9 @@ export class ApiKeysService {
     const generated = generateApiKey();
     try {
       const id = await this.transactions.run(async (manager) => {
-        const agency = await manager.findOneBy(AgencyEntity, { id: dto.agencyId });
-        if (!agency) throw ValidationFailedError.field('agencyId', 'agencyId names no agency');
+        // A key for a deactivated agency could never authenticate: refused rather than issued dead.
+        const agency = await manager.findOneBy(AgencyEntity, { id: dto.agencyId, deactivatedAt: IsNull() });
+        if (!agency) throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
         const now = this.clock.now();
         const days = dto.expiresInDays ?? this.config.apiKeys.defaultTtlDays;
         const account = manager.create(UserEntity, {

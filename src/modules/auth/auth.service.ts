@@ -14,6 +14,7 @@ import {
 import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
+import { AgencyEntity } from '../directory/agency.entity';
 import { PasswordHasher } from '../users/password-hasher';
 import { PasswordPolicy } from '../users/password-policy';
 import { UserEntity } from '../users/user.entity';
@@ -32,7 +33,12 @@ const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
 type LoginRefusal =
-  'unknown_user' | 'service_account' | 'wrong_password' | 'account_disabled' | 'account_locked';
+  | 'unknown_user'
+  | 'service_account'
+  | 'wrong_password'
+  | 'account_disabled'
+  | 'agency_deactivated'
+  | 'account_locked';
 
 type LoginOutcome =
   | { ok: false; refusal: 'credentials' | 'mfa_required' }
@@ -76,17 +82,23 @@ export class AuthService {
         user?.kind === 'person'
           ? await this.hasher.verify(user.passwordHash, password)
           : await this.hasher.verifyAgainstNothing(password);
+      // Read after the account's row lock: a deactivation under way has committed by then (it locks
+      // the rows of the agency's accounts), so a login cannot slip past it.
+      const agencyActive =
+        !user || (await manager.existsBy(AgencyEntity, { id: user.agencyId, deactivatedAt: IsNull() }));
       const refusal: LoginRefusal | undefined = !user
         ? 'unknown_user'
         : user.kind !== 'person'
           ? 'service_account'
           : user.disabledAt
             ? 'account_disabled'
-            : user.lockedAt
-              ? 'account_locked'
-              : passwordOk
-                ? undefined
-                : 'wrong_password';
+            : !agencyActive
+              ? 'agency_deactivated'
+              : user.lockedAt
+                ? 'account_locked'
+                : passwordOk
+                  ? undefined
+                  : 'wrong_password';
       if (refusal || !user) {
         if (user && refusal === 'wrong_password') await this.countFailure(manager, user);
         await this.audit.append(manager, {
@@ -133,7 +145,8 @@ export class AuthService {
       });
       return { ok: true, userId: user.id, restriction, ...started };
     });
-    // A locked or disabled account answers exactly like a wrong password (SEC-03): no oracle.
+    // A locked or disabled account, or one of a deactivated agency, answers exactly like a wrong
+    // password (SEC-03): no oracle.
     if (!outcome.ok)
       throw outcome.refusal === 'mfa_required' ? new MfaRequiredError() : new InvalidCredentialsError();
     return {

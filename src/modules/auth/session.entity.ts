@@ -9,6 +9,7 @@ export type SessionRevocation =
   | 'account_disabled'
   | 'account_locked'
   | 'password_changed'
+  | 'agency_deactivated'
   | 'admin';
 
 /** One login. Access tokens name it (`sid`); its refresh tokens rotate within it. */
@@ -16,7 +17,7 @@ export type SessionRevocation =
 @Index('ix_user_session_user', ['userId'])
 @Check(
   'ck_user_session_revoked_reason',
-  `"revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'account_locked', 'password_changed', 'admin')`,
+  `"revoked_reason" IN ('logout', 'refresh_reuse', 'idle_timeout', 'expired', 'account_disabled', 'account_locked', 'password_changed', 'agency_deactivated', 'admin')`,
 )
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_session' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { AgencyEntity } from './agency.entity';
 import type { AgencyDto, AgencyQueryDto, StateDto } from './dto/directory.dto';
 import { StateEntity } from './state.entity';
@@ -22,6 +22,7 @@ export class DirectoryService {
       where: {
         ...(query.stateCode ? { stateCode: query.stateCode } : {}),
         ...(query.kind ? { kind: query.kind } : {}),
+        ...(query.includeInactive ? {} : { deactivatedAt: IsNull() }),
       },
       order: { stateCode: 'ASC', code: 'ASC' },
     });
@@ -34,6 +35,6 @@ export class DirectoryService {
 }
 
 export function toAgencyDto(agency: AgencyEntity): AgencyDto {
-  const { id, code, name, stateCode, kind, timeZone } = agency;
-  return { id, code, name, stateCode, kind, timeZone };
+  const { id, code, name, stateCode, kind, timeZone, deactivatedAt } = agency;
+  return { id, code, name, stateCode, kind, timeZone, active: deactivatedAt === null };
 }

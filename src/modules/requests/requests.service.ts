@@ -282,14 +282,21 @@ export class RequestsService {
     type: RequestType,
     requestedAgencyId: string,
   ): Promise<AgencyEntity> {
-    const agency = await manager.findOneBy(AgencyEntity, { id: requestedAgencyId });
+    // FOR KEY SHARE waits for a deactivation under way (it holds the row FOR UPDATE) and then reads
+    // its outcome, so no request reaches an agency in the instant it leaves the portal.
+    const agency = await manager.findOne(AgencyEntity, {
+      where: { id: requestedAgencyId },
+      lock: { mode: 'for_key_share' },
+    });
     const problem = !agency
       ? 'no agency in the directory has this id'
-      : agency.stateCode === principal.stateCode
-        ? 'the requested agency must belong to another state'
-        : !(RECEIVING_AGENCY_KINDS[type] as readonly string[]).includes(agency.kind)
-          ? `a ${type} request goes to an agency of kind ${RECEIVING_AGENCY_KINDS[type].join(' or ')}`
-          : undefined;
+      : agency.deactivatedAt !== null
+        ? 'the requested agency has been deactivated and receives no new requests'
+        : agency.stateCode === principal.stateCode
+          ? 'the requested agency must belong to another state'
+          : !(RECEIVING_AGENCY_KINDS[type] as readonly string[]).includes(agency.kind)
+            ? `a ${type} request goes to an agency of kind ${RECEIVING_AGENCY_KINDS[type].join(' or ')}`
+            : undefined;
     if (!agency || problem) throw ValidationFailedError.field('requestedAgencyId', problem ?? 'invalid');
     return agency;
   }

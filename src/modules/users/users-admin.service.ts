@@ -55,8 +55,8 @@ export class UsersAdminService {
       null,
       Object.keys(dto),
       async (manager, actor) => {
-        if (!(await manager.existsBy(AgencyEntity, { id: dto.agencyId }))) {
-          throw ValidationFailedError.field('agencyId', 'agencyId names no agency');
+        if (!(await isActiveAgency(manager, dto.agencyId))) {
+          throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
         }
         if (await manager.existsBy(UserEntity, { username: dto.username })) {
           throw new UserConflictError('That username is taken');
@@ -129,8 +129,8 @@ export class UsersAdminService {
         await record('user.role_change', { from: user.role, to: dto.role, sessionsEnded });
       }
       if (dto.agencyId !== undefined && dto.agencyId !== user.agencyId) {
-        if (!(await manager.existsBy(AgencyEntity, { id: dto.agencyId }))) {
-          throw ValidationFailedError.field('agencyId', 'agencyId names no agency');
+        if (!(await isActiveAgency(manager, dto.agencyId))) {
+          throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
         }
         await manager.update(UserEntity, { id }, { agencyId: dto.agencyId });
         const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
@@ -247,6 +247,11 @@ export class UsersAdminService {
       await this.dataSource.manager.findOneOrFail(UserEntity, { where: { id }, relations: { agency: true } }),
     );
   }
+}
+
+/** Accounts are neither created in nor moved to a deactivated agency: they could not sign in. */
+function isActiveAgency(manager: EntityManager, id: string): Promise<boolean> {
+  return manager.existsBy(AgencyEntity, { id, deactivatedAt: IsNull() });
 }
 
 /** 120 random bits: strong enough for the few minutes it should live, and accepted by the policy. */

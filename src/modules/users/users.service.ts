@@ -13,8 +13,12 @@ import { UserEntity } from './user.entity';
 export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
+  /** An enabled account of an active agency: a deactivated agency's people are refused on their next call. */
   findActiveWithAgency(id: string): Promise<UserEntity | null> {
-    return this.users.findOne({ where: { id, disabledAt: IsNull() }, relations: { agency: true } });
+    return this.users.findOne({
+      where: { id, disabledAt: IsNull(), agency: { deactivatedAt: IsNull() } },
+      relations: { agency: true },
+    });
   }
 
   async describe(principal: Principal, mfaRequired: boolean): Promise<MeDto> {
