@@ -138,6 +138,12 @@ describe('Account administration (issue 3 item 6; SEC-09, SEC-10; A8, A12, A13)'
       body: { role: 'auditor' },
     });
     expect(demote.response.status).toBe(409);
+    // The same id in capitals is the same account (PostgreSQL compares UUIDs regardless of case).
+    const shouted = await admin.PATCH('/v1/users/{id}', {
+      params: { path: { id: self.toUpperCase() } },
+      body: { role: 'auditor' },
+    });
+    expect(shouted.response.status).toBe(409);
     const key = ok(
       await admin.POST('/v1/api-keys', {
         body: { agencyId: await agencyId(admin, 'VN-C50'), role: 'liaison_officer', name: 'Case system' },

@@ -10,8 +10,8 @@ describe('Second factor (TOTP), recovery codes and step-up, with a second factor
 
   beforeAll(async () => {
     t = await createTestApp({ MFA_REQUIRED: 'true' }, { clock });
-    const { secret } = await enrol('auditor');
-    auditor = clientOf(ok(await login('auditor', { totp: codeAt(secret, clock) })).accessToken);
+    auditorSecret = (await enrol('auditor')).secret;
+    auditor = clientOf(ok(await login('auditor', { totp: codeAt(auditorSecret, clock) })).accessToken);
   });
   afterAll(() => t?.close());
 
@@ -20,6 +20,7 @@ describe('Second factor (TOTP), recovery codes and step-up, with a second factor
   const clientOf = (accessToken: string): ApiClient =>
     createApiClient({ baseUrl: t.baseUrl, token: accessToken });
   let auditor: ApiClient;
+  let auditorSecret: string;
   const auditOf = async (action: string) =>
     ok(await auditor.GET('/v1/audit/events', { params: { query: { action } } })).items;
 
@@ -145,6 +146,26 @@ describe('Second factor (TOTP), recovery codes and step-up, with a second factor
     expect((await client.POST('/v1/auth/mfa/recovery-codes')).response.status).toBe(200);
     const stepUps = await auditOf('auth.step_up');
     expect(stepUps[0]).toMatchObject({ outcome: 'success', data: { method: 'password+totp' } });
+  });
+
+  it('should lock after 10 wrong codes in a row, however slowly they come (password known, code guessed)', async () => {
+    const { secret } = await enrol('vn.central');
+    const guess = () => login('vn.central', { totp: '000000' });
+    // Four guesses per quarter hour stay under the 5-in-15-minutes rule; the run still adds up.
+    for (const round of [4, 4, 2]) {
+      for (let index = 0; index < round; index += 1) expect((await guess()).response.status).toBe(401);
+      clock.advance(16 * 60_000);
+    }
+    nextStep(clock);
+    const right = await login('vn.central', { totp: codeAt(secret, clock) });
+    expect(right.response.status).toBe(401);
+    expect(right.error?.code).toBe('auth.invalid_credentials');
+    // The long pauses idled the auditor's session out: a new one.
+    nextStep(clock);
+    auditor = clientOf(ok(await login('auditor', { totp: codeAt(auditorSecret, clock) })).accessToken);
+    expect((await auditOf('auth.lockout'))[0]).toMatchObject({
+      data: { reason: 'second_factor_failures', failures: 10 },
+    });
   });
 
   async function countSessions(username: string): Promise<number> {

@@ -216,6 +216,12 @@ describe('Agency administration (issue 3 item 6)', () => {
     await fire('vn.supervisor', 'approve');
     await fire('vn.central', 'transmit');
     const draft = ok(await vnOfficer.POST('/v1/requests', { body: preservationRequestBody(fr247) }));
+    // And one approved for FR-CA but not yet sent.
+    const approved = ok(await vnOfficer.POST('/v1/requests', { body: mlaRequestBody(frCa) }));
+    const fireOn = async (id: string, user: DemoUser, action: 'submit' | 'approve' | 'transmit') =>
+      (await as(user)).POST('/v1/requests/{id}/transitions', { params: { path: { id } }, body: { action } });
+    ok(await fireOn(approved.id, 'vn.officer', 'submit'));
+    ok(await fireOn(approved.id, 'vn.supervisor', 'approve'));
 
     // Live sessions and an API key of FR-CA.
     const central = await as('fr.central');
@@ -284,6 +290,13 @@ describe('Agency administration (issue 3 item 6)', () => {
       body: { agencyId: frCa, role: 'executing_officer', name: 'Too late' },
     });
     expect(anotherKey.error?.details).toEqual([expect.objectContaining({ field: 'agencyId' })]);
+    // What was approved before it left stays with the sender, who withdraws it.
+    const stranded = await fireOn(approved.id, 'vn.central', 'transmit');
+    expect(stranded.response.status).toBe(403);
+    expect(stranded.error).toMatchObject({
+      code: 'request.action_forbidden',
+      details: { reason: 'requested_agency_inactive' },
+    });
 
     // The other side still reads what was exchanged, and sees that its counterpart has left.
     const read = ok(await vnOfficer.GET('/v1/requests/{id}', { params: { path: { id: exchanged.id } } }));

@@ -304,4 +304,53 @@ describe('Need-to-know on confidential requests', () => {
       changedFields: ['confidential'],
     });
   });
+
+  it('should let only those who may grant need-to-know lift it, and audit the change', async () => {
+    const created = ok(
+      await officer.POST('/v1/requests', { body: mlaRequestBody(frCa, { confidential: true }) }),
+    );
+    const path = { params: { path: { id: created.id } } };
+    const lift = (client: ApiClient, version: number) =>
+      client.PATCH('/v1/requests/{id}', {
+        ...path,
+        params: { ...path.params, header: { 'If-Match': `"${version}"` } },
+        body: { confidential: false },
+      });
+    const byAuthor = await lift(officer, created.version);
+    expect(byAuthor.response.status).toBe(403);
+    expect(byAuthor.error?.code).toBe('auth.permission_denied');
+    expect((await colleague.GET('/v1/requests/{id}', path)).response.status).toBe(404);
+
+    expect(ok(await lift(supervisor, created.version)).confidential).toBe(false);
+    expect((await colleague.GET('/v1/requests/{id}', path)).response.status).toBe(200);
+    const history = ok(await supervisor.GET('/v1/requests/{id}/history', path)).items;
+    expect(history.find((entry) => entry.action === 'request.confidentiality_change')?.data).toEqual({
+      from: true,
+      to: false,
+    });
+  });
+
+  it('should close the assignments of an officer moved to another agency: coming back grants nothing', async () => {
+    const { client: mover, id: moverId } = await addOfficerLike('vn.officer', 'vn.mover');
+    const created = ok(
+      await mover.POST('/v1/requests', { body: mlaRequestBody(frCa, { confidential: true }) }),
+    );
+    const path = { params: { path: { id: created.id } } };
+    expect((await mover.GET('/v1/requests/{id}', path)).response.status).toBe(200);
+
+    const admin = await t.as('admin');
+    const move = (code: string) =>
+      admin.PATCH('/v1/users/{id}', {
+        params: { path: { id: moverId } },
+        body: { agencyId: code },
+      });
+    ok(await move(await agencyId(admin, 'VN-OVERSIGHT')));
+    ok(await move(await agencyId(admin, 'VN-C50')));
+    const back = await login(t.baseUrl, 'vn.mover', DEMO_PASSWORD);
+    expect((await back.GET('/v1/requests/{id}', path)).response.status).toBe(404);
+    const closed = ok(await supervisor.GET('/v1/requests/{id}/history', path)).items.find(
+      (entry) => entry.action === 'request.unassigned',
+    );
+    expect(closed?.data).toMatchObject({ userId: moverId, reason: 'agency_change' });
+  });
 });

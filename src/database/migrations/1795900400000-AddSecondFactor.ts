@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Second factor and step-up (CJIS IA-2(1)(2), IA-5(1)(d); ASVS 6.3.3, 6.5.1, 7.5.3): an encrypted TOTP
- * secret per account with the last accepted time step (a code is good once), single-use recovery
+ * secret per account with the last accepted time step (a code is good once) and the run of wrong
+ * codes since the last right one (guessing is bounded), single-use recovery
  * codes stored hashed, the time of each session's latest full authentication (step-up), and the
  * flag an administrator's password reset sets so the next login must choose a new password.
  */
@@ -16,6 +17,7 @@ export class AddSecondFactor1795900400000 implements MigrationInterface {
         ADD COLUMN "totp_enrolled_at" timestamptz,
         ADD COLUMN "totp_last_step" bigint,
         ADD COLUMN "totp_pending_secret" text,
+        ADD COLUMN "second_factor_failures" integer NOT NULL DEFAULT 0,
         ADD COLUMN "must_change_password" boolean NOT NULL DEFAULT false,
         ADD CONSTRAINT "ck_user_account_totp_enrolled"
           CHECK (("totp_secret" IS NULL) = ("totp_enrolled_at" IS NULL));
@@ -44,6 +46,7 @@ export class AddSecondFactor1795900400000 implements MigrationInterface {
       ALTER TABLE "user_account"
         DROP CONSTRAINT "ck_user_account_totp_enrolled",
         DROP COLUMN "must_change_password",
+        DROP COLUMN "second_factor_failures",
         DROP COLUMN "totp_pending_secret",
         DROP COLUMN "totp_last_step",
         DROP COLUMN "totp_enrolled_at",

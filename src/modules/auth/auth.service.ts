@@ -31,6 +31,12 @@ import { TokenService, type IssuedTokens } from './token.service';
 
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
+/**
+ * Wrong second-factor codes in a row, however slowly they come, before the account locks. The
+ * 15-minute window alone would let someone who has the password try 4 codes every quarter hour for
+ * ever (about 3 % a month of hitting one of the 3 codes accepted at any moment); a run of 10 ends that.
+ */
+const MAX_SECOND_FACTOR_FAILURES = 10;
 
 type LoginRefusal =
   | 'unknown_user'
@@ -117,7 +123,7 @@ export class AuthService {
         const check = await this.secondFactor.check(manager, user, proof);
         if (!check.ok) {
           // A missing code is no guess; a wrong or replayed one is, and counts towards the lockout.
-          if (check.reason !== 'missing') await this.countFailure(manager, user);
+          if (check.reason !== 'missing') await this.countSecondFactorFailure(manager, user);
           await this.audit.append(manager, {
             action: check.reason === 'missing' ? 'auth.login_failed' : 'auth.mfa_failed',
             outcome: 'failure',
@@ -171,7 +177,7 @@ export class AuthService {
       if (user.totpSecret) {
         const check = await this.secondFactor.check(manager, user, proof);
         if (!check.ok) {
-          if (check.reason !== 'missing') await this.countFailure(manager, user);
+          if (check.reason !== 'missing') await this.countSecondFactorFailure(manager, user);
           await this.audit.append(manager, {
             action: 'auth.mfa_failed',
             outcome: 'failure',
@@ -386,13 +392,35 @@ export class AuthService {
     const recent = [...user.recentFailures, now]
       .filter((failure) => now.getTime() - failure.getTime() < FAILURE_WINDOW_MS)
       .slice(-MAX_FAILURES);
-    const locks = recent.length >= MAX_FAILURES && !user.lockedAt;
-    await manager.update(
-      UserEntity,
-      { id: user.id },
-      { recentFailures: recent, ...(locks ? { lockedAt: now } : {}) },
-    );
-    if (!locks) return;
+    await manager.update(UserEntity, { id: user.id }, { recentFailures: recent });
+    if (recent.length >= MAX_FAILURES) {
+      await this.lock(manager, user, {
+        failures: recent.length,
+        windowMinutes: FAILURE_WINDOW_MS / 60_000,
+      });
+    }
+  }
+
+  /**
+   * A wrong or replayed second-factor code: counts in the 15-minute window like a wrong password,
+   * and in a run that only a right code (or an administrator's unlock) resets.
+   */
+  private async countSecondFactorFailure(manager: EntityManager, user: UserEntity): Promise<void> {
+    const run = user.secondFactorFailures + 1;
+    await manager.update(UserEntity, { id: user.id }, { secondFactorFailures: run });
+    if (run >= MAX_SECOND_FACTOR_FAILURES) {
+      await this.lock(manager, user, { reason: 'second_factor_failures', failures: run });
+    } else {
+      await this.countFailure(manager, user);
+    }
+  }
+
+  /** Locks the account until an administrator unlocks it (CJIS AC-7), ending its sessions. */
+  private async lock(manager: EntityManager, user: UserEntity, data: Record<string, unknown>): Promise<void> {
+    if (user.lockedAt) return;
+    const now = this.clock.now();
+    user.lockedAt = now;
+    await manager.update(UserEntity, { id: user.id }, { lockedAt: now });
     const ended = await manager.update(
       SessionEntity,
       { userId: user.id, revokedAt: IsNull() },
@@ -403,11 +431,7 @@ export class AuthService {
       outcome: 'success',
       actor: null,
       target: { type: 'user', id: user.id },
-      data: {
-        failures: recent.length,
-        windowMinutes: FAILURE_WINDOW_MS / 60_000,
-        sessionsEnded: ended.affected ?? 0,
-      },
+      data: { ...data, sessionsEnded: ended.affected ?? 0 },
     });
   }
 

@@ -18,11 +18,16 @@ export class InvalidTransitionError extends DomainError {
 
 export class ActionForbiddenError extends DomainError {
   readonly code = ErrorCode.RequestActionForbidden;
-  constructor(action: RequestAction | 'edit', reason: 'role_or_side' | 'author_may_not_approve') {
+  constructor(
+    action: RequestAction | 'edit',
+    reason: 'role_or_side' | 'author_may_not_approve' | 'requested_agency_inactive',
+  ) {
     const message =
       reason === 'author_may_not_approve'
         ? 'The author of a request may not approve it (four-eyes principle)'
-        : `Your role and side may not ${action} this request`;
+        : reason === 'requested_agency_inactive'
+          ? 'The requested agency has been deactivated: withdraw this request and address another'
+          : `Your role and side may not ${action} this request`;
     super(message, { action, reason });
   }
 }

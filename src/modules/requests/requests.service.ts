@@ -3,19 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   PartyRelation,
+  Permission,
   RECEIVING_AGENCY_KINDS,
   RequestAction,
   RequestStatus,
   actorMayFire,
   allowedActions,
   checkRefusalGrounds,
+  seesAllConfidentialRequests,
   transitionFor,
   type ActorStanding,
   type FieldError,
   type RequestType,
   type TransitionRule,
 } from '@mla/contracts';
-import { ValidationFailedError } from '../../common/errors/domain-error';
+import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
 import { decodeCursor, keysetPage } from '../../common/http/pagination';
 import { findByIds } from '../../database/find-by-ids';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -156,6 +158,14 @@ export class RequestsService {
       const changes = Object.fromEntries(
         Object.entries(sent).filter(([, value]) => value !== undefined),
       ) as typeof sent;
+      if (
+        changes.confidential === false &&
+        request.confidential &&
+        !seesAllConfidentialRequests(principal.role)
+      ) {
+        // Lifting need-to-know widens who sees the case: only those who may grant it may lift it.
+        throw new PermissionDeniedError(Permission.RequestAssign);
+      }
       const requested = requestedAgencyId
         ? await this.counterpart(manager, principal, request.type, requestedAgencyId)
         : undefined;
@@ -174,6 +184,16 @@ export class RequestsService {
         // Which fields changed, never their content: the audit log holds no case data.
         data: { changedFields: changedFields(request, content, requested), fromVersion: request.version },
       });
+      if (content.confidential !== request.confidential) {
+        await this.audit.append(manager, {
+          action: 'request.confidentiality_change',
+          outcome: 'success',
+          actor: auditActor(principal),
+          target: { type: 'request', id },
+          requestId: id,
+          data: { from: request.confidential, to: content.confidential },
+        });
+      }
     });
     return this.get(principal, id);
   }
@@ -197,6 +217,7 @@ export class RequestsService {
       if (!actorMayFire(rule, standing))
         throw new ActionForbiddenError(dto.action, forbiddenBecause(rule, standing));
       checkTransitionInputs(rule, request.type, dto);
+      if (rule.action === RequestAction.Transmit) await this.requireActiveRequestedAgency(manager, request);
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
 
@@ -299,6 +320,19 @@ export class RequestsService {
             : undefined;
     if (!agency || problem) throw ValidationFailedError.field('requestedAgencyId', problem ?? 'invalid');
     return agency;
+  }
+
+  /** A request approved before its addressee left the portal stays with the sender, who withdraws it. */
+  private async requireActiveRequestedAgency(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+  ): Promise<void> {
+    const agency = await manager.findOne(AgencyEntity, {
+      where: { id: request.requestedAgencyId },
+      lock: { mode: 'for_key_share' },
+    });
+    if (agency?.deactivatedAt)
+      throw new ActionForbiddenError(RequestAction.Transmit, 'requested_agency_inactive');
   }
 
   private async toDto(

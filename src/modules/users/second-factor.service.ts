@@ -85,6 +85,7 @@ export class SecondFactorService {
         totpEnrolledAt: this.clock.now(),
         totpLastStep: step,
         totpPendingSecret: null,
+        secondFactorFailures: 0,
       },
     );
     return this.issueRecoveryCodes(manager, user.id);
@@ -101,7 +102,7 @@ export class SecondFactorService {
       const step = await this.matchingStep(this.box.open(user.totpSecret, user.id), proof.totp);
       if (step === undefined) return { ok: false, reason: 'wrong_code' };
       if (user.totpLastStep !== null && step <= user.totpLastStep) return { ok: false, reason: 'replay' };
-      await manager.update(UserEntity, { id: user.id }, { totpLastStep: step });
+      await manager.update(UserEntity, { id: user.id }, { totpLastStep: step, secondFactorFailures: 0 });
       return { ok: true, method: 'totp' };
     }
     if (proof.recoveryCode) {
@@ -110,7 +111,9 @@ export class SecondFactorService {
         { userId: user.id, codeHash: hashRecoveryCode(proof.recoveryCode), usedAt: IsNull() },
         { usedAt: this.clock.now() },
       );
-      return spent.affected ? { ok: true, method: 'recovery_code' } : { ok: false, reason: 'wrong_code' };
+      if (!spent.affected) return { ok: false, reason: 'wrong_code' };
+      await manager.update(UserEntity, { id: user.id }, { secondFactorFailures: 0 });
+      return { ok: true, method: 'recovery_code' };
     }
     return { ok: false, reason: 'missing' };
   }
@@ -133,7 +136,13 @@ export class SecondFactorService {
     await manager.update(
       UserEntity,
       { id: userId },
-      { totpSecret: null, totpEnrolledAt: null, totpLastStep: null, totpPendingSecret: null },
+      {
+        totpSecret: null,
+        totpEnrolledAt: null,
+        totpLastStep: null,
+        totpPendingSecret: null,
+        secondFactorFailures: 0,
+      },
     );
   }
 

@@ -99,6 +99,10 @@ export class UserEntity {
   })
   totpLastStep: number | null;
 
+  /** Wrong second-factor codes since the last right one; 10 lock the account, however slowly they came. */
+  @Column({ name: 'second_factor_failures', type: 'integer', default: 0 })
+  secondFactorFailures: number;
+
   /** A secret shown at enrolment and not yet confirmed with a code; sealed like the confirmed one. */
   @Column({ name: 'totp_pending_secret', type: 'text', nullable: true, select: false })
   totpPendingSecret: string | null;

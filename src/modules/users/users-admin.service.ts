@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
+import { CASE_ROLES, SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { violatedUniqueConstraint } from '../../database/constraint-violation';
@@ -11,6 +11,7 @@ import type { AuditActor } from '../audit/audit.types';
 import { SessionEntity, type SessionRevocation } from '../auth/session.entity';
 import { auditActor, type Principal } from '../auth/principal';
 import { AgencyEntity } from '../directory/agency.entity';
+import { RequestAssignmentEntity } from '../requests/request-assignment.entity';
 import type { CreateUserDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
 import { SecondFactorService } from './second-factor.service';
@@ -127,6 +128,7 @@ export class UsersAdminService {
         await manager.update(UserEntity, { id }, { role: dto.role });
         const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
         await record('user.role_change', { from: user.role, to: dto.role, sessionsEnded });
+        if (!CASE_ROLES.includes(dto.role)) await this.endAssignments(manager, actor, id, 'role_change', now);
       }
       if (dto.agencyId !== undefined && dto.agencyId !== user.agencyId) {
         if (!(await isActiveAgency(manager, dto.agencyId))) {
@@ -135,6 +137,7 @@ export class UsersAdminService {
         await manager.update(UserEntity, { id }, { agencyId: dto.agencyId });
         const sessionsEnded = await this.endSessions(manager, id, 'admin', now);
         await record('user.agency_change', { from: user.agencyId, to: dto.agencyId, sessionsEnded });
+        await this.endAssignments(manager, actor, id, 'agency_change', now);
       }
       if (dto.resetSecondFactor) {
         if (user.kind === 'service') {
@@ -145,7 +148,13 @@ export class UsersAdminService {
         await record('auth.mfa_reset', { wasEnrolled: user.totpEnrolledAt !== null, sessionsEnded });
       }
       if (dto.locked === false) {
-        if (user.lockedAt) await manager.update(UserEntity, { id }, { lockedAt: null, recentFailures: [] });
+        if (user.lockedAt) {
+          await manager.update(
+            UserEntity,
+            { id },
+            { lockedAt: null, recentFailures: [], secondFactorFailures: 0 },
+          );
+        }
         // Unlocking an account that was not locked changes nothing: recorded as such.
         await record(
           'auth.unlock',
@@ -159,6 +168,7 @@ export class UsersAdminService {
         await record('user.disable', {
           sessionsEnded: await this.endSessions(manager, id, 'account_disabled', now),
         });
+        await this.endAssignments(manager, actor, id, 'account_disabled', now);
       }
       if (dto.disabled === false && user.disabledAt) {
         await manager.update(UserEntity, { id }, { disabledAt: null });
@@ -225,6 +235,37 @@ export class UsersAdminService {
         });
       }
       throw error;
+    }
+  }
+
+  /**
+   * Need-to-know follows the person's current position (CJIS AC-2: access removed when it changes):
+   * moving, disabling or taking the case role away closes their assignments, each audited on its
+   * request, so coming back later grants nothing by itself.
+   */
+  private async endAssignments(
+    manager: EntityManager,
+    actor: AuditActor,
+    userId: string,
+    reason: 'agency_change' | 'role_change' | 'account_disabled',
+    now: Date,
+  ): Promise<void> {
+    const closed = await manager
+      .createQueryBuilder()
+      .update(RequestAssignmentEntity)
+      .set({ unassignedAt: now, unassignedById: actor.userId })
+      .where('user_id = :userId AND unassigned_at IS NULL', { userId })
+      .returning('"request_id", "agency_id"')
+      .execute();
+    for (const row of closed.raw as { request_id: string; agency_id: string }[]) {
+      await this.audit.append(manager, {
+        action: 'request.unassigned',
+        outcome: 'success',
+        actor,
+        target: { type: 'request', id: row.request_id },
+        requestId: row.request_id,
+        data: { userId, agencyId: row.agency_id, reason },
+      });
     }
   }
 
