@@ -1,16 +1,72 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+
+type CommitHook = () => Promise<void>;
+
+/** PostgreSQL's verdicts that a transaction lost a race and may simply be run again. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+const MAX_ATTEMPTS = 3;
+
+const hooksByManager = new WeakMap<EntityManager, CommitHook[]>();
 
 /**
  * Runs one use case in one transaction. Whatever writes inside it (the state change, its audit
  * entry, its messages) commits together or not at all. Methods that must run inside a transaction
  * take the `EntityManager` as their first, required parameter.
+ *
+ * Work registered with `beforeCommit` runs after the use case, still inside its transaction: the
+ * audit log uses it to take its one global lock last, so every transaction acquires row locks
+ * first and the log head at the end, in the same order, and cannot deadlock on it. A transaction
+ * PostgreSQL still aborts as a deadlock or serialization loser is run again, whole, from the start.
  */
 @Injectable()
 export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+          const hooks: CommitHook[] = [];
+          hooksByManager.set(manager, hooks);
+          const result = await work(manager);
+          // A hook may register another (an audit entry written by a hook): run until none is left.
+          for (let index = 0; index < hooks.length; index += 1) await hooks[index]();
+          return result;
+        });
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        this.logger.warn(
+          `transaction lost a race (${sqlState(error)}); attempt ${attempt + 1} of ${MAX_ATTEMPTS}`,
+        );
+        // A short random pause lets the winner finish before the rerun asks for the same locks.
+        await sleep(10 + Math.floor(Math.random() * 40) * attempt);
+      }
+    }
   }
+}
+
+/**
+ * Runs `hook` at the end of the transaction `manager` belongs to, before it commits. Returns false
+ * when the manager was not opened by TransactionRunner (the caller then does the work at once).
+ */
+export function beforeCommit(manager: EntityManager, hook: CommitHook): boolean {
+  const hooks = hooksByManager.get(manager);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
+function sqlState(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const code = (error.driverError as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isRetryable(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && RETRYABLE_SQLSTATES.has(state);
 }

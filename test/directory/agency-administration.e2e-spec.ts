@@ -295,7 +295,7 @@ describe('Agency administration (issue 3 item 6)', () => {
     expect(stranded.response.status).toBe(403);
     expect(stranded.error).toMatchObject({
       code: 'request.action_forbidden',
-      details: { reason: 'requested_agency_inactive' },
+      details: { reason: 'party_agency_inactive' },
     });
 
     // The other side still reads what was exchanged, and sees that its counterpart has left.
@@ -339,6 +339,29 @@ describe('Agency administration (issue 3 item 6)', () => {
       await t.dataSource.query('UPDATE "agency" SET "deactivated_at" = NULL WHERE "id" = $1', [deBka]);
     }
     expect((await officer.GET('/v1/auth/me')).response.status).toBe(200);
+  });
+
+  it('should never deadlock a deactivation against the logins of its own people (no 500 under the race)', async () => {
+    // A deactivation locks the agency's accounts; a login locks its account while hashing. Both end
+    // by appending to the audit log, whose head is the lock every transaction takes last.
+    const admin = await as('admin');
+    const deBka = await agencyId(admin, 'DE-BKA-CC');
+    const statuses: number[] = [];
+    for (let round = 0; round < 6; round += 1) {
+      const results = await Promise.all([
+        patchAgency(deBka, { name: `Cybercrime Unit ${round}`, active: false }, admin),
+        tryLogin('de.officer'),
+        tryLogin('de.officer'),
+        tryLogin('de.officer'),
+      ]);
+      statuses.push(
+        ...results.map((result) => ('response' in result ? result.response.status : result.status)),
+      );
+      ok(await patchAgency(deBka, { active: true }, admin));
+    }
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    const verified = ok(await (await as('auditor')).GET('/v1/audit/verify'));
+    expect(verified.ok).toBe(true);
   });
 
   it('should ask for a step-up when the last authentication is over 5 minutes old', async () => {

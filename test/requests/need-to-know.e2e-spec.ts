@@ -320,6 +320,14 @@ describe('Need-to-know on confidential requests', () => {
     expect(byAuthor.response.status).toBe(403);
     expect(byAuthor.error?.code).toBe('auth.permission_denied');
     expect((await colleague.GET('/v1/requests/{id}', path)).response.status).toBe(404);
+    const denied = ok(
+      await (
+        await t.as('auditor')
+      ).GET('/v1/audit/events', { params: { query: { action: 'access.denied' } } }),
+    ).items;
+    expect(denied.find((entry) => entry.target.id === created.id)?.data).toMatchObject({
+      attempted: 'lift_confidential',
+    });
 
     expect(ok(await lift(supervisor, created.version)).confidential).toBe(false);
     expect((await colleague.GET('/v1/requests/{id}', path)).response.status).toBe(200);
@@ -352,5 +360,43 @@ describe('Need-to-know on confidential requests', () => {
       (entry) => entry.action === 'request.unassigned',
     );
     expect(closed?.data).toMatchObject({ userId: moverId, reason: 'agency_change' });
+  });
+
+  it('should show an administrator’s closing of assignments only to the side whose staff it names', async () => {
+    const id = await transmittedConfidentialRequest();
+    const path = { params: { path: { id } } };
+    const { id: frOfficerId } = await addOfficerLike('fr.executing', 'fr.assignee');
+    ok(await frCentral.POST('/v1/requests/{id}/assignments', { ...path, body: { userId: frOfficerId } }));
+    const admin = await t.as('admin');
+    ok(
+      await admin.PATCH('/v1/users/{id}', {
+        params: { path: { id: frOfficerId } },
+        body: { disabled: true },
+      }),
+    );
+
+    const closedFor = async (client: ApiClient) =>
+      ok(await client.GET('/v1/requests/{id}/history', path)).items.filter(
+        (entry) => entry.action === 'request.unassigned',
+      );
+    expect(await closedFor(frCentral)).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ userId: frOfficerId, reason: 'account_disabled' }),
+      }),
+    ]);
+    expect(await closedFor(officer)).toEqual([]);
+  });
+
+  it('should treat an agency id in capitals as the same agency (no move, no sessions ended)', async () => {
+    const admin = await t.as('admin');
+    const live = await login(t.baseUrl, 'vn.supervisor', DEMO_PASSWORD);
+    const own = await agencyId(admin, 'VN-C50');
+    ok(
+      await admin.PATCH('/v1/users/{id}', {
+        params: { path: { id: await userId('vn.supervisor') } },
+        body: { agencyId: own.toUpperCase() },
+      }),
+    );
+    expect((await live.GET('/v1/auth/me')).response.status).toBe(200);
   });
 });

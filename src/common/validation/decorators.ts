@@ -1,12 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import {
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
   ValidateIf,
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { DateTime, IANAZone } from 'luxon';
 
 /**
@@ -15,6 +17,17 @@ import { DateTime, IANAZone } from 'luxon';
  */
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, options);
+}
+
+/**
+ * A UUID, stored and compared in lower case: PostgreSQL treats `ABC…` and `abc…` as one id, so code
+ * comparing ids must see them the same way too.
+ */
+export function IsUuid(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value)),
+    IsUUID('all'),
+  );
 }
 
 /** A string of bounded length with at least one visible character. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { UnauthenticatedError } from '../../common/errors/domain-error';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -14,7 +15,7 @@ import { hashApiKey, isWellFormedApiKey } from './api-key-secret';
  */
 const USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
-type Rejection = 'revoked' | 'expired' | 'account_disabled' | 'agency_deactivated';
+type Rejection = 'revoked' | 'expired' | 'account_disabled' | 'agency_deactivated' | 'role_not_allowed';
 
 /**
  * Checks a presented key on every call: it must exist, be neither revoked nor expired, and its
@@ -46,7 +47,11 @@ export class ApiKeyAuthenticator {
           ? 'account_disabled'
           : user.agency.deactivatedAt
             ? 'agency_deactivated'
-            : undefined;
+            : // The database allows only these roles too; checked here as well, so a key never
+              // acts with a role that sees or grants need-to-know whatever the row says.
+              !SERVICE_ACCOUNT_ROLES.includes(user.role)
+              ? 'role_not_allowed'
+              : undefined;
     if (rejection) {
       // The holder of a dead key gets the same 401 as a stranger; the log says which key and why.
       await this.audit.record({

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
@@ -40,8 +40,13 @@ export class ApiKeysService {
     try {
       const id = await this.transactions.run(async (manager) => {
         // A key for a deactivated agency could never authenticate: refused rather than issued dead.
-        const agency = await manager.findOneBy(AgencyEntity, { id: dto.agencyId, deactivatedAt: IsNull() });
-        if (!agency) throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
+        // FOR KEY SHARE: a deactivation under way is waited for and then seen.
+        const agency = await manager.findOne(AgencyEntity, {
+          where: { id: dto.agencyId },
+          lock: { mode: 'for_key_share' },
+        });
+        if (!agency || agency.deactivatedAt !== null)
+          throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
         const now = this.clock.now();
         const days = dto.expiresInDays ?? this.config.apiKeys.defaultTtlDays;
         const account = manager.create(UserEntity, {

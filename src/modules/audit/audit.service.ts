@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { beforeCommit, TransactionRunner } from '../../database/transaction-runner';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
 import type { AuditBody, AuditEvent } from './audit.types';
@@ -27,10 +27,22 @@ export class AuditService {
   ) {}
 
   /**
-   * Appends one entry inside the caller's transaction. Call it last in the use case: it locks the
-   * log head, and the lock should be held for as short a time as possible.
+   * Appends one entry to the caller's transaction. The entry is written when the use case's work is
+   * done, just before the commit, in the order appended: the log head is the one lock every
+   * transaction shares, so it is always taken last (see TransactionRunner), and held briefly.
    */
-  async append(manager: EntityManager, event: AuditEvent): Promise<AuditEntryEntity> {
+  async append(manager: EntityManager, event: AuditEvent): Promise<void> {
+    // The request's context (correlation id, address) as it is now, not when the hook runs.
+    const context = RequestContext.current();
+    const write = () => this.write(manager, event, context);
+    if (!beforeCommit(manager, write)) await write();
+  }
+
+  private async write(
+    manager: EntityManager,
+    event: AuditEvent,
+    context: ReturnType<typeof RequestContext.current>,
+  ): Promise<void> {
     const rows: Array<{ seq: string; chain_hash: string }> = await manager.query(
       'SELECT "seq", "chain_hash" FROM "audit_head" WHERE "id" = 1 FOR UPDATE',
     );
@@ -38,7 +50,6 @@ export class AuditService {
     if (!head) throw new Error('audit_head row is missing');
     const seq = Number(head.seq) + 1;
     const ts = new Date();
-    const context = RequestContext.current();
     const body: AuditBody = {
       v: 1,
       seq,
@@ -81,11 +92,10 @@ export class AuditService {
     });
     await manager.insert(AuditEntryEntity, entry);
     await manager.update(AuditHeadEntity, { id: 1 }, { seq, chainHash: chain });
-    return entry;
   }
 
   /** For events with no business change of their own (a failed login, a read): a transaction of one entry. */
-  record(event: AuditEvent): Promise<AuditEntryEntity> {
+  record(event: AuditEvent): Promise<void> {
     return this.transactions.run((manager) => this.append(manager, event));
   }
 

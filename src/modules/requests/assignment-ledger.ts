@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CASE_ROLES } from '@mla/contracts';
+import { UserEntity } from '../users/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type Principal } from '../auth/principal';
 import type { CooperationRequestEntity } from './cooperation-request.entity';
 import { RequestAssignmentEntity } from './request-assignment.entity';
-import { AlreadyAssignedError, AssignmentNotFoundError } from './requests.errors';
+import { AlreadyAssignedError, AssigneeNotEligibleError, AssignmentNotFoundError } from './requests.errors';
 
 /**
  * Opens and closes assignments, each with its audit entry in the caller's transaction. Both are
@@ -29,13 +31,27 @@ export class AssignmentLedger {
     return rows.length > 0;
   }
 
-  /** Assigns a user of the actor's agency (the caller checks eligibility). */
+  /**
+   * Assigns an active user of the actor's agency who holds a case role. The account row is read
+   * FOR SHARE: an administrator disabling or moving that person meanwhile is waited for and then
+   * seen, so no assignment opens after theirs were closed.
+   */
   async open(
     manager: EntityManager,
     actor: Principal,
     request: Pick<CooperationRequestEntity, 'id'>,
     userId: string,
   ): Promise<RequestAssignmentEntity> {
+    const assignee = await manager.findOne(UserEntity, {
+      where: { id: userId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    const eligible =
+      assignee !== null &&
+      assignee.agencyId === actor.agencyId &&
+      assignee.disabledAt === null &&
+      CASE_ROLES.includes(assignee.role);
+    if (!eligible) throw new AssigneeNotEligibleError(userId);
     const assignment = manager.create(RequestAssignmentEntity, {
       id: randomUUID(),
       requestId: request.id,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_ROLES } from '@mla/contracts';
 import { findByIds } from '../../database/find-by-ids';
 import { TransactionRunner } from '../../database/transaction-runner';
 import type { Principal } from '../auth/principal';
@@ -11,7 +10,6 @@ import { AssignmentLedger } from './assignment-ledger';
 import type { AssignmentDto, AssignmentListDto } from './dto/assignment.dto';
 import { RequestAssignmentEntity } from './request-assignment.entity';
 import { sideOfCaller } from './request.policy';
-import { AssigneeNotEligibleError } from './requests.errors';
 import { RequestsService } from './requests.service';
 
 /** Who works a request on each side (need-to-know, SEC-13 / SEC-23). */
@@ -47,13 +45,6 @@ export class RequestAssignmentsService {
   async assign(principal: Principal, requestId: string, userId: string): Promise<AssignmentDto> {
     const assignment = await this.transactions.run(async (manager) => {
       const { request } = await this.requests.loadVisible(manager, principal, requestId, 'share');
-      const assignee = await manager.findOneBy(UserEntity, { id: userId });
-      const eligible =
-        assignee !== null &&
-        assignee.agencyId === principal.agencyId &&
-        assignee.disabledAt === null &&
-        CASE_ROLES.includes(assignee.role);
-      if (!eligible) throw new AssigneeNotEligibleError(userId);
       return this.ledger.open(manager, principal, request, userId);
     });
     const [dto] = await this.toDtos([assignment]);

@@ -49,15 +49,18 @@ export class RequestHistoryService {
       assignment: ASSIGNMENT_EVENTS,
       requestedAgencyId: request.requestedAgencyId,
     };
+    // An assignment event belongs to the side whose staff it names (its data.agencyId), not to whoever
+    // wrote it: an administrator closing a person's assignments acts for neither side.
+    const assignmentSide = `(entry.body::jsonb #>> '{data,agencyId}')`;
     return this.audit.list({ ...page, requestId }, (builder) => {
       if (requestedSide)
         builder.andWhere(
-          '(entry.action IN (:...shared) OR (entry.action IN (:...assignment) AND entry.actor_agency_id = :requestedAgencyId))',
+          `(entry.action IN (:...shared) OR (entry.action IN (:...assignment) AND ${assignmentSide} = :requestedAgencyId))`,
           params,
         );
       else
         builder.andWhere(
-          'NOT (entry.action IN (:...assignment) AND entry.actor_agency_id = :requestedAgencyId)',
+          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} = :requestedAgencyId)`,
           params,
         );
     });

@@ -20,13 +20,13 @@ export class ActionForbiddenError extends DomainError {
   readonly code = ErrorCode.RequestActionForbidden;
   constructor(
     action: RequestAction | 'edit',
-    reason: 'role_or_side' | 'author_may_not_approve' | 'requested_agency_inactive',
+    reason: 'role_or_side' | 'author_may_not_approve' | 'party_agency_inactive',
   ) {
     const message =
       reason === 'author_may_not_approve'
         ? 'The author of a request may not approve it (four-eyes principle)'
-        : reason === 'requested_agency_inactive'
-          ? 'The requested agency has been deactivated: withdraw this request and address another'
+        : reason === 'party_agency_inactive'
+          ? 'An agency party to this request has been deactivated: withdraw it (and address another agency)'
           : `Your role and side may not ${action} this request`;
     super(message, { action, reason });
   }

@@ -145,6 +145,32 @@ export class RequestsService {
     dto: UpdateRequestDto,
     ifMatch: number | undefined,
   ): Promise<RequestDto> {
+    try {
+      await this.applyUpdate(principal, id, dto, ifMatch);
+    } catch (error) {
+      // A refused attempt to lift need-to-know is a denied use of a privilege (CJIS AU-2): recorded,
+      // after the use case's transaction has rolled back.
+      if (error instanceof PermissionDeniedError) {
+        await this.audit.record({
+          action: 'access.denied',
+          outcome: 'denied',
+          actor: auditActor(principal),
+          target: { type: 'request', id },
+          requestId: id,
+          data: { permission: Permission.RequestAssign, attempted: 'lift_confidential' },
+        });
+      }
+      throw error;
+    }
+    return this.get(principal, id);
+  }
+
+  private async applyUpdate(
+    principal: Principal,
+    id: string,
+    dto: UpdateRequestDto,
+    ifMatch: number | undefined,
+  ): Promise<void> {
     await this.transactions.run(async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       if (!standing.relations.has(PartyRelation.RequestingAgency))
@@ -195,7 +221,6 @@ export class RequestsService {
         });
       }
     });
-    return this.get(principal, id);
   }
 
   async transition(
@@ -217,7 +242,7 @@ export class RequestsService {
       if (!actorMayFire(rule, standing))
         throw new ActionForbiddenError(dto.action, forbiddenBecause(rule, standing));
       checkTransitionInputs(rule, request.type, dto);
-      if (rule.action === RequestAction.Transmit) await this.requireActiveRequestedAgency(manager, request);
+      if (rule.action === RequestAction.Transmit) await this.requireActiveParties(manager, request);
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
 
@@ -322,17 +347,18 @@ export class RequestsService {
     return agency;
   }
 
-  /** A request approved before its addressee left the portal stays with the sender, who withdraws it. */
-  private async requireActiveRequestedAgency(
+  /** A request approved before either party left the portal stays with the sender, who withdraws it. */
+  private async requireActiveParties(
     manager: EntityManager,
     request: CooperationRequestEntity,
   ): Promise<void> {
-    const agency = await manager.findOne(AgencyEntity, {
-      where: { id: request.requestedAgencyId },
+    const parties = await manager.find(AgencyEntity, {
+      where: [{ id: request.requestingAgencyId }, { id: request.requestedAgencyId }],
       lock: { mode: 'for_key_share' },
     });
-    if (agency?.deactivatedAt)
-      throw new ActionForbiddenError(RequestAction.Transmit, 'requested_agency_inactive');
+    if (parties.some((agency) => agency.deactivatedAt !== null)) {
+      throw new ActionForbiddenError(RequestAction.Transmit, 'party_agency_inactive');
+    }
   }
 
   private async toDto(

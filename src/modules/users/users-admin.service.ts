@@ -291,8 +291,13 @@ export class UsersAdminService {
 }
 
 /** Accounts are neither created in nor moved to a deactivated agency: they could not sign in. */
-function isActiveAgency(manager: EntityManager, id: string): Promise<boolean> {
-  return manager.existsBy(AgencyEntity, { id, deactivatedAt: IsNull() });
+/**
+ * FOR KEY SHARE waits for a deactivation under way (it holds the agency FOR UPDATE) and then sees
+ * it, so no account lands in an agency in the instant it leaves the portal.
+ */
+async function isActiveAgency(manager: EntityManager, id: string): Promise<boolean> {
+  const agency = await manager.findOne(AgencyEntity, { where: { id }, lock: { mode: 'for_key_share' } });
+  return agency !== null && agency.deactivatedAt === null;
 }
 
 /** 120 random bits: strong enough for the few minutes it should live, and accepted by the policy. */

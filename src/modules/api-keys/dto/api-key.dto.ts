@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { Role, SERVICE_ACCOUNT_ROLES } from '@mla/contracts';
-import { IsOmittable, IsText } from '../../../common/validation/decorators';
+import { IsOmittable, IsText, IsUuid } from '../../../common/validation/decorators';
 import { AgencySummaryDto } from '../../auth/dto/me.dto';
 
 export const MAX_API_KEY_TTL_DAYS = 365;
@@ -9,7 +9,7 @@ export const MAX_API_KEY_TTL_DAYS = 365;
 export class CreateApiKeyDto {
   /** The agency the system acts for; it sees and does what a user of that agency with this role would. */
   @ApiProperty({ format: 'uuid' })
-  @IsUUID()
+  @IsUuid()
   agencyId: string;
 
   @ApiProperty({ enum: SERVICE_ACCOUNT_ROLES })

@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDateString, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/pagination';
-import { IsOmittable } from '../../../common/validation/decorators';
+import { IsOmittable, IsUuid } from '../../../common/validation/decorators';
 
 export class AuditEventQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOmittable()
-  @IsUUID()
+  @IsUuid()
   requestId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOmittable()
-  @IsUUID()
+  @IsUuid()
   actorUserId?: string;
 
   @ApiPropertyOptional({ example: 'request.transmit' })

@@ -18,7 +18,6 @@ import {
   RefuseApiKeysMetadata,
   StepUpMetadata,
 } from '../decorators/access.decorators';
-import type { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import { AuditService } from '../../audit/audit.service';
 import { API_KEY_AUTH_METHOD, auditActor, type Principal } from '../principal';
 
@@ -79,7 +78,7 @@ export class PermissionsGuard implements CanActivate {
     context: ExecutionContext,
     principal: Principal,
     data: Record<string, string>,
-  ): Promise<AuditEntryEntity> {
+  ): Promise<void> {
     return this.audit.record({
       action: 'access.denied',
       outcome: 'denied',

@@ -1,5 +1,6 @@
+import { IsUuid } from '../../../common/validation/decorators';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import {} from 'class-validator';
 import { AgencyDto } from '../../directory/dto/directory.dto';
 import { PersonRefDto } from './request.dto';
 
@@ -8,7 +9,7 @@ export class CreateAssignmentDto {
     format: 'uuid',
     description: 'An active case officer of the caller’s own agency',
   })
-  @IsUUID()
+  @IsUuid()
   userId: string;
 }
 

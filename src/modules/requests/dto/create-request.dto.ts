@@ -9,11 +9,10 @@ import {
   IsIn,
   IsObject,
   IsOptional,
-  IsUUID,
   ValidateNested,
 } from 'class-validator';
 import { LegalBasis, RequestType } from '@mla/contracts';
-import { IsOmittable, IsText } from '../../../common/validation/decorators';
+import { IsOmittable, IsText, IsUuid } from '../../../common/validation/decorators';
 import {
   AssistanceSoughtDto,
   ConfidentialityDto,
@@ -32,7 +31,7 @@ export class CreateRequestDto {
   type: RequestType;
 
   @ApiProperty({ format: 'uuid', description: 'The agency of another state that is asked for assistance' })
-  @IsUUID()
+  @IsUuid()
   requestedAgencyId: string;
 
   @ApiProperty({ maxLength: 200, example: 'Phishing campaign against Vietnamese bank customers' })

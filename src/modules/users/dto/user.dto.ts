@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean, IsEnum, IsString, IsUUID, Matches } from 'class-validator';
+import { Equals, IsBoolean, IsEnum, IsString, Matches } from 'class-validator';
 import { Role } from '@mla/contracts';
-import { IsOmittable, IsText } from '../../../common/validation/decorators';
+import { IsOmittable, IsText, IsUuid } from '../../../common/validation/decorators';
 import { AgencySummaryDto } from '../../auth/dto/me.dto';
 import type { UserKind } from '../user.entity';
 
@@ -53,7 +53,7 @@ export class CreateUserDto {
   role: Role;
 
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all')
+  @IsUuid()
   agencyId: string;
 }
 
@@ -80,7 +80,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Moves the account to another agency' })
   @IsOmittable()
-  @IsUUID('all')
+  @IsUuid()
   agencyId?: string;
 
   @ApiPropertyOptional({
