@@ -13,6 +13,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Instrument profiles shipped with the release, loaded into the database at start-up.
+COPY --from=build /app/profiles ./profiles
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

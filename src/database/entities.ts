@@ -4,6 +4,7 @@ import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RecoveryCodeEntity } from '../modules/users/recovery-code.entity';
 import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
 import { AgencyEntity } from '../modules/directory/agency.entity';
+import { InstrumentProfileEntity } from '../modules/profiles/instrument-profile.entity';
 import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
@@ -13,6 +14,7 @@ import { UserEntity } from '../modules/users/user.entity';
 export const ENTITIES = [
   StateEntity,
   AgencyEntity,
+  InstrumentProfileEntity,
   UserEntity,
   SessionEntity,
   RefreshTokenEntity,

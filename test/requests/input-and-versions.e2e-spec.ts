@@ -135,10 +135,12 @@ describe('Request input, versions and paging', () => {
     });
 
     const { preservation: _omitted, ...withoutDetails } = preservationRequestBody(fr247);
-    expect(fieldsOf((await create({ ...withoutDetails, targets: [] })).error)).toEqual([
-      'preservation',
-      'targets',
-    ]);
+    expect(fieldsOf((await create({ ...withoutDetails, targets: [] })).error)).toEqual(['preservation']);
+    // What else a preservation request needs is its legal basis's profile's to say.
+    const { timeRange: _noRange, ...noRange } = preservationRequestBody(fr247);
+    const incomplete = await create({ ...noRange, targets: [] });
+    expect(fieldsOf(incomplete.error)).toEqual(['targets', 'timeRange']);
+    expect(incomplete.error?.message).toMatch(/profile requires: targets, timeRange/);
     const noIntent = preservationRequestBody(fr247);
     const intentFalse = {
       ...noIntent,

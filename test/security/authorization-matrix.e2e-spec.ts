@@ -32,6 +32,9 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'POST /v1/auth/mfa/recovery-codes': { default: 409, [API_KEY]: 403, anonymous: 401 },
   'GET /v1/states': { default: 200, anonymous: 401 },
   'GET /v1/agencies': { default: 200, anonymous: 401 },
+  'GET /v1/profiles': { default: 200, anonymous: 401 },
+  'GET /v1/profiles/:legalBasis': { default: 200, anonymous: 401 },
+  'POST /v1/profiles/:legalBasis/versions': { default: 403, admin: 400, anonymous: 401 },
   'POST /v1/agencies': { default: 403, admin: 400, anonymous: 401 },
   // The probe id is a request's, not an agency's: admin passes every access check, then finds none.
   'PATCH /v1/agencies/:id': { default: 403, admin: 404, anonymous: 401 },
@@ -174,6 +177,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/agencies': {},
   'PATCH /v1/agencies/:id': { name: 'Probe' },
   'POST /v1/users': {},
+  'POST /v1/profiles/:legalBasis/versions': {},
   'PATCH /v1/users/:id': {},
   'POST /v1/api-keys': {},
   'POST /v1/requests': {},
@@ -244,7 +248,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           expectations.default;
         const body = BODIES[route];
         const response = await fetch(
-          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID)}`,
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc')}`,
           {
             method,
             headers: {

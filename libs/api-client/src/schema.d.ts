@@ -307,6 +307,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current instrument profile of each legal basis */
+        get: operations["Profiles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{legalBasis}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One instrument profile: the current version, or the one a request was made under (?version=) */
+        get: operations["Profiles_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{legalBasis}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the next version of a legal basis’s profile (audited, needs step-up)
+         * @description New requests are made under it; existing requests keep the version they were made under. Versions are never edited.
+         */
+        post: operations["Profiles_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests": {
         parameters: {
             query?: never;
@@ -776,7 +830,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -798,6 +852,38 @@ export interface components {
              *     ]
              */
             messages: string[];
+        };
+        InstrumentProfileDto: {
+            /**
+             * @description Languages accepted by each requested state (ISO 3166 code), `*` for any other
+             * @example {
+             *       "*": [
+             *         "en"
+             *       ],
+             *       "FR": [
+             *         "fr",
+             *         "en"
+             *       ]
+             *     }
+             */
+            languages: {
+                [key: string]: string[];
+            };
+            /** @enum {string} */
+            legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            /** @enum {string} */
+            origin: "shipped" | "published";
+            /** Format: date-time */
+            publishedAt: string;
+            requestTypes: components["schemas"]["RequestTypesRulesDto"];
+            /** @description SHA-256 of the canonical JSON of the profile */
+            sha256: string;
+            /** @description Where the values come from, with their verification marks */
+            source: string;
+            /** @example Council of Europe Convention on Cybercrime (ETS 185, Budapest) */
+            title: string;
+            /** @example 1 */
+            version: number;
         };
         LoginDto: {
             /**
@@ -823,7 +909,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "directory.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
+            permissions: ("profile.read" | "directory.read" | "directory.manage" | "instrument_profile.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             secondFactor: components["schemas"]["SecondFactorStatusDto"];
@@ -881,6 +967,70 @@ export interface components {
             necessity: string;
             relationshipToOffence: string;
         };
+        PreservationRulesDto: {
+            extensionAllowed: boolean;
+            holdUntilDecisionOnFollowUp: boolean;
+            /** @example 60 */
+            minimumDays: number;
+        };
+        ProfileDeadlineDto: {
+            /**
+             * @description null with the unit `as_requested`
+             * @example 60
+             */
+            amount: number | null;
+            /** @example preservation_minimum */
+            name: string;
+            /** @example lapse_unless_extended_or_followed_up */
+            onExpiry: string;
+            /**
+             * @description The event the clock starts at
+             * @example preservation_confirmed
+             */
+            start: string;
+            /** @enum {string} */
+            unit: "calendar_days" | "working_days" | "hours" | "as_requested";
+            /** @enum {string} */
+            verification: "V" | "P" | "U";
+            /**
+             * @example [
+             *       10,
+             *       3
+             *     ]
+             */
+            warnBeforeDays?: number[];
+        };
+        ProfileRulesDto: {
+            /**
+             * @description Languages accepted by each requested state (ISO 3166 code), `*` for any other
+             * @example {
+             *       "*": [
+             *         "en"
+             *       ],
+             *       "FR": [
+             *         "fr",
+             *         "en"
+             *       ]
+             *     }
+             */
+            languages: {
+                [key: string]: string[];
+            };
+            requestTypes: components["schemas"]["RequestTypesRulesDto"];
+            /** @description Where the values come from, with their verification marks */
+            source: string;
+            /** @example Council of Europe Convention on Cybercrime (ETS 185, Budapest) */
+            title: string;
+        };
+        ProfileSummaryDto: {
+            /** @enum {string} */
+            legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            /** Format: date-time */
+            publishedAt: string;
+            requestTypes: ("mla_general" | "preservation")[];
+            title: string;
+            version: number;
+        };
         RecoveryCodesDto: {
             /** @description Single-use codes for when the phone is lost; shown once, keep them offline */
             recoveryCodes: string[];
@@ -917,6 +1067,11 @@ export interface components {
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             offences: components["schemas"]["OffenceRefDto"][];
             preservation: components["schemas"]["PreservationDetailsDto"] | null;
+            /**
+             * @description The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)
+             * @example 1
+             */
+            profileVersion: number;
             purpose: string;
             reference: string;
             refusal: components["schemas"]["RefusalDto"] | null;
@@ -958,6 +1113,11 @@ export interface components {
             id: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            /**
+             * @description The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)
+             * @example 1
+             */
+            profileVersion: number;
             reference: string;
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
@@ -972,6 +1132,42 @@ export interface components {
             urgencyLevel: "normal" | "urgent" | "emergency";
             /** @description Send it back as If-Match: "<version>" to change the request */
             version: number;
+        };
+        RequestTypeRulesDto: {
+            /**
+             * @example [
+             *       "29"
+             *     ]
+             */
+            articles: string[];
+            channels: ("central_authority" | "poc_24_7" | "diplomatic" | "interpol" | "direct_judicial" | "direct_to_provider")[];
+            deadlines: components["schemas"]["ProfileDeadlineDto"][];
+            /** @enum {string} */
+            dualCriminality: "required" | "optional" | "not_required";
+            mandatoryFields: ("subjects" | "subjects.nationality" | "subjects.location" | "subjects.dateOfBirth" | "targets" | "targets.timestamp" | "timeRange" | "urgency.reasons" | "urgency.requestedBy" | "offences.maxPenalty" | "offences.catalogueCode" | "assistanceSought.measures" | "confidentiality.reasons" | "preservation.dataCategories" | "preservation.necessity" | "preservation.relationshipToOffence" | "preservation.custodian")[];
+            note?: string;
+            /**
+             * @example [
+             *       "POST_ONGOING_INVESTIGATION"
+             *     ]
+             */
+            postponementGrounds: string[];
+            preservation?: components["schemas"]["PreservationRulesDto"];
+            /**
+             * @example [
+             *       "REF_PRES_POLITICAL"
+             *     ]
+             */
+            refusalGrounds: string[];
+            /**
+             * @description How well these values are verified (domain.md §0)
+             * @enum {string}
+             */
+            verification: "V" | "P" | "U";
+        };
+        RequestTypesRulesDto: {
+            mla_general?: components["schemas"]["RequestTypeRulesDto"];
+            preservation?: components["schemas"]["RequestTypeRulesDto"];
         };
         SecondFactorStatusDto: {
             /** @description Whether this account has a confirmed TOTP authenticator */
@@ -2202,6 +2398,148 @@ export interface operations {
                 };
             };
             /** @description The caller's role lacks profile.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Profiles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileSummaryDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks directory.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Profiles_get: {
+        parameters: {
+            query?: {
+                /** @description A version number; absent: the current one */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentProfileDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks directory.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Profiles_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileRulesDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentProfileDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Missing or expired token, or `auth.step_up_required`: authenticate again first
+             *
+             *     Missing, invalid or expired token
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks instrument_profile.manage */
             403: {
                 headers: {
                     [name: string]: unknown;

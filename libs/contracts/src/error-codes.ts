@@ -33,6 +33,7 @@ export const ErrorCode = {
   UserNotFound: 'user.not_found',
   UserConflict: 'user.conflict',
   AgencyNotFound: 'agency.not_found',
+  InstrumentProfileNotFound: 'instrument_profile.not_found',
   AgencyConflict: 'agency.conflict',
   PayloadTooLarge: 'common.payload_too_large',
   UnsupportedMediaType: 'common.unsupported_media_type',

@@ -5,3 +5,4 @@ export * from './refusal-grounds';
 export * from './request-lifecycle';
 export * from './request-vocabulary';
 export * from './roles';
+export * from './instrument-profile';

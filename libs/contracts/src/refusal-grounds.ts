@@ -82,9 +82,12 @@ export const REFUSAL_GROUNDS_BY_TYPE: Readonly<Record<RequestType, readonly Grou
 
 export type GroundCheck = { ok: true } | { ok: false; invalid: string[]; notGrounds: string[] };
 
-/** Checks ground codes given for refusing a request of `type`. */
-export function checkRefusalGrounds(type: RequestType, codes: readonly string[]): GroundCheck {
-  const allowed = new Set(REFUSAL_GROUNDS_BY_TYPE[type].map((ground) => ground.code));
+/**
+ * Checks ground codes given for a refusal against those the request's instrument profile allows
+ * (the profile decides which grounds apply; this catalogue says what each code means).
+ */
+export function checkRefusalGrounds(allowedCodes: readonly string[], codes: readonly string[]): GroundCheck {
+  const allowed = new Set(allowedCodes);
   const forbidden = new Set(NOT_A_GROUND.map((ground) => ground.code));
   const notGrounds = codes.filter((code) => forbidden.has(code));
   const invalid = codes.filter((code) => !allowed.has(code) && !forbidden.has(code));

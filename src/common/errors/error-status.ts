@@ -37,6 +37,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.UserConflict]: HttpStatus.CONFLICT,
   [ErrorCode.AgencyNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.InstrumentProfileNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.AgencyConflict]: HttpStatus.CONFLICT,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,

@@ -6,6 +6,7 @@ import { AddSecondFactor1795900400000 } from './1795900400000-AddSecondFactor';
 import { AddRequestAssignments1795900500000 } from './1795900500000-AddRequestAssignments';
 import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
 import { AddAgencyDeactivation1795900700000 } from './1795900700000-AddAgencyDeactivation';
+import { AddInstrumentProfiles1795900800000 } from './1795900800000-AddInstrumentProfiles';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddRequestAssignments1795900500000,
   AddApiKeys1795900600000,
   AddAgencyDeactivation1795900700000,
+  AddInstrumentProfiles1795900800000,
 ];

@@ -33,6 +33,7 @@ import type {
   `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'closed')`,
 )
 @Check('ck_request_version', `"version" > 0`)
+@Check('ck_request_profile_version', `"profile_version" > 0`)
 @Check('ck_request_cross_border', `"requesting_state_code" <> "requested_state_code"`)
 export class CooperationRequestEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_cooperation_request' })
@@ -49,6 +50,10 @@ export class CooperationRequestEntity {
 
   @Column({ name: 'legal_basis', type: 'text' })
   legalBasis: LegalBasis;
+
+  /** The version of its legal basis's instrument profile the request was made under; kept for life. */
+  @Column({ name: 'profile_version', type: 'integer', default: 1 })
+  profileVersion: number;
 
   @Column({ type: 'text' })
   status: RequestStatus;

@@ -59,13 +59,9 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
     }
   }
 
+  // Which fields each type needs under each legal basis is the instrument profile's business
+  // (checkAgainstProfile); here only what makes a request of the type at all.
   if (type === RequestType.MlaGeneral) {
-    if (input.assistanceSought.measures.length === 0) {
-      problems.push({
-        field: 'assistanceSought.measures',
-        messages: ['an mla_general request names at least one measure'],
-      });
-    }
     if (input.preservation) {
       problems.push({
         field: 'preservation',
@@ -76,14 +72,6 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
   if (type === RequestType.Preservation) {
     if (!input.preservation)
       problems.push({ field: 'preservation', messages: ['preservation details are required'] });
-    if (targets.length === 0) {
-      problems.push({ field: 'targets', messages: ['a preservation request names at least one identifier'] });
-    }
-    if (!timeRange)
-      problems.push({
-        field: 'timeRange',
-        messages: ['a preservation request needs the time range of the data'],
-      });
   }
   if (problems.length > 0) throw new ValidationFailedError(problems);
 

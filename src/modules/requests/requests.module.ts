@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
@@ -8,7 +9,7 @@ import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, ProfilesModule],
   controllers: [RequestsController],
   providers: [
     RequestsService,

@@ -10,6 +10,7 @@ import {
   actorMayFire,
   allowedActions,
   checkRefusalGrounds,
+  missingMandatoryFields,
   seesAllConfidentialRequests,
   transitionFor,
   type ActorStanding,
@@ -36,6 +37,7 @@ import { canonicalJson } from '../audit/canonical-json';
 import { RequestMessageEntity } from './request-message.entity';
 import { needsAssignment, sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import { AssignmentLedger } from './assignment-ledger';
+import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import {
   ActionForbiddenError,
   InvalidTransitionError,
@@ -53,6 +55,7 @@ export class RequestsService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly ledger: AssignmentLedger,
+    private readonly profiles: ProfileCatalog,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -60,11 +63,14 @@ export class RequestsService {
       const requested = await this.counterpart(manager, principal, dto.type, dto.requestedAgencyId);
       const { type, requestedAgencyId: _ignored, ...input } = dto;
       const content = buildRequestContent(type, input);
+      const profile = await this.profiles.current(manager, content.legalBasis);
+      checkAgainstProfile(profile, type, content);
       const now = new Date();
       const request = manager.create(CooperationRequestEntity, {
         ...content,
         id: randomUUID(),
         type,
+        profileVersion: profile.profile.version,
         status: RequestStatus.Draft,
         version: 1,
         requestingAgencyId: principal.agencyId,
@@ -91,6 +97,7 @@ export class RequestsService {
         data: {
           type,
           legalBasis: content.legalBasis,
+          profileVersion: profile.profile.version,
           requestedAgencyId: requested.id,
           status: RequestStatus.Draft,
           confidential: content.confidential,
@@ -196,8 +203,15 @@ export class RequestsService {
         ? await this.counterpart(manager, principal, request.type, requestedAgencyId)
         : undefined;
       const content = buildRequestContent(request.type, { ...contentAsInput(request), ...changes });
+      // A draft moved to another legal basis is judged by that basis's current profile from now on.
+      const profile =
+        content.legalBasis === request.legalBasis
+          ? await this.pinnedProfile(manager, request)
+          : await this.profiles.current(manager, content.legalBasis);
+      checkAgainstProfile(profile, request.type, content);
       await this.conditionalUpdate(manager, request, {
         ...content,
+        profileVersion: profile.profile.version,
         editorIds: [...new Set([...request.editorIds, principal.userId])],
         ...(requested ? { requestedAgencyId: requested.id, requestedStateCode: requested.stateCode } : {}),
       });
@@ -241,7 +255,17 @@ export class RequestsService {
       }
       if (!actorMayFire(rule, standing))
         throw new ActionForbiddenError(dto.action, forbiddenBecause(rule, standing));
-      checkTransitionInputs(rule, request.type, dto);
+      const profile = await this.pinnedProfile(manager, request);
+      // What the profile requires is checked again when the request leaves its author and its state.
+      if (rule.action === RequestAction.Submit || rule.action === RequestAction.Transmit) {
+        checkAgainstProfile(profile, request.type, request);
+      }
+      checkTransitionInputs(
+        rule,
+        request.type,
+        dto,
+        profile.profile.requestTypes[request.type]?.refusalGrounds ?? [],
+      );
       if (rule.action === RequestAction.Transmit) await this.requireActiveParties(manager, request);
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
@@ -347,6 +371,16 @@ export class RequestsService {
     return agency;
   }
 
+  /** The profile version the request was made under. */
+  private async pinnedProfile(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+  ): Promise<ProfileVersion> {
+    const profile = await this.profiles.version(manager, request.legalBasis, request.profileVersion);
+    if (!profile) throw new Error(`request ${request.id} names a missing profile version`);
+    return profile;
+  }
+
   /** A request approved before either party left the portal stays with the sender, who withdraws it. */
   private async requireActiveParties(
     manager: EntityManager,
@@ -410,6 +444,7 @@ function summarise(
     title: request.title,
     type: request.type,
     legalBasis: request.legalBasis,
+    profileVersion: request.profileVersion,
     status: request.status,
     version: request.version,
     urgencyLevel: request.urgency.level,
@@ -443,7 +478,12 @@ function forbiddenBecause(
   return rule.notByAuthor && standing.isAuthor && wouldOtherwise ? 'author_may_not_approve' : 'role_or_side';
 }
 
-function checkTransitionInputs(rule: TransitionRule, type: RequestType, dto: TransitionDto): void {
+function checkTransitionInputs(
+  rule: TransitionRule,
+  type: RequestType,
+  dto: TransitionDto,
+  allowedGrounds: readonly string[],
+): void {
   const problems: FieldError[] = [];
   if (rule.requires.includes('reason') && !dto.reason) {
     problems.push({ field: 'reason', messages: [`reason is required to ${rule.action}`] });
@@ -455,13 +495,16 @@ function checkTransitionInputs(rule: TransitionRule, type: RequestType, dto: Tra
         messages: [`at least one ground code is required to ${rule.action}`],
       });
     } else {
-      const check = checkRefusalGrounds(type, dto.grounds);
+      const check = checkRefusalGrounds(allowedGrounds, dto.grounds);
       if (!check.ok) {
         problems.push({
           field: 'grounds',
           messages: [
             ...check.notGrounds.map((code) => `${code} may not be given as a ground for refusal`),
-            ...check.invalid.map((code) => `${code} is not a ground for refusing a ${type} request`),
+            ...check.invalid.map(
+              (code) =>
+                `${code} is not a ground for refusing a ${type} request under its profile (allowed: ${allowedGrounds.join(', ')})`,
+            ),
           ],
         });
       }
@@ -494,5 +537,33 @@ function milestones(
       return { refusal: { grounds: dto.grounds ?? [], reason: dto.reason ?? '' } };
     default:
       return {};
+  }
+}
+
+/**
+ * The request's legal basis must provide for its type, and the content must hold every field the
+ * profile makes mandatory: a 400 naming each missing one, and the profile version that asks for it.
+ */
+function checkAgainstProfile(
+  { profile }: ProfileVersion,
+  type: RequestType,
+  content: Parameters<typeof missingMandatoryFields>[0],
+): void {
+  const rules = profile.requestTypes[type];
+  if (!rules) {
+    throw ValidationFailedError.field(
+      'legalBasis',
+      `the ${profile.legalBasis} profile (version ${profile.version}) does not provide for ${type} requests`,
+    );
+  }
+  const missing = missingMandatoryFields(content, rules.mandatoryFields);
+  if (missing.length > 0) {
+    throw new ValidationFailedError(
+      missing.map((field) => ({
+        field,
+        messages: [`${field} is required by the ${profile.legalBasis} profile (version ${profile.version})`],
+      })),
+      `Missing fields the ${profile.legalBasis} profile requires: ${missing.join(', ')}`,
+    );
   }
 }

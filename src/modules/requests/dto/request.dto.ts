@@ -45,6 +45,13 @@ export class RequestSummaryDto {
   @ApiProperty({ enum: Object.values(LegalBasis) })
   legalBasis: LegalBasis;
 
+  @ApiProperty({
+    example: 1,
+    description:
+      'The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)',
+  })
+  profileVersion: number;
+
   @ApiProperty({ enum: Object.values(RequestStatus) })
   status: RequestStatus;
 
