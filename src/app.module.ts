@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { Clock } from './common/clock';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { DemoRequestSeeder } from './database/seeds/demo-requests';
 import { DemoSeeder } from './database/seeds/demo-seeder';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -45,7 +46,7 @@ export class AppModule {
         RequestsModule,
         HealthModule,
       ],
-      providers: [DemoSeeder, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [DemoSeeder, DemoRequestSeeder, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

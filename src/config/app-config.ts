@@ -16,7 +16,8 @@ export class AppConfig {
     readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string },
     readonly sessions: { idleTimeoutSeconds: number; maxLifetimeSeconds: number },
     readonly accounts: { idleDisableDays: number; idleJobEnabled: boolean },
-    readonly demo: { enabled: boolean; password: string },
+    /** `requests`: sample requests on top of the demo directory; never without it. */
+    readonly demo: { enabled: boolean; password: string; requests: boolean },
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
     readonly authRateLimitPerMinute: number,
@@ -49,7 +50,7 @@ export class AppConfig {
         maxLifetimeSeconds: env.SESSION_MAX_LIFETIME_SECONDS,
       },
       { idleDisableDays: env.ACCOUNT_IDLE_DISABLE_DAYS, idleJobEnabled: env.ACCOUNT_IDLE_JOB ?? !demo },
-      { enabled: demo, password: env.DEMO_PASSWORD },
+      { enabled: demo, password: env.DEMO_PASSWORD, requests: demo && (env.DEMO_REQUESTS ?? true) },
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
       env.AUTH_RATE_LIMIT_PER_MINUTE,

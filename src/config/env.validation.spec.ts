@@ -22,6 +22,17 @@ describe('environment validation', () => {
     ).toBe(false);
   });
 
+  it('should add demo requests in demo mode unless DEMO_REQUESTS=false, and never outside it', () => {
+    const config = (env: Record<string, string>) =>
+      AppConfig.fromEnv(validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test', ...env }))
+        .demo.requests;
+    expect(config({})).toBe(true);
+    expect(config({ DEMO_REQUESTS: 'false' })).toBe(false);
+    expect(config({ DEMO_MODE: 'false', DEMO_REQUESTS: 'true' })).toBe(false);
+    expect(config({ DATABASE_URL: 'postgres://db/mla' })).toBe(false);
+    expect(() => validateEnv({ DEMO_REQUESTS: 'sometimes' })).toThrow(/DEMO_REQUESTS/);
+  });
+
   it('should name a bad setting without echoing its value', () => {
     const attempt = () => validateEnv({ PORT: 'seventy', JWT_SECRET: 'short-secret-value' });
     expect(attempt).toThrow(/PORT/);

@@ -147,6 +147,12 @@ export class EnvironmentVariables {
   @IsBoolean()
   DEMO_MODE?: boolean;
 
+  /** Sample requests in several states, created at start when the database has none. Absent: as DEMO_MODE. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DEMO_REQUESTS?: boolean;
+
   /** Secret. */
   @IsString()
   @MinLength(12)

@@ -62,6 +62,8 @@ export async function createTestApp(
       JWT_SECRET: randomBytes(32).toString('hex'),
       DEMO_MODE: 'true',
       DEMO_PASSWORD,
+      // Suites assert empty boxes and exact audit sequences; the one that checks the demo requests opts in.
+      DEMO_REQUESTS: 'false',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // Suites log in hundreds of times from one address; the throttle has its own test.
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',

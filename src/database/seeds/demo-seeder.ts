@@ -8,8 +8,12 @@ import { PasswordHasher } from '../../modules/users/password-hasher';
 import { UserEntity } from '../../modules/users/user.entity';
 import { TransactionRunner } from '../transaction-runner';
 import { DEMO_ACCOUNTS, DEMO_AGENCIES, DEMO_STATES } from './demo-directory';
+import { DemoRequestSeeder } from './demo-requests';
 
-/** In demo mode, fills an empty database with the demo directory and accounts, in one audited transaction. */
+/**
+ * In demo mode, fills an empty database with the demo directory and accounts, in one audited
+ * transaction, then (unless DEMO_REQUESTS=false) with sample requests.
+ */
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(DemoSeeder.name);
@@ -20,10 +24,17 @@ export class DemoSeeder implements OnApplicationBootstrap {
     private readonly transactions: TransactionRunner,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly requests: DemoRequestSeeder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo.enabled) return;
+    await this.seedDirectory();
+    // After the directory's transaction has committed: the requests' services open their own.
+    if (this.config.demo.requests) await this.requests.seed();
+  }
+
+  private async seedDirectory(): Promise<void> {
     if ((await this.dataSource.manager.count(AgencyEntity)) > 0) return;
     // Hash before the transaction: it holds the database (and the embedded engine's only session).
     const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => this.hasher.hash(this.config.demo.password)));

@@ -18,5 +18,7 @@ import { RequestsService } from './requests.service';
     RequestAssignmentsService,
     AssignmentLedger,
   ],
+  // The demo seeder creates its sample requests through these, like any API call would.
+  exports: [RequestsService, MessagesService, RequestAssignmentsService],
 })
 export class RequestsModule {}

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type Type } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { MessageKind, RequestAction, RequestType } from '@mla/contracts';
+import { createValidationPipe } from '../../common/validation/validation.pipe';
+import { AppConfig } from '../../config/app-config';
+import { AuditEntryEntity } from '../../modules/audit/audit-entry.entity';
+import { AuditService } from '../../modules/audit/audit.service';
+import { principalOf, type Principal } from '../../modules/auth/principal';
+import { AgencyEntity } from '../../modules/directory/agency.entity';
+import { CooperationRequestEntity } from '../../modules/requests/cooperation-request.entity';
+import { CreateRequestDto } from '../../modules/requests/dto/create-request.dto';
+import { CreateMessageDto } from '../../modules/requests/dto/message.dto';
+import { TransitionDto } from '../../modules/requests/dto/transition.dto';
+import { MessagesService } from '../../modules/requests/messages.service';
+import { RequestsService } from '../../modules/requests/requests.service';
+import { UserEntity } from '../../modules/users/user.entity';
+import { TransactionRunner } from '../transaction-runner';
+import { DEMO_ACCOUNTS } from './demo-directory';
+
+/** The audit entry that claims the seeding, so a second instance starting meanwhile leaves it alone. */
+export const DEMO_REQUESTS_AUDIT_ACTION = 'system.demo_requests';
+
+type DemoUsername = (typeof DEMO_ACCOUNTS)[number]['username'];
+type Step =
+  | { as: DemoUsername; action: RequestAction; reason?: string; grounds?: string[] }
+  | { as: DemoUsername; message: MessageKind; body: string };
+
+interface DemoRequest {
+  as: DemoUsername;
+  to: string;
+  body: Record<string, unknown>;
+  steps: Step[];
+}
+
+const APPROVED_AND_SENT: Step[] = [
+  { as: 'vn.officer', action: RequestAction.Submit },
+  { as: 'vn.supervisor', action: RequestAction.Approve },
+  { as: 'vn.central', action: RequestAction.Transmit },
+];
+const RECEIVED_IN_FRANCE: Step[] = [
+  ...APPROVED_AND_SENT,
+  { as: 'fr.central', action: RequestAction.Acknowledge },
+];
+
+/**
+ * Sample requests from Viet Nam to France, one or two in each stage of the lifecycle, so a new user
+ * sees the workflow at once (docs/workflow.md, "Trying it out"). Made through the same services and
+ * validation as the API, acting as the demo users, so their history, messages and assignments are
+ * exactly what those users would have produced.
+ */
+export const DEMO_REQUESTS: readonly DemoRequest[] = [
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Crypto-exchange accounts used to launder ransom payments',
+      reference: 'C50-2026-0201',
+      measures: ['provide_records', 'trace_proceeds'],
+    }),
+    steps: [],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Subscriber data behind a sextortion account',
+      reference: 'C50-2026-0188',
+      measures: ['access_stored_data'],
+    }),
+    steps: [{ as: 'vn.officer', action: RequestAction.Submit }],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Phishing site hosted in France',
+      reference: 'C50-2026-0142',
+      measures: ['access_stored_data', 'take_evidence_statement'],
+    }),
+    steps: APPROVED_AND_SENT,
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Server logs of a botnet command server',
+      reference: 'C50-2026-0117',
+      measures: ['access_stored_data'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      {
+        as: 'fr.executing',
+        action: RequestAction.RequestClarification,
+        reason: 'In which time zone are the connection times given?',
+      },
+      {
+        as: 'vn.officer',
+        action: RequestAction.AnswerClarification,
+        reason: 'All times are Asia/Ho_Chi_Minh (UTC+7).',
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'E-mail account used in a business e-mail compromise',
+      reference: 'C50-2026-0096',
+      measures: ['access_stored_data', 'provide_records'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      { as: 'fr.central', action: RequestAction.Accept },
+      { as: 'fr.executing', action: RequestAction.StartExecution },
+      {
+        as: 'vn.officer',
+        message: MessageKind.StatusEnquiry,
+        body: 'Is there an expected date for the data?',
+      },
+      {
+        as: 'fr.executing',
+        message: MessageKind.StatusUpdate,
+        body: 'The production order was served on the provider; we expect the data within two weeks.',
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Statements from a French travel agency',
+      reference: 'C50-2026-0073',
+      measures: ['take_evidence_statement'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      {
+        as: 'fr.central',
+        action: RequestAction.Refuse,
+        grounds: ['REF_DE_MINIMIS'],
+        reason:
+          'The loss described is EUR 180 and the statements sought are available from the victim; ' +
+          'hearing the agency staff would be out of proportion to the matter.',
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-247',
+    body: {
+      ...mla({
+        title: 'Preserve hosting logs of the phishing site',
+        reference: 'C50-2026-0141',
+        measures: [],
+      }),
+      type: RequestType.Preservation,
+      urgency: { level: 'urgent', reasons: 'The provider keeps connection logs for 90 days only' },
+      assistanceSought: { measures: [], description: 'Expedited preservation of stored data' },
+      preservation: {
+        dataCategories: ['subscriber', 'traffic'],
+        relationshipToOffence: 'The site collected the credentials used in the thefts.',
+        necessity: 'The provider keeps connection logs for 90 days only.',
+        custodian: { provider: 'Example Hosting SAS' },
+        intentToRequestMla: true,
+        intendedMeasure: 'production of stored subscriber and traffic data',
+      },
+    },
+    steps: [
+      ...APPROVED_AND_SENT,
+      { as: 'fr.contact', action: RequestAction.Acknowledge },
+      { as: 'fr.contact', action: RequestAction.Accept },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: {
+      ...mla({
+        title: 'Insider at a Vietnamese bank',
+        reference: 'C50-2026-0230',
+        measures: ['access_stored_data'],
+      }),
+      // Need-to-know: in France only those who may assign see it until someone is assigned.
+      confidential: true,
+    },
+    steps: RECEIVED_IN_FRANCE,
+  },
+];
+
+@Injectable()
+export class DemoRequestSeeder {
+  private readonly logger = new Logger(DemoRequestSeeder.name);
+  private readonly validation = createValidationPipe();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly requests: RequestsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  /** Seeds the sample requests once, into a database that has no request and never had them. */
+  async seed(): Promise<void> {
+    // The services open a transaction per step, so the seeding cannot be one transaction: it is
+    // claimed first, under the audit log's lock, by an entry that stays in the log for good.
+    const claimed = await this.transactions.run(async (manager) => {
+      await manager.query('SELECT "id" FROM "audit_head" WHERE "id" = 1 FOR UPDATE');
+      if ((await manager.count(CooperationRequestEntity)) > 0) return false;
+      if (await manager.exists(AuditEntryEntity, { where: { action: DEMO_REQUESTS_AUDIT_ACTION } }))
+        return false;
+      await this.audit.append(manager, {
+        action: DEMO_REQUESTS_AUDIT_ACTION,
+        outcome: 'success',
+        actor: null,
+        target: { type: 'directory', id: null },
+        data: { requests: DEMO_REQUESTS.length },
+      });
+      return true;
+    });
+    if (!claimed) return;
+
+    const principals = await this.principals();
+    const agencyIds = new Map(
+      (await this.dataSource.manager.find(AgencyEntity)).map((agency) => [agency.code, agency.id]),
+    );
+    for (const demo of DEMO_REQUESTS) {
+      const requestedAgencyId = agencyIds.get(demo.to);
+      if (!requestedAgencyId) throw new Error(`Demo agency ${demo.to} is missing`);
+      const created = await this.requests.create(
+        principals(demo.as),
+        await this.validated(CreateRequestDto, { ...demo.body, requestedAgencyId }),
+      );
+      for (const step of demo.steps) {
+        if ('message' in step) {
+          await this.messages.post(
+            principals(step.as),
+            created.id,
+            await this.validated(CreateMessageDto, { kind: step.message, body: step.body }),
+          );
+        } else {
+          const { as, ...transition } = step;
+          await this.requests.transition(
+            principals(as),
+            created.id,
+            await this.validated(TransitionDto, transition),
+            undefined,
+          );
+        }
+      }
+    }
+    this.logger.log(`Demo requests loaded: ${DEMO_REQUESTS.length} (turn off with DEMO_REQUESTS=false)`);
+  }
+
+  /** The demo users as the services see an authenticated caller. */
+  private async principals(): Promise<(username: DemoUsername) => Principal> {
+    const users = await this.dataSource.manager.find(UserEntity, {
+      where: { username: In(DEMO_ACCOUNTS.map((account) => account.username)) },
+      relations: { agency: true },
+    });
+    // No one logged in: the steps run in one made-up session that never reaches the session table.
+    const session = { id: randomUUID(), authMethod: 'password', authenticatedAt: new Date() };
+    const byName = new Map(
+      users.map((user) => {
+        if (!user.agency) throw new Error(`Agency of demo user ${user.username} is missing`);
+        return [
+          user.username,
+          principalOf({ ...user, agency: user.agency }, session, this.config.mfa.required),
+        ];
+      }),
+    );
+    return (username) => {
+      const principal = byName.get(username);
+      if (!principal) throw new Error(`Demo user ${username} is missing`);
+      return principal;
+    };
+  }
+
+  /** The body as the API's validation pipe would hand it to the controller. */
+  private validated<T>(metatype: Type<T>, body: Record<string, unknown>): Promise<T> {
+    return this.validation.transform(body, { type: 'body', metatype }) as Promise<T>;
+  }
+}
+
+/** A general MLA request in the shape of the API's create body, varied by title and measures. */
+function mla(fields: { title: string; reference: string; measures: string[] }): Record<string, unknown> {
+  return {
+    type: RequestType.MlaGeneral,
+    title: fields.title,
+    reference: fields.reference,
+    legalBasis: 'uncc',
+    urgency: { level: 'normal' },
+    offences: [
+      {
+        provision: 'Penal Code art. 290',
+        description: 'Using computer networks to appropriate property',
+        maxPenalty: '20 years',
+      },
+    ],
+    factsSummary:
+      'Between January and March 2026 customers of Vietnamese banks lost funds to fraud run through ' +
+      'services hosted in France.',
+    assistanceSought: {
+      measures: fields.measures,
+      description: 'Records of the accounts and services named below, and statements where asked.',
+    },
+    purpose: 'To identify the offenders and prosecute them in Viet Nam.',
+    subjects: [{ name: 'Unknown operator', role: 'suspect' }],
+    targets: [
+      {
+        type: 'ip_address',
+        value: '203.0.113.7',
+        serviceProvider: 'Example Hosting SAS',
+        timestamp: { local: '2026-03-01T14:05:00', timeZone: 'Asia/Ho_Chi_Minh' },
+      },
+    ],
+    timeRange: {
+      from: { local: '2026-01-01T00:00:00', timeZone: 'Asia/Ho_Chi_Minh' },
+      to: { local: '2026-03-31T23:59:59', timeZone: 'Asia/Ho_Chi_Minh' },
+    },
+    confidentiality: { keepFactConfidential: true, doNotNotifyUser: true, reasons: 'Ongoing investigation' },
+  };
+}

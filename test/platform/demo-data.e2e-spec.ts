@@ -1,0 +1,119 @@
+import type { ApiClient } from '@mla/api-client';
+import { CooperationRequestEntity } from '../../src/modules/requests/cooperation-request.entity';
+import { DemoRequestSeeder } from '../../src/database/seeds/demo-requests';
+import { ok } from '../support/factories';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+describe('Demo requests (DEMO_REQUESTS=true)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DEMO_REQUESTS: 'true' });
+  });
+  afterAll(() => t?.close());
+
+  async function statusesSeenBy(client: ApiClient): Promise<Record<string, string>> {
+    const page = ok(await client.GET('/v1/requests', { params: { query: { limit: 100 } } }));
+    return Object.fromEntries(page.items.map((item) => [item.title, item.status]));
+  }
+
+  async function idOf(client: ApiClient, title: string): Promise<string> {
+    const page = ok(await client.GET('/v1/requests', { params: { query: { limit: 100 } } }));
+    const found = page.items.find((item) => item.title === title);
+    if (!found) throw new Error(`no demo request "${title}"`);
+    return found.id;
+  }
+
+  it('should show the requesting officer one request in each stage', async () => {
+    expect(await statusesSeenBy(await t.as('vn.officer'))).toEqual({
+      'Crypto-exchange accounts used to launder ransom payments': 'draft',
+      'Subscriber data behind a sextortion account': 'pending_approval',
+      'Phishing site hosted in France': 'transmitted',
+      'Server logs of a botnet command server': 'received',
+      'E-mail account used in a business e-mail compromise': 'in_execution',
+      'Statements from a French travel agency': 'refused',
+      'Preserve hosting logs of the phishing site': 'accepted',
+      'Insider at a Vietnamese bank': 'received',
+    });
+  });
+
+  it('should show each French agency only what was transmitted to it, and the confidential one only to who may see it', async () => {
+    const transmittedToFrCa = {
+      'Phishing site hosted in France': 'transmitted',
+      'Server logs of a botnet command server': 'received',
+      'E-mail account used in a business e-mail compromise': 'in_execution',
+      'Statements from a French travel agency': 'refused',
+    };
+    expect(await statusesSeenBy(await t.as('fr.central'))).toEqual({
+      ...transmittedToFrCa,
+      'Insider at a Vietnamese bank': 'received',
+    });
+    // Need-to-know: the executing officer is not assigned to the confidential request.
+    expect(await statusesSeenBy(await t.as('fr.executing'))).toEqual(transmittedToFrCa);
+    expect(await statusesSeenBy(await t.as('fr.contact'))).toEqual({
+      'Preserve hosting logs of the phishing site': 'accepted',
+    });
+    expect(Object.keys(await statusesSeenBy(await t.as('vn.central')))).toHaveLength(6);
+  });
+
+  it('should show a third state nothing', async () => {
+    expect(await statusesSeenBy(await t.as('de.officer'))).toEqual({});
+  });
+
+  it('should carry the trail of each step: refusal grounds, clarification and status messages, history', async () => {
+    const frCentral = await t.as('fr.central');
+    const refused = ok(
+      await frCentral.GET('/v1/requests/{id}', {
+        params: { path: { id: await idOf(frCentral, 'Statements from a French travel agency') } },
+      }),
+    );
+    expect(refused.refusal?.grounds).toEqual(['REF_DE_MINIMIS']);
+
+    const clarified = await idOf(frCentral, 'Server logs of a botnet command server');
+    const thread = ok(
+      await frCentral.GET('/v1/requests/{id}/messages', { params: { path: { id: clarified } } }),
+    );
+    expect(thread.items.map((message) => [message.kind, message.authorAgency.code])).toEqual([
+      ['clarification_request', 'FR-CA'],
+      ['clarification_response', 'VN-C50'],
+    ]);
+
+    const officer = await t.as('vn.officer');
+    const executing = await idOf(officer, 'E-mail account used in a business e-mail compromise');
+    const history = ok(
+      await officer.GET('/v1/requests/{id}/history', { params: { path: { id: executing } } }),
+    );
+    expect(history.items.map((entry) => entry.action).reverse()).toEqual([
+      'request.create',
+      'request.assigned',
+      'request.submit',
+      'request.approve',
+      'request.transmit',
+      'request.acknowledge',
+      'request.accept',
+      'request.start_execution',
+      'message.create',
+      'message.create',
+    ]);
+  });
+
+  it('should leave an audit log that verifies', async () => {
+    const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
+    expect(result).toMatchObject({ ok: true });
+    expect(result.checked).toBe(result.headSequence);
+  });
+
+  it('should not seed a second time, whether the database has requests or only the claim', async () => {
+    const requests = () => t.dataSource.manager.count(CooperationRequestEntity);
+    const before = await requests();
+    await t.app.get(DemoRequestSeeder).seed();
+    expect(await requests()).toBe(before);
+
+    // A database emptied of requests after seeding keeps its claim in the audit log.
+    await t.dataSource.query('DELETE FROM "request_message"');
+    await t.dataSource.query('DELETE FROM "request_assignment"');
+    await t.dataSource.query('DELETE FROM "cooperation_request"');
+    await t.app.get(DemoRequestSeeder).seed();
+    expect(await requests()).toBe(0);
+  });
+});
