@@ -25,6 +25,7 @@ export class AppConfig {
     /** Seals stored second-factor secrets; never logged. */
     readonly secretsKey: Buffer,
     readonly apiKeys: { defaultTtlDays: number },
+    readonly deadlines: { jobEnabled: boolean },
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -64,6 +65,7 @@ export class AppConfig {
         'hex',
       ),
       { defaultTtlDays: env.API_KEY_DEFAULT_TTL_DAYS },
+      { jobEnabled: env.DEADLINE_JOB },
     );
   }
 }

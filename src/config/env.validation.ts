@@ -153,6 +153,11 @@ export class EnvironmentVariables {
   @IsBoolean()
   DEMO_REQUESTS?: boolean;
 
+  /** The job that posts deadline warnings and expiries and lapses requests, every minute. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DEADLINE_JOB: boolean = true;
+
   /** Secret. */
   @IsString()
   @MinLength(12)

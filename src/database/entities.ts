@@ -7,6 +7,7 @@ import { AgencyEntity } from '../modules/directory/agency.entity';
 import { InstrumentProfileEntity } from '../modules/profiles/instrument-profile.entity';
 import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
+import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-deadline.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   RecoveryCodeEntity,
   ApiKeyEntity,
   CooperationRequestEntity,
+  RequestDeadlineEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

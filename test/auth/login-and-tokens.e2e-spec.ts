@@ -100,7 +100,7 @@ describe('Login and access tokens', () => {
     expect({ gap: gap < 5, medians: [median(elapsed.unknown), median(elapsed.wrong)] }).toMatchObject({
       gap: true,
     });
-  });
+  }, 180_000);
 
   it('should answer a malformed login body with 400 and field details, not 401', async () => {
     const response = await login({ username: 'vn.officer' });

@@ -73,7 +73,7 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     const thread = ok(
       await frCentral.GET('/v1/requests/{id}/messages', { params: { path: { id: clarified } } }),
     );
-    expect(thread.items.map((message) => [message.kind, message.authorAgency.code])).toEqual([
+    expect(thread.items.map((message) => [message.kind, message.authorAgency?.code])).toEqual([
       ['clarification_request', 'FR-CA'],
       ['clarification_response', 'VN-C50'],
     ]);
@@ -112,6 +112,7 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     // A database emptied of requests after seeding keeps its claim in the audit log.
     await t.dataSource.query('DELETE FROM "request_message"');
     await t.dataSource.query('DELETE FROM "request_assignment"');
+    await t.dataSource.query('DELETE FROM "request_deadline"');
     await t.dataSource.query('DELETE FROM "cooperation_request"');
     await t.app.get(DemoRequestSeeder).seed();
     expect(await requests()).toBe(0);

@@ -134,7 +134,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     ).toBe('received');
 
     const thread = ok(await frCentral.GET('/v1/requests/{id}/messages', { params: { path: { id } } }));
-    expect(thread.items.map((message) => [message.kind, message.body, message.authorAgency.code])).toEqual([
+    expect(thread.items.map((message) => [message.kind, message.body, message.authorAgency?.code])).toEqual([
       ['clarification_request', 'In which time zone are the log times?', 'FR-CA'],
       ['clarification_response', 'Asia/Ho_Chi_Minh (UTC+7)', 'VN-C50'],
     ]);

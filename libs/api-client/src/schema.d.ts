@@ -825,6 +825,30 @@ export interface components {
             /** @example Roubaix data centre */
             systemLocation?: string;
         };
+        DeadlineDto: {
+            /**
+             * Format: date-time
+             * @description The instant it falls due (UTC)
+             */
+            dueAt: string;
+            /** @description The same instant on the requested agency’s clock */
+            dueAtRequestedSide: components["schemas"]["LocalTimeDto"];
+            /** @description The same instant on the requesting agency’s clock */
+            dueAtRequestingSide: components["schemas"]["LocalTimeDto"];
+            /**
+             * @description The profile’s name for the deadline
+             * @example preservation_minimum
+             */
+            name: string;
+            /** @example lapse_unless_extended_or_followed_up */
+            onExpiry: string;
+            /** @description Open and past due */
+            overdue: boolean;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "open" | "met" | "expired" | "cancelled";
+        };
         ErrorResponseDto: {
             /**
              * @example validation.failed
@@ -885,6 +909,12 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        LocalTimeDto: {
+            /** @example 2027-01-29T16:30:00 */
+            local: string;
+            /** @example Europe/Paris */
+            timeZone: string;
+        };
         LoginDto: {
             /**
              * Format: password
@@ -916,15 +946,16 @@ export interface components {
             username: string;
         };
         MessageDto: {
-            author: components["schemas"]["PersonRefDto"];
-            authorAgency: components["schemas"]["AgencyDto"];
+            /** @description null on reminders the portal writes */
+            author: components["schemas"]["PersonRefDto"] | null;
+            authorAgency: components["schemas"]["AgencyDto"] | null;
             body: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note";
+            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "deadline_reminder";
             /** Format: uuid */
             requestId: string;
         };
@@ -1050,7 +1081,7 @@ export interface components {
         };
         RequestDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** Format: date-time */
             approvedAt?: string | null;
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
@@ -1060,6 +1091,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             createdBy: components["schemas"]["PersonRefDto"];
+            /** @description From the request’s profile, earliest first */
+            deadlines: components["schemas"]["DeadlineDto"][];
             factsSummary: string;
             /** Format: uuid */
             id: string;
@@ -1078,7 +1111,7 @@ export interface components {
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "closed";
+            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             subjects: components["schemas"]["SubjectDto"][];
             /** Format: date-time */
             submittedAt?: string | null;
@@ -1104,7 +1137,7 @@ export interface components {
         };
         RequestSummaryDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             /** Format: date-time */
@@ -1122,7 +1155,7 @@ export interface components {
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "closed";
+            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             title: string;
             /** @enum {string} */
             type: "mla_general" | "preservation";
@@ -1298,7 +1331,7 @@ export interface components {
         };
         TransitionDto: {
             /** @enum {string} */
-            action: "submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "close";
+            action: "submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close";
             /**
              * @description Refusal ground codes (domain.md §7), mandatory for refuse
              * @example [
@@ -2558,8 +2591,10 @@ export interface operations {
                 cursor?: string;
                 /** @description outgoing: my side asks; incoming: my agency is asked */
                 box?: "outgoing" | "incoming";
-                status?: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "closed";
+                status?: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
                 type?: "mla_general" | "preservation";
+                /** @description true: only requests with an open deadline already past */
+                overdue?: "true";
             };
             header?: never;
             path?: never;

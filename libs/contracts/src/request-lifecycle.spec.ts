@@ -111,8 +111,10 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     to: S.Withdrawn,
     who: [[P.RequestingAgency, R.Supervisor]],
   },
+  // Nobody: only the deadline job lapses a request.
+  lapse: { from: [S.Accepted, S.InExecution], to: S.Lapsed, who: [] },
   close: {
-    from: [S.Executed, S.Refused, S.Withdrawn],
+    from: [S.Executed, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,
     who: [
       [P.RequestingAgency, R.Supervisor],

@@ -15,6 +15,8 @@ export const RequestStatus = {
   Executed: 'executed',
   Refused: 'refused',
   Withdrawn: 'withdrawn',
+  /** Ran out: a preservation period passed with no extension or follow-up (domain.md §6.1, T21). */
+  Lapsed: 'lapsed',
   Closed: 'closed',
 } as const;
 export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
@@ -33,6 +35,8 @@ export const RequestAction = {
   StartExecution: 'start_execution',
   MarkExecuted: 'mark_executed',
   Withdraw: 'withdraw',
+  /** Fired by the deadline job only, never by a person. */
+  Lapse: 'lapse',
   Close: 'close',
 } as const;
 export type RequestAction = (typeof RequestAction)[keyof typeof RequestAction];
@@ -190,8 +194,16 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     requires: ['reason'],
   },
   {
+    // No person fires it: the deadline job does, when the profile's period passes (T21).
+    action: A.Lapse,
+    from: [S.Accepted, S.InExecution],
+    to: S.Lapsed,
+    actors: [],
+    requires: [],
+  },
+  {
     action: A.Close,
-    from: [S.Executed, S.Refused, S.Withdrawn],
+    from: [S.Executed, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,
     actors: [
       { relation: P.RequestingAgency, roles: [R.Supervisor] },

@@ -78,6 +78,8 @@ export const MessageKind = {
   StatusEnquiry: 'status_enquiry',
   StatusUpdate: 'status_update',
   Note: 'note',
+  /** Written by the portal itself (no author): a deadline approaches or has passed. */
+  DeadlineReminder: 'deadline_reminder',
 } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 

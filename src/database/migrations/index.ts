@@ -7,6 +7,7 @@ import { AddRequestAssignments1795900500000 } from './1795900500000-AddRequestAs
 import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
 import { AddAgencyDeactivation1795900700000 } from './1795900700000-AddAgencyDeactivation';
 import { AddInstrumentProfiles1795900800000 } from './1795900800000-AddInstrumentProfiles';
+import { AddRequestDeadlines1795901000000 } from './1795901000000-AddRequestDeadlines';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AddApiKeys1795900600000,
   AddAgencyDeactivation1795900700000,
   AddInstrumentProfiles1795900800000,
+  AddRequestDeadlines1795901000000,
 ];

@@ -30,7 +30,7 @@ import type {
 )
 @Check(
   'ck_request_status',
-  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'closed')`,
+  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed')`,
 )
 @Check('ck_request_version', `"version" > 0`)
 @Check('ck_request_profile_version', `"profile_version" > 0`)

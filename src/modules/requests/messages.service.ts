@@ -85,25 +85,30 @@ export class MessagesService {
     const authorById = await findByIds(
       manager,
       UserEntity,
-      messages.map((message) => message.authorId),
+      messages.flatMap((message) => (message.authorId ? [message.authorId] : [])),
     );
     const agencyById = await findByIds(
       manager,
       AgencyEntity,
-      messages.map((message) => message.authorAgencyId),
+      messages.flatMap((message) => (message.authorAgencyId ? [message.authorAgencyId] : [])),
     );
     return messages.map((message) => {
-      const author = authorById.get(message.authorId);
-      const agency = agencyById.get(message.authorAgencyId);
-      if (!author || !agency) throw new Error(`Author or agency of message ${message.id} is missing`);
-      return {
+      const base = {
         id: message.id,
         requestId: message.requestId,
         kind: message.kind,
         body: message.body,
+        createdAt: message.createdAt.toISOString(),
+      };
+      // A reminder written by the portal itself has no author.
+      if (!message.authorId || !message.authorAgencyId) return { ...base, author: null, authorAgency: null };
+      const author = authorById.get(message.authorId);
+      const agency = agencyById.get(message.authorAgencyId);
+      if (!author || !agency) throw new Error(`Author or agency of message ${message.id} is missing`);
+      return {
+        ...base,
         author: { id: author.id, displayName: author.displayName },
         authorAgency: toAgencyDto(agency),
-        createdAt: message.createdAt.toISOString(),
       };
     });
   }

@@ -8,7 +8,11 @@ import type { MessageKind } from '@mla/contracts';
 @Index('ix_request_message_request', ['requestId', 'createdAt', 'id'])
 @Check(
   'ck_request_message_kind',
-  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note')`,
+  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder')`,
+)
+@Check(
+  'ck_request_message_portal_author',
+  `("kind" = 'deadline_reminder') = ("author_id" IS NULL) AND ("author_id" IS NULL) = ("author_agency_id" IS NULL)`,
 )
 export class RequestMessageEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_request_message' })
@@ -27,15 +31,16 @@ export class RequestMessageEntity {
   @Column({ type: 'text' })
   body: string;
 
-  @Column({ name: 'author_id', type: 'uuid' })
-  authorId: string;
+  /** Null only on reminders the portal writes itself. */
+  @Column({ name: 'author_id', type: 'uuid', nullable: true })
+  authorId: string | null;
 
   @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'fk_request_message_author' })
   author?: UserEntity;
 
-  @Column({ name: 'author_agency_id', type: 'uuid' })
-  authorAgencyId: string;
+  @Column({ name: 'author_agency_id', type: 'uuid', nullable: true })
+  authorAgencyId: string | null;
 
   @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'author_agency_id', foreignKeyConstraintName: 'fk_request_message_author_agency' })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
+import { DeadlineService } from './deadlines/deadline.service';
 import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
@@ -17,8 +18,9 @@ import { RequestsService } from './requests.service';
     RequestHistoryService,
     RequestAssignmentsService,
     AssignmentLedger,
+    DeadlineService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
-  exports: [RequestsService, MessagesService, RequestAssignmentsService],
+  exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],
 })
 export class RequestsModule {}

@@ -15,7 +15,7 @@ import {
   transitionFor,
   type ActorStanding,
   type FieldError,
-  type RequestType,
+  RequestType,
   type TransitionRule,
 } from '@mla/contracts';
 import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
@@ -38,6 +38,8 @@ import { RequestMessageEntity } from './request-message.entity';
 import { needsAssignment, sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import { AssignmentLedger } from './assignment-ledger';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
+import { DeadlineService } from './deadlines/deadline.service';
+import { Clock } from '../../common/clock';
 import {
   ActionForbiddenError,
   InvalidTransitionError,
@@ -56,6 +58,8 @@ export class RequestsService {
     private readonly audit: AuditService,
     private readonly ledger: AssignmentLedger,
     private readonly profiles: ProfileCatalog,
+    private readonly deadlines: DeadlineService,
+    private readonly clock: Clock,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -122,6 +126,12 @@ export class RequestsService {
       .where(visible.sql, visible.params);
     if (query.status) builder.andWhere('r.status = :status', { status: query.status });
     if (query.type) builder.andWhere('r.type = :type', { type: query.type });
+    if (query.overdue) {
+      builder.andWhere(
+        `EXISTS (SELECT 1 FROM "request_deadline" d WHERE d."request_id" = r."id" AND d."status" = 'open' AND d."due_at" < :now)`,
+        { now: this.clock.now() },
+      );
+    }
     if (query.cursor) {
       const position = decodeCursor(query.cursor, { createdAt: 'instant', id: 'uuid' });
       const createdAt = new Date(position.createdAt);
@@ -270,13 +280,17 @@ export class RequestsService {
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
 
-      const now = new Date();
+      const now = this.clock.now();
       await this.conditionalUpdate(
         manager,
         request,
         { status: rule.to, ...milestones(rule.action, principal, now, dto) },
         now,
       );
+      const rules = profile.profile.requestTypes[request.type];
+      const event = deadlineEvent(rule.action, request.type);
+      if (rules && event) await this.deadlines.start(manager, request, rules, event, now);
+      await this.deadlines.settle(manager, id, rule.to, now);
       let messageId: string | undefined;
       if (rule.recordsMessage && dto.reason) {
         messageId = randomUUID();
@@ -424,6 +438,14 @@ export class RequestsService {
       submittedAt: requestedSide ? null : (request.submittedAt?.toISOString() ?? null),
       approvedAt: requestedSide ? null : (request.approvedAt?.toISOString() ?? null),
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
+      deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
+        (deadline) =>
+          this.deadlines.toDto(
+            deadline,
+            agencies.get(request.requestingAgencyId)!,
+            agencies.get(request.requestedAgencyId)!,
+          ),
+      ),
     };
   }
 }
@@ -566,4 +588,12 @@ function checkAgainstProfile(
       `Missing fields the ${profile.legalBasis} profile requires: ${missing.join(', ')}`,
     );
   }
+}
+
+/** The profile event an action starts deadlines at (domain.md §6.3 "Start" column), if any. */
+function deadlineEvent(action: RequestAction, type: RequestType): string | undefined {
+  if (action === RequestAction.Transmit) return 'transmitted';
+  // Preservation runs from the requested side's confirmation, which its acceptance is (BUD 29(7)).
+  if (action === RequestAction.Accept && type === RequestType.Preservation) return 'preservation_confirmed';
+  return undefined;
 }

@@ -32,11 +32,11 @@ export class MessageDto {
   @ApiProperty()
   body: string;
 
-  @ApiProperty({ type: PersonRefDto })
-  author: PersonRefDto;
+  @ApiProperty({ type: PersonRefDto, nullable: true, description: 'null on reminders the portal writes' })
+  author: PersonRefDto | null;
 
-  @ApiProperty({ type: AgencyDto })
-  authorAgency: AgencyDto;
+  @ApiProperty({ type: AgencyDto, nullable: true })
+  authorAgency: AgencyDto | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

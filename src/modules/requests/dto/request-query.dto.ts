@@ -25,4 +25,12 @@ export class RequestQueryDto extends PageQueryDto {
   @IsOmittable()
   @IsIn(Object.values(RequestType))
   type?: RequestType;
+
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description: 'true: only requests with an open deadline already past',
+  })
+  @IsOmittable()
+  @IsIn(['true'], { message: 'overdue can only be true' })
+  overdue?: 'true';
 }

@@ -84,6 +84,40 @@ export class RequestSummaryDto {
   updatedAt: string;
 }
 
+export class LocalTimeDto {
+  @ApiProperty({ example: '2027-01-29T16:30:00' })
+  local: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  timeZone: string;
+}
+
+export class DeadlineDto {
+  @ApiProperty({ example: 'preservation_minimum', description: 'The profile’s name for the deadline' })
+  name: string;
+
+  @ApiProperty({ enum: ['open', 'met', 'expired', 'cancelled'] })
+  status: 'open' | 'met' | 'expired' | 'cancelled';
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The instant it falls due (UTC)' })
+  dueAt: string;
+
+  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requesting agency’s clock' })
+  dueAtRequestingSide: LocalTimeDto;
+
+  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requested agency’s clock' })
+  dueAtRequestedSide: LocalTimeDto;
+
+  @ApiProperty({ description: 'Open and past due' })
+  overdue: boolean;
+
+  @ApiProperty({ example: 'lapse_unless_extended_or_followed_up' })
+  onExpiry: string;
+}
+
 export class RequestDto extends RequestSummaryDto {
   @ApiProperty({ type: PersonRefDto })
   createdBy: PersonRefDto;
@@ -129,6 +163,9 @@ export class RequestDto extends RequestSummaryDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   transmittedAt: string | null;
+
+  @ApiProperty({ type: [DeadlineDto], description: 'From the request’s profile, earliest first' })
+  deadlines: DeadlineDto[];
 }
 
 export class RequestPageDto {
