@@ -11,6 +11,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DirectoryModule } from './modules/directory/directory.module';
+import { OffencesModule } from './modules/offences/offences.module';
 import { ProfilesModule } from './modules/profiles/profiles.module';
 import { HealthModule } from './modules/health/health.module';
 import { RequestsModule } from './modules/requests/requests.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ApiKeysModule,
         DirectoryModule,
         ProfilesModule,
+        OffencesModule,
         RequestsModule,
         HealthModule,
       ],

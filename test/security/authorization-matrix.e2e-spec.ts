@@ -34,6 +34,7 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'GET /v1/agencies': { default: 200, anonymous: 401 },
   'GET /v1/profiles': { default: 200, anonymous: 401 },
   'GET /v1/profiles/:legalBasis': { default: 200, anonymous: 401 },
+  'GET /v1/offence-catalogue': { default: 200, anonymous: 401 },
   'POST /v1/profiles/:legalBasis/versions': { default: 403, admin: 400, anonymous: 401 },
   'POST /v1/agencies': { default: 403, admin: 400, anonymous: 401 },
   // The probe id is a request's, not an agency's: admin passes every access check, then finds none.
@@ -58,6 +59,18 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     anonymous: 401,
   },
   'GET /v1/requests/:id': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  // Visible exactly where the request is: the assessment reads its offences and requested state.
+  'GET /v1/requests/:id/dual-criminality': {
     default: 404,
     'vn.officer': 200,
     'vn.supervisor': 200,

@@ -307,6 +307,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offence-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The offence catalogue (domain.md §12): the codes a request offence may carry */
+        get: operations["Offences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/profiles": {
         parameters: {
             query?: never;
@@ -427,6 +444,23 @@ export interface paths {
         post?: never;
         /** Take an officer of the caller’s agency off the request; their next access is a 404 (audited) */
         delete: operations["Requests_unassign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/dual-criminality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Advisory dual-criminality assessment per offence (domain.md §7.5) and the refusal grounds that apply; never refuses by itself */
+        get: operations["DualCriminality_assessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -819,6 +853,16 @@ export interface components {
             /** Format: uuid */
             serviceAccountId: string;
         };
+        CriminalisationSourceDto: {
+            /** @example profiles/reference/criminalisation.json */
+            file: string;
+            /** @description True for demonstration data that states no real law */
+            illustrative: boolean;
+            /** @description SHA-256 of the file as shipped: cite it with the decision */
+            sha256: string;
+            /** @example 1 */
+            version: number;
+        };
         CustodianDto: {
             /** @example Example Hosting SAS */
             provider?: string;
@@ -848,6 +892,61 @@ export interface components {
             startsAt: string;
             /** @enum {string} */
             status: "open" | "met" | "expired" | "cancelled";
+        };
+        DualCriminalityAssessmentDto: {
+            /**
+             * @description Always true: the assessment supports a human decision and never refuses a request by itself; the record it reads may be unverified
+             * @enum {boolean}
+             */
+            advisory: true;
+            /** @enum {string} */
+            legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            offences: components["schemas"]["OffenceAssessmentDto"][];
+            /** @description The instrument profile version whose rule applies (the request’s own) */
+            profileVersion: number;
+            /**
+             * @description The ground codes the refuse action accepts for this request: the profile’s, with REF_NO_DUAL_CRIMINALITY only where the status is not_met. Whether the caller may refuse at all is in the request’s allowedActions
+             * @example [
+             *       "REF_ESSENTIAL_INTERESTS",
+             *       "REF_NO_DUAL_CRIMINALITY"
+             *     ]
+             */
+            refusalGroundsAvailable: string[];
+            /** Format: uuid */
+            requestId: string;
+            /**
+             * @description The state whose law the conduct is tested against
+             * @example FR
+             */
+            requestedStateCode: string;
+            /** @description True where the profile makes dual criminality a condition; under `optional` the requested state may refuse for its absence at its discretion (UNCAC 46(9)(b)) */
+            required: boolean;
+            /**
+             * @description What the profile says for this request type
+             * @enum {string}
+             */
+            requirement: "required" | "optional" | "not_required";
+            sources: components["schemas"]["DualCriminalitySourcesDto"];
+            /**
+             * @description not_met if any offence is not met; otherwise unknown if any is unknown; otherwise met
+             * @enum {string}
+             */
+            status: "met" | "not_met" | "not_required" | "unknown";
+            /** @enum {string} */
+            type: "mla_general" | "preservation";
+        };
+        DualCriminalitySourceDto: {
+            /** @example profiles/reference/criminalisation.json */
+            file: string;
+            /** @description SHA-256 of the file as shipped: cite it with the decision */
+            sha256: string;
+            /** @example 1 */
+            version: number;
+        };
+        DualCriminalitySourcesDto: {
+            /** @description Null when no criminalisation record is in use: every offence is then unknown */
+            criminalisation: components["schemas"]["CriminalisationSourceDto"] | null;
+            offenceCatalogue: components["schemas"]["DualCriminalitySourceDto"];
         };
         ErrorResponseDto: {
             /**
@@ -963,10 +1062,58 @@ export interface components {
             items: components["schemas"]["MessageDto"][];
             nextCursor: string | null;
         };
+        OffenceAssessmentDto: {
+            /** @example UNCC-07-ILLEGAL-ACCESS */
+            catalogueCode: string | null;
+            /**
+             * @description Position of the offence in the request’s `offences`
+             * @example 0
+             */
+            index: number;
+            /** @example FR criminalises the conduct (unauthorised access to an ict system), whatever its name there */
+            rationale: string;
+            /** @enum {string} */
+            status: "met" | "not_met" | "not_required" | "unknown";
+            /**
+             * @description How far the record entry behind the status is verified (domain.md §0); null without one
+             * @enum {string|null}
+             */
+            verification: "V" | "P" | "U" | null;
+        };
+        OffenceCatalogueDto: {
+            offences: components["schemas"]["OffenceCatalogueEntryDto"][];
+            /** @description A reference taxonomy, not law: the national provision is the relevant item */
+            source: string;
+            /** @example 1 */
+            version: number;
+        };
+        OffenceCatalogueEntryDto: {
+            /** @example 7 */
+            article: string;
+            /** @example BUD 2 */
+            budapestEquivalent: string | null;
+            /** @example UNCC-07-ILLEGAL-ACCESS */
+            code: string;
+            /** @enum {string} */
+            instrument: "UNCC" | "BUD";
+            /**
+             * @description offence: a conduct, which the dual-criminality assessment can test; ancillary (attempt, legal persons) and category (serious crime) cannot be tested on their own
+             * @enum {string}
+             */
+            kind: "offence" | "ancillary" | "category";
+            note?: string;
+            /** @example Unauthorised access to an ICT system */
+            title: string;
+            /**
+             * @description How far the entry is verified (domain.md §0)
+             * @enum {string}
+             */
+            verification: "V" | "P" | "U";
+        };
         OffenceRefDto: {
             /**
-             * @description Code in the offence catalogue
-             * @example UNCC-11
+             * @description Code in the offence catalogue (GET /v1/offence-catalogue); the dual-criminality assessment reads it
+             * @example UNCC-13-ICT-THEFT-FRAUD
              */
             catalogueCode?: string;
             /** @example Using computer networks to appropriate property */
@@ -2441,6 +2588,43 @@ export interface operations {
             };
         };
     };
+    Offences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OffenceCatalogueDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks directory.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Profiles_list: {
         parameters: {
             query?: never;
@@ -3012,6 +3196,54 @@ export interface operations {
                 };
             };
             /** @description The caller's role lacks request.assign */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    DualCriminality_assessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DualCriminalityAssessmentDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
             403: {
                 headers: {
                     [name: string]: unknown;

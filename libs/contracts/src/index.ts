@@ -6,3 +6,4 @@ export * from './request-lifecycle';
 export * from './request-vocabulary';
 export * from './roles';
 export * from './instrument-profile';
+export * from './dual-criminality';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -15,6 +15,7 @@ import {
   type RequestTypeRules,
 } from '@mla/contracts';
 import { Clock } from '../../common/clock';
+import { projectRoot } from '../../common/files/project-root';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/validation/validation.pipe';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -246,15 +247,4 @@ function loadShippedProfiles(): InstrumentProfile[] {
       }
       return { legalBasis: legalBasis as LegalBasis, version: version as number, ...plainRules(rules) };
     });
-}
-
-/** The checkout or installation root (holding package.json), from src/ under jest or dist/src/ when built. */
-function projectRoot(): string {
-  let directory = __dirname;
-  while (!existsSync(join(directory, 'package.json')) || !existsSync(join(directory, 'profiles'))) {
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error('profiles/ not found above ' + __dirname);
-    directory = parent;
-  }
-  return directory;
 }

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { OffencesModule } from '../offences/offences.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { DeadlineService } from './deadlines/deadline.service';
+import { DualCriminalityController } from './dual-criminality.controller';
+import { DualCriminalityService } from './dual-criminality.service';
 import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
@@ -10,8 +13,8 @@ import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
 
 @Module({
-  imports: [AuditModule, ProfilesModule],
-  controllers: [RequestsController],
+  imports: [AuditModule, ProfilesModule, OffencesModule],
+  controllers: [RequestsController, DualCriminalityController],
   providers: [
     RequestsService,
     MessagesService,
@@ -19,6 +22,7 @@ import { RequestsService } from './requests.service';
     RequestAssignmentsService,
     AssignmentLedger,
     DeadlineService,
+    DualCriminalityService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
   exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],

@@ -37,6 +37,7 @@ import { canonicalJson } from '../audit/canonical-json';
 import { RequestMessageEntity } from './request-message.entity';
 import { needsAssignment, sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import { AssignmentLedger } from './assignment-ledger';
+import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
 import { Clock } from '../../common/clock';
@@ -60,6 +61,7 @@ export class RequestsService {
     private readonly profiles: ProfileCatalog,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly offences: OffenceCatalogue,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -276,6 +278,8 @@ export class RequestsService {
         dto,
         profile.profile.requestTypes[request.type]?.refusalGrounds ?? [],
       );
+      if (rule.action === RequestAction.Refuse && dto.grounds)
+        this.offences.checkRefusalGrounds(profile.profile, request, dto.grounds);
       if (rule.action === RequestAction.Transmit) await this.requireActiveParties(manager, request);
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { DataCategory, IdentifierType, Measure, SubjectRole, UrgencyLevel } from '@mla/contracts';
 import { IsIanaTimeZone, IsLocalDateTime, IsOmittable, IsText } from '../../../common/validation/decorators';
+import { IsOffenceCatalogueCode } from '../../offences/is-offence-catalogue-code.decorator';
 
 /** A time as the officer typed it: wall-clock time plus its IANA zone. */
 export class ZonedTimeInputDto {
@@ -69,9 +70,14 @@ export class OffenceRefDto {
   @IsText(200)
   maxPenalty?: string;
 
-  @ApiPropertyOptional({ example: 'UNCC-11', description: 'Code in the offence catalogue' })
+  @ApiPropertyOptional({
+    example: 'UNCC-13-ICT-THEFT-FRAUD',
+    description:
+      'Code in the offence catalogue (GET /v1/offence-catalogue); the dual-criminality assessment reads it',
+  })
   @IsOmittable()
   @IsText(64)
+  @IsOffenceCatalogueCode()
   catalogueCode?: string;
 }
 
