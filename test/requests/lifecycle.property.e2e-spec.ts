@@ -363,8 +363,14 @@ describe('The request lifecycle under random actions by random users (property)'
     } catch (error) {
       throw new Error(`Reproduce with FC_SEED=${SEED}\n${String(error)}`, { cause: error });
     }
-    // The examples alone reach every state: a lifecycle state added later without a path here fails.
-    expect([...visited].sort()).toEqual([...REQUEST_STATUSES].sort());
+    // The examples alone reach every state people can reach (`lapsed` is the deadline job's, tested
+    // in deadlines.e2e-spec): a lifecycle state added later without a path here fails.
+    const reachable = REQUEST_STATUSES.filter(
+      (status) =>
+        status === RequestStatus.Draft ||
+        TRANSITIONS.some((rule) => rule.to === status && rule.actors.length > 0),
+    );
+    expect([...visited].sort()).toEqual([...reachable].sort());
   }, 240_000);
 
   it('should leave an audit log that verifies after all those runs', async () => {
