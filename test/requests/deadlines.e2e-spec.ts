@@ -39,7 +39,7 @@ describe('Deadlines', () => {
       (message) => message.kind === 'deadline_reminder',
     );
 
-  it('should start the 60-day preservation period at confirmation, warn at 10 and 3 days, then lapse it', async () => {
+  it('Scenario 3 (nobody acts): should start the 60-day preservation period at confirmation, warn both sides at 10 and 3 days, then lapse it', async () => {
     const officer = await as('vn.officer');
     const fr247 = await agencyId(officer, 'FR-247');
     const { id } = ok(await officer.POST('/v1/requests', { body: preservationRequestBody(fr247) }));

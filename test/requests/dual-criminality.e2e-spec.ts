@@ -113,7 +113,7 @@ describe('GET /v1/requests/:id/dual-criminality', () => {
     ]);
   });
 
-  it('should find it not met when one offence is not criminalised, and then accept REF_NO_DUAL_CRIMINALITY', async () => {
+  it('Scenario 7: should find it not met when one offence is not criminalised, and then accept REF_NO_DUAL_CRIMINALITY', async () => {
     const id = await receivedRequest(
       mlaRequestBody(frCentralAuthority, {
         offences: [offence('UNCC-07-ILLEGAL-ACCESS'), offence('UNCC-16-NCII')],
@@ -150,7 +150,7 @@ describe('GET /v1/requests/:id/dual-criminality', () => {
     expect(JSON.stringify(refused.error?.details)).toContain('assessment of this request is unknown');
   });
 
-  it('should not assess a preservation request, whose profile does not require dual criminality', async () => {
+  it('Scenario 7 (preservation): should show not required for a preservation request and not offer the ground', async () => {
     const id = await receivedRequest(
       preservationRequestBody(frContactPoint, { offences: [offence('UNCC-16-NCII')] }),
       'fr.contact',

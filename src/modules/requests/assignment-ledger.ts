@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import type { EntityManager } from 'typeorm';
 import { CASE_ROLES } from '@mla/contracts';
 import { UserEntity } from '../users/user.entity';
@@ -16,7 +17,10 @@ import { AlreadyAssignedError, AssigneeNotEligibleError, AssignmentNotFoundError
  */
 @Injectable()
 export class AssignmentLedger {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
 
   /** Whether the caller holds an open assignment on the request within their own agency. */
   async holds(manager: EntityManager, principal: Principal, requestId: string): Promise<boolean> {
@@ -58,7 +62,7 @@ export class AssignmentLedger {
       userId,
       agencyId: actor.agencyId,
       assignedById: actor.userId,
-      assignedAt: new Date(),
+      assignedAt: this.clock.now(),
       unassignedAt: null,
       unassignedById: null,
     });
@@ -99,7 +103,7 @@ export class AssignmentLedger {
     const result = await manager
       .createQueryBuilder()
       .update(RequestAssignmentEntity)
-      .set({ unassignedAt: new Date(), unassignedById: actor.userId })
+      .set({ unassignedAt: this.clock.now(), unassignedById: actor.userId })
       .where('request_id = :requestId AND user_id = :userId AND agency_id = :agencyId', {
         requestId: request.id,
         userId,

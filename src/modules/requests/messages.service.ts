@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { DataSource } from 'typeorm';
 import { RequestStatus } from '@mla/contracts';
 import { decodeCursor, keysetPage } from '../../common/http/pagination';
@@ -24,6 +25,7 @@ export class MessagesService {
     private readonly transactions: TransactionRunner,
     private readonly requests: RequestsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(principal: Principal, requestId: string, page: PageQueryDto): Promise<MessagePageDto> {
@@ -61,7 +63,7 @@ export class MessagesService {
         body: dto.body,
         authorId: principal.userId,
         authorAgencyId: principal.agencyId,
-        createdAt: new Date(),
+        createdAt: this.clock.now(),
       });
       await manager.insert(RequestMessageEntity, entity);
       await this.audit.append(manager, {

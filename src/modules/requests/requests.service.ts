@@ -71,7 +71,7 @@ export class RequestsService {
       const content = buildRequestContent(type, input);
       const profile = await this.profiles.current(manager, content.legalBasis);
       checkAgainstProfile(profile, type, content);
-      const now = new Date();
+      const now = this.clock.now();
       const request = manager.create(CooperationRequestEntity, {
         ...content,
         id: randomUUID(),

@@ -167,11 +167,16 @@ export class DeadlineService {
 
   private async warn(manager: EntityManager, deadline: RequestDeadlineEntity, now: Date): Promise<void> {
     const days = Math.ceil((deadline.dueAt.getTime() - now.getTime()) / DAY_MS);
+    // A date the requesting side asked for comes with its reasons, which the requested side must
+    // weigh (UNCAC 46(24)): the reminder repeats them.
+    const request = await manager.findOneByOrFail(CooperationRequestEntity, { id: deadline.requestId });
+    const reasons = deadline.name === 'requester_suggested' ? request.urgency.reasons : undefined;
     await this.remind(
       manager,
       deadline,
       now,
-      `Deadline ${deadline.name} falls due on ${deadline.dueAt.toISOString()} (in ${days} day${days === 1 ? '' : 's'}).`,
+      `Deadline ${deadline.name} falls due on ${deadline.dueAt.toISOString()} (in ${days} day${days === 1 ? '' : 's'}).` +
+        (reasons ? ` Reasons given: ${reasons}` : ''),
     );
     await manager.update(
       RequestDeadlineEntity,

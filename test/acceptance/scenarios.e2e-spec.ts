@@ -1,0 +1,122 @@
+import { login, type ApiClient, type Schemas } from '@mla/api-client';
+import { DeadlineService } from '../../src/modules/requests/deadlines/deadline.service';
+import { agencyId, mlaRequestBody, ok, preservationRequestBody } from '../support/factories';
+import { createTestApp, DEMO_PASSWORD, FakeClock, type DemoUser, type TestApp } from '../support/test-app';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Acceptance scenarios of domain.md §14, as far as the portal carries them today, through the
+ * generated client. Ana is vn.officer, Sam vn.supervisor; Carla is fr.central, Paul fr.contact,
+ * Eve fr.executing. The clock is the test's, so days pass in an instant.
+ */
+describe('Acceptance scenarios (domain.md §14)', () => {
+  let t: TestApp;
+  const clock = new FakeClock();
+  let job: DeadlineService;
+
+  beforeAll(async () => {
+    t = await createTestApp({}, { clock });
+    job = t.app.get(DeadlineService);
+  });
+  afterAll(() => t?.close());
+
+  const as = (user: DemoUser): Promise<ApiClient> => login(t.baseUrl, user, DEMO_PASSWORD);
+  const fire = async (user: DemoUser, id: string, body: Schemas['TransitionDto']) =>
+    (await as(user)).POST('/v1/requests/{id}/transitions', { params: { path: { id } }, body });
+  const send = async (id: string, requested: DemoUser) => {
+    ok(await fire('vn.officer', id, { action: 'submit' }));
+    ok(await fire('vn.supervisor', id, { action: 'approve' }));
+    ok(await fire('vn.central', id, { action: 'transmit' }));
+    ok(await fire(requested, id, { action: 'acknowledge' }));
+  };
+  const read = async (user: DemoUser, id: string) =>
+    ok(await (await as(user)).GET('/v1/requests/{id}', { params: { path: { id } } }));
+  const thread = async (user: DemoUser, id: string) =>
+    ok(await (await as(user)).GET('/v1/requests/{id}/messages', { params: { path: { id } } })).items;
+
+  it('Scenario 24: a date needed for trial is held as a deadline; Carla is reminded with the reason; an enquiry changes nothing', async () => {
+    const ana = await as('vn.officer');
+    const frCa = await agencyId(ana, 'FR-CA');
+    const neededBy = new Date(clock.now().getTime() + 30 * DAY).toISOString();
+    const { id } = ok(
+      await ana.POST('/v1/requests', {
+        body: mlaRequestBody(frCa, {
+          urgency: { level: 'urgent', reasons: 'Trial date set for the suspect', requestedBy: neededBy },
+        }),
+      }),
+    );
+    await send(id, 'fr.central');
+    const received = await read('fr.central', id);
+    expect(received.deadlines).toEqual([
+      expect.objectContaining({ name: 'requester_suggested', dueAt: neededBy, status: 'open' }),
+    ]);
+
+    clock.advance(16 * DAY + 60_000);
+    expect(await job.runDue()).toBe(1);
+    const reminder = (await thread('fr.central', id)).find((message) => message.kind === 'deadline_reminder');
+    expect(reminder?.body).toContain('(in 14 days)');
+    expect(reminder?.body).toContain('Reasons given: Trial date set for the suspect');
+
+    // The clock is frozen: a second between messages keeps their order unambiguous.
+    clock.advance(1_000);
+    const before = await read('vn.officer', id);
+    ok(
+      await (
+        await as('vn.officer')
+      ).POST('/v1/requests/{id}/messages', {
+        params: { path: { id } },
+        body: { kind: 'status_enquiry', body: 'Will the records arrive before the trial?' },
+      }),
+    );
+    clock.advance(1_000);
+    ok(
+      await (
+        await as('fr.central')
+      ).POST('/v1/requests/{id}/messages', {
+        params: { path: { id } },
+        body: { kind: 'status_update', body: 'The provider answers next week.' },
+      }),
+    );
+    const after = await read('vn.officer', id);
+    expect({ status: after.status, version: after.version }).toEqual({
+      status: before.status,
+      version: before.version,
+    });
+    expect((await thread('vn.officer', id)).map((message) => message.kind)).toEqual([
+      'deadline_reminder',
+      'status_enquiry',
+      'status_update',
+    ]);
+  });
+
+  it('Scenario 15: Sam withdraws a pending request as no longer required; B sees it, its deadlines are cancelled, it can do nothing more', async () => {
+    const ana = await as('vn.officer');
+    const fr247 = await agencyId(ana, 'FR-247');
+    const { id } = ok(await ana.POST('/v1/requests', { body: preservationRequestBody(fr247) }));
+    await send(id, 'fr.contact');
+    ok(await fire('fr.contact', id, { action: 'accept' }));
+    expect((await read('fr.contact', id)).deadlines[0]).toMatchObject({ status: 'open' });
+
+    ok(await fire('vn.supervisor', id, { action: 'withdraw', reason: 'Assistance no longer required' }));
+    const seenByB = await read('fr.contact', id);
+    expect(seenByB.status).toBe('withdrawn');
+    expect(seenByB.deadlines[0]).toMatchObject({ status: 'cancelled' });
+    expect(seenByB.allowedActions).toEqual([]);
+    const late = await fire('fr.contact', id, { action: 'start_execution' });
+    expect(late.response.status).toBe(409);
+    const history = ok(
+      await (await as('fr.contact')).GET('/v1/requests/{id}/history', { params: { path: { id } } }),
+    ).items;
+    expect(history.find((entry) => entry.action === 'request.withdraw')?.data).toMatchObject({
+      reason: 'Assistance no longer required',
+    });
+    // Nobody is reminded about a period that no longer runs.
+    clock.advance(61 * DAY);
+    await job.runDue();
+    expect(
+      (await thread('fr.contact', id)).filter((message) => message.kind === 'deadline_reminder'),
+    ).toEqual([]);
+    expect((await read('vn.officer', id)).status).toBe('withdrawn');
+  });
+});
