@@ -8,6 +8,7 @@ import { InstrumentProfileEntity } from '../modules/profiles/instrument-profile.
 import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
 import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-deadline.entity';
+import { RequestTranslationEntity } from '../modules/requests/translations/request-translation.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   ApiKeyEntity,
   CooperationRequestEntity,
   RequestDeadlineEntity,
+  RequestTranslationEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

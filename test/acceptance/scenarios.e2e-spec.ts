@@ -119,4 +119,58 @@ describe('Acceptance scenarios (domain.md §14)', () => {
     ).toEqual([]);
     expect((await read('vn.officer', id)).status).toBe('withdrawn');
   });
+
+  it('Scenario 19: English to a state that takes only French or Spanish waits for a translation; an edit makes it stale again', async () => {
+    // The lawyer records that France takes requests under the UN convention in French or Spanish.
+    const admin = await as('admin');
+    const current = ok(
+      await admin.GET('/v1/profiles/{legalBasis}', { params: { path: { legalBasis: 'uncc' } } }),
+    );
+    const { title, source, requestTypes, languages } = current;
+    ok(
+      await admin.POST('/v1/profiles/{legalBasis}/versions', {
+        params: { path: { legalBasis: 'uncc' } },
+        body: { title, source, requestTypes, languages: { ...languages, FR: ['fr', 'es'] } },
+      }),
+    );
+
+    const ana = await as('vn.officer');
+    const frCa = await agencyId(ana, 'FR-CA');
+    const draft = ok(await ana.POST('/v1/requests', { body: mlaRequestBody(frCa, { language: 'en' }) }));
+    const translate = async (user: DemoUser, text: string) =>
+      (await as(user)).PUT('/v1/requests/{id}/translations/{language}', {
+        params: { path: { id: draft.id, language: 'fr' } },
+        body: { text },
+      });
+    ok(await translate('vn.officer', 'Demande d’entraide : campagne d’hameçonnage…'));
+    // Ana edits the English source afterwards: the French text no longer says the same thing.
+    ok(
+      await ana.PATCH('/v1/requests/{id}', {
+        params: { path: { id: draft.id }, header: { 'If-Match': `"${draft.version}"` } },
+        body: { title: 'Phishing campaign against two Vietnamese banks' },
+      }),
+    );
+    const listed = ok(
+      await ana.GET('/v1/requests/{id}/translations', { params: { path: { id: draft.id } } }),
+    );
+    expect(listed).toMatchObject({
+      acceptedLanguages: ['fr', 'es'],
+      items: [{ language: 'fr', stale: true }],
+    });
+
+    ok(await fire('vn.officer', draft.id, { action: 'submit' }));
+    ok(await fire('vn.supervisor', draft.id, { action: 'approve' }));
+    const blocked = await fire('vn.central', draft.id, { action: 'transmit' });
+    expect(blocked.response.status).toBe(409);
+    expect(blocked.error).toMatchObject({
+      code: 'request.translation_required',
+      details: { language: 'en', accepted: ['fr', 'es'], stale: ['fr'] },
+    });
+    expect((await read('vn.officer', draft.id)).status).toBe('ready');
+
+    ok(await translate('vn.central', 'Demande d’entraide : campagne visant deux banques vietnamiennes…'));
+    expect(ok(await fire('vn.central', draft.id, { action: 'transmit' })).status).toBe('transmitted');
+    // Gone out: nothing more is attached to it.
+    expect((await translate('vn.central', 'Trop tard')).response.status).toBe(409);
+  });
 });

@@ -151,6 +151,29 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     'fr.contact': 404,
     anonymous: 401,
   },
+  'GET /v1/requests/:id/translations': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  // Transmitted already: the requesting side gets 409; the requested side may not attach (403).
+  'PUT /v1/requests/:id/translations/:language': {
+    default: 404,
+    'vn.officer': 409,
+    'vn.supervisor': 409,
+    'vn.central': 409,
+    'fr.central': 403,
+    'fr.executing': 403,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/history': {
     default: 404,
     'vn.officer': 200,
@@ -190,6 +213,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/agencies': {},
   'PATCH /v1/agencies/:id': { name: 'Probe' },
   'POST /v1/users': {},
+  'PUT /v1/requests/:id/translations/:language': { text: 'Probe' },
   'POST /v1/profiles/:legalBasis/versions': {},
   'PATCH /v1/users/:id': {},
   'POST /v1/api-keys': {},
@@ -261,7 +285,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           expectations.default;
         const body = BODIES[route];
         const response = await fetch(
-          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc')}`,
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr')}`,
           {
             method,
             headers: {

@@ -518,6 +518,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Translations of the request, which are stale, and what the requested state accepts */
+        get: operations["Translations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/translations/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Attach or replace the translation into a language, before transmission (requesting side)
+         * @description It is made from the current content version; editing the request afterwards makes it stale.
+         */
+        put: operations["Translations_attach"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/states": {
         parameters: {
             query?: never;
@@ -666,6 +703,10 @@ export interface components {
             /** @description At least one for mla_general */
             measures: ("take_evidence_statement" | "serve_documents" | "search_seize_freeze" | "access_stored_data" | "realtime_traffic" | "intercept_content" | "examine_objects_sites" | "provide_info_evidence_expert" | "provide_records" | "trace_proceeds" | "voluntary_appearance" | "asset_recovery" | "other_not_contrary_to_law")[];
         };
+        AttachTranslationDto: {
+            /** @description The request’s content in the target language */
+            text: string;
+        };
         AuditActorDto: {
             /** Format: uuid */
             agencyId: string;
@@ -784,6 +825,11 @@ export interface components {
             confidential?: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
             factsSummary: string;
+            /**
+             * @description BCP 47 tag; absent: en
+             * @example en
+             */
+            language?: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             offences: components["schemas"]["OffenceRefDto"][];
@@ -953,7 +999,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1235,6 +1281,11 @@ export interface components {
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
+            /**
+             * @description Moves when the content is edited; translations name the one they were made from
+             * @example 1
+             */
+            contentVersion: number;
             /** Format: date-time */
             createdAt: string;
             createdBy: components["schemas"]["PersonRefDto"];
@@ -1243,6 +1294,11 @@ export interface components {
             factsSummary: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description The language the request is written in (BCP 47)
+             * @example en
+             */
+            language: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             offences: components["schemas"]["OffenceRefDto"][];
@@ -1287,10 +1343,20 @@ export interface components {
             allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
+            /**
+             * @description Moves when the content is edited; translations name the one they were made from
+             * @example 1
+             */
+            contentVersion: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description The language the request is written in (BCP 47)
+             * @example en
+             */
+            language: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             /**
@@ -1489,6 +1555,29 @@ export interface components {
             /** @description Mandatory for return_to_draft, request_clarification (the questions), answer_clarification, refuse and withdraw */
             reason?: string;
         };
+        TranslationDto: {
+            /** Format: date-time */
+            attachedAt: string;
+            attachedBy: components["schemas"]["PersonRefDto"];
+            /** @example fr */
+            language: string;
+            /** @description The content version it was made from */
+            sourceContentVersion: number;
+            /** @description The request was edited after it: it no longer opens the language gate */
+            stale: boolean;
+            text: string;
+        };
+        TranslationListDto: {
+            /**
+             * @description What the requested state accepts
+             * @example [
+             *       "fr",
+             *       "en"
+             *     ]
+             */
+            acceptedLanguages: string[];
+            items: components["schemas"]["TranslationDto"][];
+        };
         UpdateAgencyDto: {
             /** @description false deactivates: every session of its accounts ends, they cannot sign in, API keys included, and it receives no new requests; true restores sign-in */
             active?: boolean;
@@ -1506,6 +1595,11 @@ export interface components {
             confidential?: boolean;
             confidentiality?: components["schemas"]["ConfidentialityDto"];
             factsSummary?: string;
+            /**
+             * @description BCP 47 tag; absent: en
+             * @example en
+             */
+            language?: string;
             /** @enum {string} */
             legalBasis?: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             offences?: components["schemas"]["OffenceRefDto"][];
@@ -3524,6 +3618,116 @@ export interface operations {
             };
             /** @description If-Match names an old version */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Translations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Translations_attach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachTranslationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The request has already been transmitted */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ export const ErrorCode = {
   RequestPreconditionFailed: 'request.precondition_failed',
   RequestPreconditionRequired: 'request.precondition_required',
   RequestNotEditable: 'request.not_editable',
+  RequestTranslationRequired: 'request.translation_required',
   RequestActionForbidden: 'request.action_forbidden',
   RequestAlreadyAssigned: 'request.already_assigned',
   RequestAssignmentNotFound: 'request.assignment_not_found',

@@ -29,6 +29,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestPreconditionFailed]: HttpStatus.PRECONDITION_FAILED,
   [ErrorCode.RequestPreconditionRequired]: HttpStatus.PRECONDITION_REQUIRED,
   [ErrorCode.RequestNotEditable]: HttpStatus.CONFLICT,
+  // Not the caller's fault alone, but a precondition of the procedure: attach a translation first.
+  [ErrorCode.RequestTranslationRequired]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.RequestAlreadyAssigned]: HttpStatus.CONFLICT,
   [ErrorCode.RequestAssignmentNotFound]: HttpStatus.NOT_FOUND,

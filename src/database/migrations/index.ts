@@ -8,6 +8,7 @@ import { AddApiKeys1795900600000 } from './1795900600000-AddApiKeys';
 import { AddAgencyDeactivation1795900700000 } from './1795900700000-AddAgencyDeactivation';
 import { AddInstrumentProfiles1795900800000 } from './1795900800000-AddInstrumentProfiles';
 import { AddRequestDeadlines1795901000000 } from './1795901000000-AddRequestDeadlines';
+import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddAgencyDeactivation1795900700000,
   AddInstrumentProfiles1795900800000,
   AddRequestDeadlines1795901000000,
+  AddLanguageGate1795901100000,
 ];

@@ -34,6 +34,7 @@ import type {
 )
 @Check('ck_request_version', `"version" > 0`)
 @Check('ck_request_profile_version', `"profile_version" > 0`)
+@Check('ck_request_content_version', `"content_version" > 0`)
 @Check('ck_request_cross_border', `"requesting_state_code" <> "requested_state_code"`)
 export class CooperationRequestEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_cooperation_request' })
@@ -50,6 +51,14 @@ export class CooperationRequestEntity {
 
   @Column({ name: 'legal_basis', type: 'text' })
   legalBasis: LegalBasis;
+
+  /** BCP 47 tag of the language the request is written in (domain.md §11). */
+  @Column({ type: 'text', default: 'en' })
+  language: string;
+
+  /** Moves only when the content is edited (not on status changes): translations are made against it. */
+  @Column({ name: 'content_version', type: 'integer', default: 1 })
+  contentVersion: number;
 
   /** The version of its legal basis's instrument profile the request was made under; kept for life. */
   @Column({ name: 'profile_version', type: 'integer', default: 1 })

@@ -26,6 +26,7 @@ export type RequestContent = Pick<
   | 'timeRange'
   | 'confidentiality'
   | 'confidential'
+  | 'language'
   | 'preservation'
 >;
 
@@ -92,6 +93,7 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
     timeRange,
     confidentiality: { ...input.confidentiality },
     confidential: input.confidential ?? false,
+    language: input.language ?? 'en',
     preservation: input.preservation
       ? {
           ...input.preservation,
@@ -117,6 +119,7 @@ export function contentAsInput(request: CooperationRequestEntity): RequestConten
     timeRange: request.timeRange ?? undefined,
     confidentiality: request.confidentiality,
     confidential: request.confidential,
+    language: request.language,
     preservation: request.preservation ?? undefined,
   };
 }

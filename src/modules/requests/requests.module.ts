@@ -4,6 +4,9 @@ import { OffencesModule } from '../offences/offences.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { DeadlineService } from './deadlines/deadline.service';
+import { LanguageGate } from './translations/language-gate';
+import { TranslationsController } from './translations/translations.controller';
+import { TranslationsService } from './translations/translations.service';
 import { DualCriminalityController } from './dual-criminality.controller';
 import { DualCriminalityService } from './dual-criminality.service';
 import { MessagesService } from './messages.service';
@@ -14,7 +17,7 @@ import { RequestsService } from './requests.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
-  controllers: [RequestsController, DualCriminalityController],
+  controllers: [RequestsController, DualCriminalityController, TranslationsController],
   providers: [
     RequestsService,
     MessagesService,
@@ -22,6 +25,8 @@ import { RequestsService } from './requests.service';
     RequestAssignmentsService,
     AssignmentLedger,
     DeadlineService,
+    LanguageGate,
+    TranslationsService,
     DualCriminalityService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.

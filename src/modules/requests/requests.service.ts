@@ -40,6 +40,7 @@ import { AssignmentLedger } from './assignment-ledger';
 import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
+import { LanguageGate } from './translations/language-gate';
 import { Clock } from '../../common/clock';
 import {
   ActionForbiddenError,
@@ -60,6 +61,7 @@ export class RequestsService {
     private readonly ledger: AssignmentLedger,
     private readonly profiles: ProfileCatalog,
     private readonly deadlines: DeadlineService,
+    private readonly languageGate: LanguageGate,
     private readonly clock: Clock,
     private readonly offences: OffenceCatalogue,
   ) {}
@@ -224,6 +226,8 @@ export class RequestsService {
       await this.conditionalUpdate(manager, request, {
         ...content,
         profileVersion: profile.profile.version,
+        // Translations made before this edit no longer match the source (language gate).
+        contentVersion: request.contentVersion + 1,
         editorIds: [...new Set([...request.editorIds, principal.userId])],
         ...(requested ? { requestedAgencyId: requested.id, requestedStateCode: requested.stateCode } : {}),
       });
@@ -280,7 +284,10 @@ export class RequestsService {
       );
       if (rule.action === RequestAction.Refuse && dto.grounds)
         this.offences.checkRefusalGrounds(profile.profile, request, dto.grounds);
-      if (rule.action === RequestAction.Transmit) await this.requireActiveParties(manager, request);
+      if (rule.action === RequestAction.Transmit) {
+        await this.requireActiveParties(manager, request);
+        await this.languageGate.require(manager, request, profile.profile);
+      }
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
 
@@ -475,6 +482,8 @@ function summarise(
     version: request.version,
     urgencyLevel: request.urgency.level,
     confidential: request.confidential,
+    language: request.language,
+    contentVersion: request.contentVersion,
     requestingAgency: toAgencyDto(agency(request.requestingAgencyId)),
     requestedAgency: toAgencyDto(agency(request.requestedAgencyId)),
     allowedActions: allowedActions(request.status, standing),

@@ -9,6 +9,7 @@ import {
   IsIn,
   IsObject,
   IsOptional,
+  Matches,
   ValidateNested,
 } from 'class-validator';
 import { LegalBasis, RequestType } from '@mla/contracts';
@@ -124,6 +125,12 @@ export class CreateRequestDto {
   @IsOmittable()
   @IsBoolean()
   confidential?: boolean;
+
+  /** The language the request is written in; the requested state's profile says which it accepts. */
+  @ApiPropertyOptional({ example: 'en', description: 'BCP 47 tag; absent: en' })
+  @IsOmittable()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a BCP 47 tag such as en or vi' })
+  language?: string;
 
   @ApiPropertyOptional({
     type: PreservationDetailsDto,

@@ -64,6 +64,15 @@ export class RequestSummaryDto {
   @ApiProperty({ description: 'Visible inside each party agency only to assigned officers and supervisors' })
   confidential: boolean;
 
+  @ApiProperty({ example: 'en', description: 'The language the request is written in (BCP 47)' })
+  language: string;
+
+  @ApiProperty({
+    example: 1,
+    description: 'Moves when the content is edited; translations name the one they were made from',
+  })
+  contentVersion: number;
+
   @ApiProperty({ type: AgencyDto })
   requestingAgency: AgencyDto;
 

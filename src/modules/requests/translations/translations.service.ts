@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PartyRelation, RequestStatus } from '@mla/contracts';
+import { Clock } from '../../../common/clock';
+import { findByIds } from '../../../database/find-by-ids';
+import { TransactionRunner } from '../../../database/transaction-runner';
+import { AuditService } from '../../audit/audit.service';
+import { auditActor, type Principal } from '../../auth/principal';
+import { ProfileCatalog } from '../../profiles/profile-catalog.service';
+import { UserEntity } from '../../users/user.entity';
+import type { CooperationRequestEntity } from '../cooperation-request.entity';
+import { ActionForbiddenError, NotEditableError } from '../requests.errors';
+import { RequestsService } from '../requests.service';
+import { acceptedLanguages } from './language-gate';
+import { RequestTranslationEntity } from './request-translation.entity';
+import type { TranslationDto, TranslationListDto } from './translation.dto';
+
+/** Before transmission the request is still the requesting side's to prepare. */
+const PREPARABLE: readonly RequestStatus[] = [
+  RequestStatus.Draft,
+  RequestStatus.PendingApproval,
+  RequestStatus.Ready,
+];
+
+/** Translations of a request (domain.md §11): attached by the requesting side before it goes out. */
+@Injectable()
+export class TranslationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly requests: RequestsService,
+    private readonly profiles: ProfileCatalog,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(principal: Principal, requestId: string): Promise<TranslationListDto> {
+    const manager = this.dataSource.manager;
+    const { request } = await this.requests.loadVisible(manager, principal, requestId);
+    const rows = await manager.find(RequestTranslationEntity, {
+      where: { requestId },
+      order: { language: 'ASC' },
+    });
+    return { acceptedLanguages: await this.accepted(request), items: await this.toDtos(request, rows) };
+  }
+
+  /** Attaches (or replaces) the translation into `language`, made from the current content. */
+  async attach(
+    principal: Principal,
+    requestId: string,
+    language: string,
+    text: string,
+  ): Promise<TranslationDto> {
+    const row = await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.requests.loadVisible(manager, principal, requestId, 'share');
+      const requestingSide =
+        standing.relations.has(PartyRelation.RequestingAgency) ||
+        standing.relations.has(PartyRelation.RequestingCentralAuthority);
+      if (!requestingSide) throw new ActionForbiddenError('edit', 'role_or_side');
+      if (!PREPARABLE.includes(request.status)) throw new NotEditableError(request.status);
+      const values = {
+        body: text,
+        sourceContentVersion: request.contentVersion,
+        attachedById: principal.userId,
+        attachedAt: this.clock.now(),
+      };
+      const existing = await manager.findOneBy(RequestTranslationEntity, { requestId, language });
+      if (existing) await manager.update(RequestTranslationEntity, { id: existing.id }, values);
+      else await manager.insert(RequestTranslationEntity, { requestId, language, ...values });
+      await this.audit.append(manager, {
+        action: 'request.translation_attached',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id: requestId },
+        requestId,
+        // The language and the version it was made from; never the text (case content).
+        data: { language, sourceContentVersion: request.contentVersion, replaced: existing !== null },
+      });
+      return {
+        request,
+        translation: await manager.findOneByOrFail(RequestTranslationEntity, { requestId, language }),
+      };
+    });
+    const [dto] = await this.toDtos(row.request, [row.translation]);
+    return dto;
+  }
+
+  private async accepted(request: CooperationRequestEntity): Promise<string[]> {
+    const profile = await this.profiles.find(request.legalBasis, request.profileVersion);
+    return profile ? acceptedLanguages(profile.profile, request.requestedStateCode) : [];
+  }
+
+  private async toDtos(
+    request: CooperationRequestEntity,
+    rows: RequestTranslationEntity[],
+  ): Promise<TranslationDto[]> {
+    const people = await findByIds(
+      this.dataSource.manager,
+      UserEntity,
+      rows.map((row) => row.attachedById),
+    );
+    return rows.map((row) => ({
+      language: row.language,
+      text: row.body,
+      sourceContentVersion: row.sourceContentVersion,
+      stale: row.sourceContentVersion !== request.contentVersion,
+      attachedBy: { id: row.attachedById, displayName: people.get(row.attachedById)?.displayName ?? '' },
+      attachedAt: row.attachedAt.toISOString(),
+    }));
+  }
+}
