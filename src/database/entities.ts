@@ -9,6 +9,7 @@ import { StateEntity } from '../modules/directory/state.entity';
 import { CooperationRequestEntity } from '../modules/requests/cooperation-request.entity';
 import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-deadline.entity';
 import { RequestTranslationEntity } from '../modules/requests/translations/request-translation.entity';
+import { RequestLinkEntity } from '../modules/requests/links/request-link.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -26,6 +27,7 @@ export const ENTITIES = [
   CooperationRequestEntity,
   RequestDeadlineEntity,
   RequestTranslationEntity,
+  RequestLinkEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

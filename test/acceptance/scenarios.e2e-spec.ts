@@ -120,6 +120,108 @@ describe('Acceptance scenarios (domain.md §14)', () => {
     expect((await read('vn.officer', id)).status).toBe('withdrawn');
   });
 
+  /** A preservation request to Paul's 24/7 point, confirmed (accepted) by him. */
+  async function confirmedPreservation(): Promise<string> {
+    const ana = await as('vn.officer');
+    const fr247 = await agencyId(ana, 'FR-247');
+    const { id } = ok(await ana.POST('/v1/requests', { body: preservationRequestBody(fr247) }));
+    await send(id, 'fr.contact');
+    ok(await fire('fr.contact', id, { action: 'accept' }));
+    return id;
+  }
+
+  it('Scenario 3: Ana asks for an extension before day 60 and Paul records the new expiry; warnings follow the new date', async () => {
+    const id = await confirmedPreservation();
+    const first = (await read('vn.officer', id)).deadlines[0];
+    clock.advance(50 * DAY + 60_000);
+    expect(await job.runDue()).toBeGreaterThanOrEqual(1);
+    ok(
+      await (
+        await as('vn.officer')
+      ).POST('/v1/requests/{id}/messages', {
+        params: { path: { id } },
+        body: { kind: 'note', body: 'Please extend the preservation: the MLA request is being translated.' },
+      }),
+    );
+    const byAna = await (
+      await as('vn.officer')
+    ).POST('/v1/requests/{id}/preservation/extension', {
+      params: { path: { id } },
+    });
+    expect(byAna.response.status).toBe(403);
+    const extended = ok(
+      await (
+        await as('fr.contact')
+      ).POST('/v1/requests/{id}/preservation/extension', {
+        params: { path: { id } },
+      }),
+    );
+    const expiry = extended.deadlines[0];
+    expect(new Date(expiry.dueAt).getTime()).toBe(new Date(first.dueAt).getTime() + 60 * DAY);
+    expect(expiry.status).toBe('open');
+    // Day 61: the old end has passed, but nothing lapses.
+    clock.advance(11 * DAY);
+    await job.runDue();
+    expect((await read('vn.officer', id)).status).toBe('accepted');
+    const history = ok(
+      await (await as('vn.officer')).GET('/v1/requests/{id}/history', { params: { path: { id } } }),
+    ).items;
+    expect(history.map((entry) => entry.action)).toContain('request.preservation_extended');
+  });
+
+  it('Scenario 1 (written part): a follow-up linked to the preservation reaches France within the window; the data is held and no warning fires', async () => {
+    const preservationId = await confirmedPreservation();
+    clock.advance(40 * DAY);
+    const ana = await as('vn.officer');
+    const frCa = await agencyId(ana, 'FR-CA');
+    const followUp = ok(
+      await ana.POST('/v1/requests', {
+        body: mlaRequestBody(frCa, {
+          links: [{ requestId: preservationId, relation: 'follow_up_of_preservation' }],
+        }),
+      }),
+    );
+    expect(followUp.links).toEqual([
+      expect.objectContaining({
+        requestId: preservationId,
+        relation: 'follow_up_of_preservation',
+        direction: 'outgoing',
+      }),
+    ]);
+    await send(followUp.id, 'fr.central');
+
+    const preservation = await read('vn.officer', preservationId);
+    expect(preservation.deadlines[0]).toMatchObject({ name: 'preservation_minimum', status: 'held' });
+    expect(preservation.links).toEqual([
+      expect.objectContaining({ requestId: followUp.id, direction: 'incoming' }),
+    ]);
+    clock.advance(30 * DAY);
+    await job.runDue();
+    const bodies = (await thread('fr.contact', preservationId))
+      .filter((message) => message.kind === 'deadline_reminder')
+      .map((message) => message.body);
+    expect(bodies).toEqual([expect.stringContaining('stays preserved until a decision')]);
+    expect((await read('vn.officer', preservationId)).status).toBe('accepted');
+
+    // A follow-up must name a preservation, sent to the state that preserves the data.
+    const wrong = await (
+      await as('vn.officer')
+    ).POST('/v1/requests', {
+      body: mlaRequestBody(frCa, {
+        links: [{ requestId: followUp.id, relation: 'follow_up_of_preservation' }],
+      }),
+    });
+    expect({ status: wrong.response.status, details: wrong.error?.details }).toEqual({
+      status: 400,
+      details: [
+        {
+          field: 'links[0].requestId',
+          messages: ['a follow-up of preservation names a preservation request'],
+        },
+      ],
+    });
+  });
+
   it('Scenario 19: English to a state that takes only French or Spanish waits for a translation; an edit makes it stale again', async () => {
     // The lawyer records that France takes requests under the UN convention in French or Spanish.
     const admin = await as('admin');

@@ -151,6 +151,18 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     'fr.contact': 404,
     anonymous: 401,
   },
+  // Only the requested side's deciders get past the access checks: then 409, the probe is no preservation.
+  'POST /v1/requests/:id/preservation/extension': {
+    default: 404,
+    'vn.officer': 403,
+    'vn.supervisor': 403,
+    'vn.central': 403,
+    'fr.central': 409,
+    'fr.executing': 403,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/translations': {
     default: 404,
     'vn.officer': 200,

@@ -501,6 +501,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/preservation/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an extension of the preservation period by the profile’s period (requested side)
+         * @description The requesting side asks for it (a message); the requested side records it here. Both are told.
+         */
+        post: operations["Requests_extendPreservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/transitions": {
         parameters: {
             query?: never;
@@ -832,6 +852,7 @@ export interface components {
             language?: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            links?: components["schemas"]["RequestLinkInputDto"][];
             offences: components["schemas"]["OffenceRefDto"][];
             /** @description Required for, and only for, preservation */
             preservation?: components["schemas"]["PreservationDetailsDto"];
@@ -937,7 +958,7 @@ export interface components {
             /** Format: date-time */
             startsAt: string;
             /** @enum {string} */
-            status: "open" | "met" | "expired" | "cancelled";
+            status: "open" | "met" | "expired" | "cancelled" | "held";
         };
         DualCriminalityAssessmentDto: {
             /**
@@ -999,7 +1020,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1301,6 +1322,8 @@ export interface components {
             language: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            /** @description Linked requests the caller may see */
+            links: components["schemas"]["RequestLinkDto"][];
             offences: components["schemas"]["OffenceRefDto"][];
             preservation: components["schemas"]["PreservationDetailsDto"] | null;
             /**
@@ -1332,6 +1355,26 @@ export interface components {
             urgencyLevel: "normal" | "urgent" | "emergency";
             /** @description Send it back as If-Match: "<version>" to change the request */
             version: number;
+        };
+        RequestLinkDto: {
+            /**
+             * @description outgoing: this request names the other
+             * @enum {string}
+             */
+            direction: "outgoing" | "incoming";
+            /** @example follow_up_of_preservation */
+            relation: string;
+            /** Format: uuid */
+            requestId: string;
+            /** @example accepted */
+            status: string;
+            title: string;
+        };
+        RequestLinkInputDto: {
+            /** @enum {string} */
+            relation: "follow_up_of_preservation" | "extension_of" | "supersedes" | "split_from" | "related";
+            /** Format: uuid */
+            requestId: string;
         };
         RequestPageDto: {
             items: components["schemas"]["RequestSummaryDto"][];
@@ -3536,6 +3579,71 @@ export interface operations {
                 };
             };
             /** @description Not transmitted yet, or closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_extendPreservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not a running preservation period, or no extension under the profile */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -26,6 +26,7 @@ export const ErrorCode = {
   RequestPreconditionRequired: 'request.precondition_required',
   RequestNotEditable: 'request.not_editable',
   RequestTranslationRequired: 'request.translation_required',
+  PreservationNotExtendable: 'request.preservation_not_extendable',
   RequestActionForbidden: 'request.action_forbidden',
   RequestAlreadyAssigned: 'request.already_assigned',
   RequestAssignmentNotFound: 'request.assignment_not_found',

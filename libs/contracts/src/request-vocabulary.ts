@@ -89,3 +89,13 @@ export const POSTABLE_MESSAGE_KINDS: readonly MessageKind[] = [
   MessageKind.StatusUpdate,
   MessageKind.Note,
 ];
+
+/** How one request relates to another (domain.md §4 `linkedRequests`). */
+export const LinkRelation = {
+  FollowUpOfPreservation: 'follow_up_of_preservation',
+  ExtensionOf: 'extension_of',
+  Supersedes: 'supersedes',
+  SplitFrom: 'split_from',
+  Related: 'related',
+} as const;
+export type LinkRelation = (typeof LinkRelation)[keyof typeof LinkRelation];

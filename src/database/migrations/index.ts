@@ -9,6 +9,7 @@ import { AddAgencyDeactivation1795900700000 } from './1795900700000-AddAgencyDea
 import { AddInstrumentProfiles1795900800000 } from './1795900800000-AddInstrumentProfiles';
 import { AddRequestDeadlines1795901000000 } from './1795901000000-AddRequestDeadlines';
 import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
+import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AddInstrumentProfiles1795900800000,
   AddRequestDeadlines1795901000000,
   AddLanguageGate1795901100000,
+  AddRequestLinks1795901200000,
 ];

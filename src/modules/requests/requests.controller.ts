@@ -155,6 +155,26 @@ export class RequestsController {
     return this.messages.list(principal, id, page);
   }
 
+  @Post(':id/preservation/extension')
+  @RequirePermission(Permission.RequestTransition)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Record an extension of the preservation period by the profile’s period (requested side)',
+    description:
+      'The requesting side asks for it (a message); the requested side records it here. Both are told.',
+  })
+  @ApiOkResponse({ type: RequestDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not a running preservation period, or no extension under the profile',
+  })
+  extendPreservation(
+    @Param('id', uuidParam()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RequestDto> {
+    return this.requests.extendPreservation(principal, id);
+  }
+
   @Post(':id/messages')
   @RequirePermission(Permission.MessageCreate)
   @ApiOperation({ summary: 'Post a status enquiry, status update or note; changes no state' })

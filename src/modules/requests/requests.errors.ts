@@ -19,7 +19,7 @@ export class InvalidTransitionError extends DomainError {
 export class ActionForbiddenError extends DomainError {
   readonly code = ErrorCode.RequestActionForbidden;
   constructor(
-    action: RequestAction | 'edit',
+    action: RequestAction | 'edit' | 'extend_preservation',
     reason: 'role_or_side' | 'author_may_not_approve' | 'party_agency_inactive',
   ) {
     const message =

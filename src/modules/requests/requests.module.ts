@@ -5,6 +5,7 @@ import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { DeadlineService } from './deadlines/deadline.service';
 import { LanguageGate } from './translations/language-gate';
+import { RequestLinksService } from './links/request-links.service';
 import { TranslationsController } from './translations/translations.controller';
 import { TranslationsService } from './translations/translations.service';
 import { DualCriminalityController } from './dual-criminality.controller';
@@ -26,6 +27,7 @@ import { RequestsService } from './requests.service';
     AssignmentLedger,
     DeadlineService,
     LanguageGate,
+    RequestLinksService,
     TranslationsService,
     DualCriminalityService,
   ],

@@ -16,6 +16,7 @@ import {
   type ActorStanding,
   type FieldError,
   RequestType,
+  Role,
   type TransitionRule,
 } from '@mla/contracts';
 import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
@@ -41,6 +42,7 @@ import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
 import { LanguageGate } from './translations/language-gate';
+import { RequestLinksService, type CanSee } from './links/request-links.service';
 import { Clock } from '../../common/clock';
 import {
   ActionForbiddenError,
@@ -64,12 +66,13 @@ export class RequestsService {
     private readonly languageGate: LanguageGate,
     private readonly clock: Clock,
     private readonly offences: OffenceCatalogue,
+    private readonly links: RequestLinksService,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
     const id = await this.transactions.run(async (manager) => {
       const requested = await this.counterpart(manager, principal, dto.type, dto.requestedAgencyId);
-      const { type, requestedAgencyId: _ignored, ...input } = dto;
+      const { type, requestedAgencyId: _ignored, links, ...input } = dto;
       const content = buildRequestContent(type, input);
       const profile = await this.profiles.current(manager, content.legalBasis);
       checkAgainstProfile(profile, type, content);
@@ -113,6 +116,7 @@ export class RequestsService {
       });
       // Always, not only when confidential: marking the draft confidential later must not lock out its author.
       await this.ledger.open(manager, principal, request, principal.userId);
+      await this.links.add(manager, principal, request, links ?? [], this.canSee(principal));
       return request.id;
     });
     return this.get(principal, id);
@@ -120,7 +124,7 @@ export class RequestsService {
 
   async get(principal: Principal, id: string): Promise<RequestDto> {
     const { request, standing } = await this.loadVisible(this.dataSource.manager, principal, id);
-    return this.toDto(this.dataSource.manager, request, standing);
+    return this.toDto(this.dataSource.manager, request, standing, principal);
   }
 
   async list(principal: Principal, query: RequestQueryDto): Promise<RequestPageDto> {
@@ -253,6 +257,30 @@ export class RequestsService {
     });
   }
 
+  /** The requested side records an extension of a running preservation period (scenario 3). */
+  async extendPreservation(principal: Principal, id: string): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      const decides =
+        standing.relations.has(PartyRelation.RequestedAgency) &&
+        (principal.role === Role.CentralAuthorityOfficer || principal.role === Role.ContactPointOperator);
+      if (!decides) throw new ActionForbiddenError('extend_preservation', 'role_or_side');
+      const profile = await this.pinnedProfile(manager, request);
+      const rules = profile.profile.requestTypes[request.type];
+      if (!rules) throw new Error(`request ${id} has no rules in its profile`);
+      const { from, to } = await this.deadlines.extendPreservation(manager, request, rules, this.clock.now());
+      await this.audit.append(manager, {
+        action: 'request.preservation_extended',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id },
+        requestId: id,
+        data: { from: from.toISOString(), to: to.toISOString() },
+      });
+    });
+    return this.get(principal, id);
+  }
+
   async transition(
     principal: Principal,
     id: string,
@@ -301,6 +329,7 @@ export class RequestsService {
       const rules = profile.profile.requestTypes[request.type];
       const event = deadlineEvent(rule.action, request.type);
       if (rules && event) await this.deadlines.start(manager, request, rules, event, now);
+      if (rule.action === RequestAction.Transmit) await this.links.onTransmitted(manager, request, now);
       await this.deadlines.settle(manager, id, rule.to, now);
       let messageId: string | undefined;
       if (rule.recordsMessage && dto.reason) {
@@ -353,6 +382,18 @@ export class RequestsService {
     if (needsAssignment(principal, request) && !(await this.ledger.holds(manager, principal, id)))
       throw new RequestNotFoundError();
     return { request, standing };
+  }
+
+  /** The visibility rule as a lookup: the request if the caller may see it, undefined otherwise. */
+  private canSee(principal: Principal): CanSee {
+    return async (manager, id) => {
+      try {
+        return (await this.loadVisible(manager, principal, id)).request;
+      } catch (error) {
+        if (error instanceof RequestNotFoundError) return undefined;
+        throw error;
+      }
+    };
   }
 
   /** Optimistic concurrency: the write lands only if nobody changed the row since it was read. */
@@ -424,6 +465,7 @@ export class RequestsService {
     manager: EntityManager,
     request: CooperationRequestEntity,
     standing: ActorStanding,
+    principal: Principal,
   ): Promise<RequestDto> {
     const agencies = await findByIds(manager, AgencyEntity, [
       request.requestingAgencyId,
@@ -449,6 +491,7 @@ export class RequestsService {
       submittedAt: requestedSide ? null : (request.submittedAt?.toISOString() ?? null),
       approvedAt: requestedSide ? null : (request.approvedAt?.toISOString() ?? null),
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
+      links: await this.links.of(manager, request.id, this.canSee(principal)),
       deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
         (deadline) =>
           this.deadlines.toDto(

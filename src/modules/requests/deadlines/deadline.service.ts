@@ -4,13 +4,16 @@ import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   DeadlineUnit,
+  ErrorCode,
   MessageKind,
   RequestAction,
   RequestStatus,
+  RequestType,
   type ProfileDeadline,
   type RequestTypeRules,
 } from '@mla/contracts';
 import { Clock } from '../../../common/clock';
+import { DomainError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { TransactionRunner } from '../../../database/transaction-runner';
 import { AuditService } from '../../audit/audit.service';
@@ -19,6 +22,13 @@ import { CooperationRequestEntity } from '../cooperation-request.entity';
 import type { DeadlineDto } from '../dto/request.dto';
 import { RequestMessageEntity } from '../request-message.entity';
 import { RequestDeadlineEntity, type DeadlineStatus } from './request-deadline.entity';
+
+export class PreservationNotExtendableError extends DomainError {
+  readonly code = ErrorCode.PreservationNotExtendable;
+  constructor(why: string) {
+    super(`The preservation cannot be extended: ${why}`);
+  }
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -126,6 +136,46 @@ export class DeadlineService {
       overdue: deadline.status === 'open' && deadline.dueAt.getTime() < this.clock.now().getTime(),
       onExpiry: deadline.onExpiry,
     };
+  }
+
+  /**
+   * Extends an open preservation period by the profile's period, from its current end (the requested
+   * side records it, BUD 29(7) / UNCC 42). Returns the old and new ends; throws when it cannot.
+   */
+  async extendPreservation(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    rules: RequestTypeRules,
+    at: Date,
+  ): Promise<{ from: Date; to: Date }> {
+    const refuse = (why: string) => new PreservationNotExtendableError(why);
+    if (request.type !== RequestType.Preservation || !rules.preservation)
+      throw refuse('only a preservation period is extended');
+    if (!rules.preservation.extensionAllowed) throw refuse('the profile does not provide for an extension');
+    const deadline = await manager.findOne(RequestDeadlineEntity, {
+      where: { requestId: request.id, name: 'preservation_minimum' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!deadline || deadline.status !== 'open') {
+      throw refuse(
+        deadline
+          ? `the preservation period is ${deadline.status}`
+          : 'the preservation period has not started',
+      );
+    }
+    const to = new Date(deadline.dueAt.getTime() + rules.preservation.minimumDays * DAY_MS);
+    await manager.update(
+      RequestDeadlineEntity,
+      { id: deadline.id },
+      { dueAt: to, nextWarningAt: nextWarning(to, deadline.warnBeforeDays, at) },
+    );
+    await this.remind(
+      manager,
+      deadline,
+      at,
+      `The preservation period is extended until ${to.toISOString()}.`,
+    );
+    return { from: deadline.dueAt, to };
   }
 
   @Interval('request-deadlines', 60_000)

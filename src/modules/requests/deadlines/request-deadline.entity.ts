@@ -1,7 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { CooperationRequestEntity } from '../cooperation-request.entity';
 
-export type DeadlineStatus = 'open' | 'met' | 'expired' | 'cancelled';
+/** `held`: a follow-up arrived, so the period no longer runs out (data kept until a decision on it). */
+export type DeadlineStatus = 'open' | 'met' | 'expired' | 'cancelled' | 'held';
 
 /**
  * One deadline of one request, computed from its profile when the starting event happened and
@@ -12,7 +13,7 @@ export type DeadlineStatus = 'open' | 'met' | 'expired' | 'cancelled';
 @Unique('uq_request_deadline_name', ['requestId', 'name'])
 @Index('ix_request_deadline_due', ['dueAt'], { where: `"status" = 'open'` })
 @Index('ix_request_deadline_warning', ['nextWarningAt'], { where: `"status" = 'open'` })
-@Check('ck_request_deadline_status', `"status" IN ('open', 'met', 'expired', 'cancelled')`)
+@Check('ck_request_deadline_status', `"status" IN ('open', 'met', 'expired', 'cancelled', 'held')`)
 @Check('ck_request_deadline_order', `"due_at" >= "starts_at"`)
 export class RequestDeadlineEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_request_deadline' })

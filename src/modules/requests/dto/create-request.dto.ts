@@ -12,7 +12,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { LegalBasis, RequestType } from '@mla/contracts';
+import { LegalBasis, LinkRelation, RequestType } from '@mla/contracts';
 import { IsOmittable, IsText, IsUuid } from '../../../common/validation/decorators';
 import {
   AssistanceSoughtDto,
@@ -26,6 +26,16 @@ import {
 } from './request-fields.dto';
 
 /** The envelope of domain.md §4 that applies to the skeleton's two request types. */
+export class RequestLinkInputDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUuid()
+  requestId: string;
+
+  @ApiProperty({ enum: Object.values(LinkRelation) })
+  @IsIn(Object.values(LinkRelation))
+  relation: LinkRelation;
+}
+
 export class CreateRequestDto {
   @ApiProperty({ enum: Object.values(RequestType) })
   @IsIn(Object.values(RequestType))
@@ -126,6 +136,15 @@ export class CreateRequestDto {
   @IsBoolean()
   confidential?: boolean;
 
+  /** Requests this one relates to, e.g. the preservation it follows up; fixed at creation. */
+  @ApiPropertyOptional({ type: [RequestLinkInputDto], maxItems: 10 })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => RequestLinkInputDto)
+  links?: RequestLinkInputDto[];
+
   /** The language the request is written in; the requested state's profile says which it accepts. */
   @ApiPropertyOptional({ example: 'en', description: 'BCP 47 tag; absent: en' })
   @IsOmittable()
@@ -149,7 +168,7 @@ export class CreateRequestDto {
  * `timeRange`, the one optional field that can be taken away; send `[]` to empty a list.
  */
 export class UpdateRequestDto extends PartialType(
-  OmitType(CreateRequestDto, ['type', 'timeRange'] as const),
+  OmitType(CreateRequestDto, ['type', 'timeRange', 'links'] as const),
   {
     skipNullProperties: false,
   },

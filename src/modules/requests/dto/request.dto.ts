@@ -105,8 +105,8 @@ export class DeadlineDto {
   @ApiProperty({ example: 'preservation_minimum', description: 'The profile’s name for the deadline' })
   name: string;
 
-  @ApiProperty({ enum: ['open', 'met', 'expired', 'cancelled'] })
-  status: 'open' | 'met' | 'expired' | 'cancelled';
+  @ApiProperty({ enum: ['open', 'met', 'expired', 'cancelled', 'held'] })
+  status: 'open' | 'met' | 'expired' | 'cancelled' | 'held';
 
   @ApiProperty({ format: 'date-time' })
   startsAt: string;
@@ -125,6 +125,23 @@ export class DeadlineDto {
 
   @ApiProperty({ example: 'lapse_unless_extended_or_followed_up' })
   onExpiry: string;
+}
+
+export class RequestLinkDto {
+  @ApiProperty({ format: 'uuid' })
+  requestId: string;
+
+  @ApiProperty({ example: 'follow_up_of_preservation' })
+  relation: string;
+
+  @ApiProperty({ enum: ['outgoing', 'incoming'], description: 'outgoing: this request names the other' })
+  direction: 'outgoing' | 'incoming';
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ example: 'accepted' })
+  status: string;
 }
 
 export class RequestDto extends RequestSummaryDto {
@@ -175,6 +192,9 @@ export class RequestDto extends RequestSummaryDto {
 
   @ApiProperty({ type: [DeadlineDto], description: 'From the request’s profile, earliest first' })
   deadlines: DeadlineDto[];
+
+  @ApiProperty({ type: [RequestLinkDto], description: 'Linked requests the caller may see' })
+  links: RequestLinkDto[];
 }
 
 export class RequestPageDto {
