@@ -10,6 +10,7 @@ import { CooperationRequestEntity } from '../modules/requests/cooperation-reques
 import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-deadline.entity';
 import { RequestTranslationEntity } from '../modules/requests/translations/request-translation.entity';
 import { RequestLinkEntity } from '../modules/requests/links/request-link.entity';
+import { RequestOralContactEntity } from '../modules/requests/oral-contacts/request-oral-contact.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   RequestDeadlineEntity,
   RequestTranslationEntity,
   RequestLinkEntity,
+  RequestOralContactEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

@@ -121,10 +121,11 @@ describe('Acceptance scenarios (domain.md §14)', () => {
   });
 
   /** A preservation request to Paul's 24/7 point, confirmed (accepted) by him. */
-  async function confirmedPreservation(): Promise<string> {
+  async function confirmedPreservation(afterCall?: (id: string) => Promise<void>): Promise<string> {
     const ana = await as('vn.officer');
     const fr247 = await agencyId(ana, 'FR-247');
     const { id } = ok(await ana.POST('/v1/requests', { body: preservationRequestBody(fr247) }));
+    if (afterCall) await afterCall(id);
     await send(id, 'fr.contact');
     ok(await fire('fr.contact', id, { action: 'accept' }));
     return id;
@@ -169,8 +170,39 @@ describe('Acceptance scenarios (domain.md §14)', () => {
     expect(history.map((entry) => entry.action)).toContain('request.preservation_extended');
   });
 
-  it('Scenario 1 (written part): a follow-up linked to the preservation reaches France within the window; the data is held and no warning fires', async () => {
-    const preservationId = await confirmedPreservation();
+  it('Scenario 1: a 02:00 call to Paul, confirmed in writing within the window; a follow-up on day 40 holds the data and no warning fires', async () => {
+    const preservationId = await confirmedPreservation(async (id) => {
+      // Ana called Paul at 02:00 and records it on the draft she is writing up.
+      const calledAt = new Date(clock.now().getTime() - 60 * 60 * 1000).toISOString();
+      const recorded = ok(
+        await (
+          await as('vn.officer')
+        ).POST('/v1/requests/{id}/oral-contacts', {
+          params: { path: { id } },
+          body: {
+            counterpart: 'Paul, FR 24/7 point',
+            contactedAt: calledAt,
+            summary: 'Asked to preserve the hosting logs',
+          },
+        }),
+      );
+      expect(recorded.oralContacts).toEqual([
+        expect.objectContaining({ counterpart: 'Paul, FR 24/7 point', contactedAt: calledAt }),
+      ]);
+      expect(recorded.deadlines).toEqual([
+        expect.objectContaining({
+          name: 'written_confirmation',
+          status: 'open',
+          dueAt: new Date(new Date(calledAt).getTime() + 24 * 60 * 60 * 1000).toISOString(),
+        }),
+      ]);
+    });
+    const confirmed = await read('fr.contact', preservationId);
+    expect(confirmed.deadlines.map((deadline) => [deadline.name, deadline.status])).toEqual([
+      ['written_confirmation', 'met'],
+      ['preservation_minimum', 'open'],
+    ]);
+    expect(confirmed.oralContacts).toHaveLength(1);
     clock.advance(40 * DAY);
     const ana = await as('vn.officer');
     const frCa = await agencyId(ana, 'FR-CA');
@@ -191,7 +223,11 @@ describe('Acceptance scenarios (domain.md §14)', () => {
     await send(followUp.id, 'fr.central');
 
     const preservation = await read('vn.officer', preservationId);
-    expect(preservation.deadlines[0]).toMatchObject({ name: 'preservation_minimum', status: 'held' });
+    expect(preservation.deadlines.find((deadline) => deadline.name === 'preservation_minimum')).toMatchObject(
+      {
+        status: 'held',
+      },
+    );
     expect(preservation.links).toEqual([
       expect.objectContaining({ requestId: followUp.id, direction: 'incoming' }),
     ]);

@@ -151,6 +151,15 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     'fr.contact': 404,
     anonymous: 401,
   },
+  // Only the requesting agency may record one, and only before transmission: 409 for the probe.
+  'POST /v1/requests/:id/oral-contacts': {
+    default: 403,
+    'vn.officer': 409,
+    'vn.supervisor': 409,
+    'fr.contact': 404,
+    'de.officer': 404,
+    anonymous: 401,
+  },
   // Only the requested side's deciders get past the access checks: then 409, the probe is no preservation.
   'POST /v1/requests/:id/preservation/extension': {
     default: 404,
@@ -225,6 +234,11 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/agencies': {},
   'PATCH /v1/agencies/:id': { name: 'Probe' },
   'POST /v1/users': {},
+  'POST /v1/requests/:id/oral-contacts': {
+    counterpart: 'Probe',
+    contactedAt: '2026-01-01T00:00:00Z',
+    summary: 'Probe',
+  },
   'PUT /v1/requests/:id/translations/:language': { text: 'Probe' },
   'POST /v1/profiles/:legalBasis/versions': {},
   'PATCH /v1/users/:id': {},

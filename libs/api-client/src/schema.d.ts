@@ -501,6 +501,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/oral-contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a telephone or oral request made before the written one (requesting agency, before transmission)
+         * @description Its written confirmation falls due by the profile’s deadline (24 hours by default); transmission meets it.
+         */
+        post: operations["Requests_recordOralContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/preservation/extension": {
         parameters: {
             query?: never;
@@ -1193,6 +1213,17 @@ export interface components {
              */
             provision: string;
         };
+        OralContactDto: {
+            /** Format: date-time */
+            contactedAt: string;
+            counterpart: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: components["schemas"]["PersonRefDto"];
+            summary: string;
+        };
         PersonRefDto: {
             displayName: string;
             /** Format: uuid */
@@ -1276,6 +1307,17 @@ export interface components {
             title: string;
             version: number;
         };
+        RecordOralContactDto: {
+            /**
+             * Format: date-time
+             * @description When the call took place (with its offset or Z)
+             */
+            contactedAt: string;
+            /** @example Paul Martin, FR 24/7 point, +33 1 00 00 00 00 */
+            counterpart: string;
+            /** @description What was asked and agreed */
+            summary: string;
+        };
         RecoveryCodesDto: {
             /** @description Single-use codes for when the phone is lost; shown once, keep them offline */
             recoveryCodes: string[];
@@ -1325,6 +1367,8 @@ export interface components {
             /** @description Linked requests the caller may see */
             links: components["schemas"]["RequestLinkDto"][];
             offences: components["schemas"]["OffenceRefDto"][];
+            /** @description Telephone or oral requests recorded for it (requesting side) */
+            oralContacts: components["schemas"]["OralContactDto"][];
             preservation: components["schemas"]["PreservationDetailsDto"] | null;
             /**
              * @description The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)
@@ -3579,6 +3623,75 @@ export interface operations {
                 };
             };
             /** @description Not transmitted yet, or closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_recordOralContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordOralContactDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.update */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already transmitted */
             409: {
                 headers: {
                     [name: string]: unknown;

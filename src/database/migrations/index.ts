@@ -10,6 +10,7 @@ import { AddInstrumentProfiles1795900800000 } from './1795900800000-AddInstrumen
 import { AddRequestDeadlines1795901000000 } from './1795901000000-AddRequestDeadlines';
 import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
 import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
+import { AddOralContacts1795901300000 } from './1795901300000-AddOralContacts';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AddRequestDeadlines1795901000000,
   AddLanguageGate1795901100000,
   AddRequestLinks1795901200000,
+  AddOralContacts1795901300000,
 ];

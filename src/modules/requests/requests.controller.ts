@@ -40,6 +40,7 @@ import { RequestDto, RequestPageDto } from './dto/request.dto';
 import { RequestQueryDto } from './dto/request-query.dto';
 import { TransitionDto } from './dto/transition.dto';
 import { AccessDenialInterceptor } from './access-denial.interceptor';
+import { RecordOralContactDto } from './oral-contacts/oral-contact.dto';
 import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
@@ -153,6 +154,24 @@ export class RequestsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<MessagePageDto> {
     return this.messages.list(principal, id, page);
+  }
+
+  @Post(':id/oral-contacts')
+  @RequirePermission(Permission.RequestUpdate)
+  @ApiOperation({
+    summary:
+      'Record a telephone or oral request made before the written one (requesting agency, before transmission)',
+    description:
+      'Its written confirmation falls due by the profile’s deadline (24 hours by default); transmission meets it.',
+  })
+  @ApiCreatedResponse({ type: RequestDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Already transmitted' })
+  recordOralContact(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: RecordOralContactDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RequestDto> {
+    return this.requests.recordOralContact(principal, id, body);
   }
 
   @Post(':id/preservation/extension')

@@ -30,7 +30,7 @@ import { toAgencyDto } from '../directory/directory.service';
 import { UserEntity } from '../users/user.entity';
 import { CooperationRequestEntity } from './cooperation-request.entity';
 import type { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dto';
-import type { RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
+import type { OralContactDto, RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
 import type { RequestQueryDto } from './dto/request-query.dto';
 import type { TransitionDto } from './dto/transition.dto';
 import { buildRequestContent, contentAsInput, type RequestContent } from './request-content';
@@ -43,6 +43,8 @@ import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog
 import { DeadlineService } from './deadlines/deadline.service';
 import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService, type CanSee } from './links/request-links.service';
+import { RequestOralContactEntity } from './oral-contacts/request-oral-contact.entity';
+import type { RecordOralContactDto } from './oral-contacts/oral-contact.dto';
 import { Clock } from '../../common/clock';
 import {
   ActionForbiddenError,
@@ -257,6 +259,71 @@ export class RequestsService {
     });
   }
 
+  /**
+   * Records a telephone or oral request made before the written one (domain.md §6.6): the written
+   * confirmation then falls due by the profile's deadline, and transmission meets it.
+   */
+  async recordOralContact(principal: Principal, id: string, dto: RecordOralContactDto): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      if (!standing.relations.has(PartyRelation.RequestingAgency)) {
+        throw new ActionForbiddenError('edit', 'role_or_side');
+      }
+      const before: readonly RequestStatus[] = [
+        RequestStatus.Draft,
+        RequestStatus.PendingApproval,
+        RequestStatus.Ready,
+      ];
+      if (!before.includes(request.status)) throw new NotEditableError(request.status);
+      const contactedAt = new Date(dto.contactedAt);
+      const now = this.clock.now();
+      if (contactedAt.getTime() > now.getTime()) {
+        throw ValidationFailedError.field('contactedAt', 'contactedAt is in the future');
+      }
+      const contact = manager.create(RequestOralContactEntity, {
+        requestId: id,
+        counterpart: dto.counterpart,
+        contactedAt,
+        summary: dto.summary,
+        recordedById: principal.userId,
+        recordedAt: now,
+      });
+      await manager.insert(RequestOralContactEntity, contact);
+      const rules = (await this.pinnedProfile(manager, request)).profile.requestTypes[request.type];
+      if (rules) await this.deadlines.start(manager, request, rules, 'oral_contact', contactedAt);
+      await this.audit.append(manager, {
+        action: 'request.oral_contact',
+        outcome: 'success',
+        actor: auditActor(principal),
+        target: { type: 'request', id },
+        requestId: id,
+        // When, not what: the summary is case content.
+        data: { oralContactId: contact.id, contactedAt: contactedAt.toISOString() },
+      });
+    });
+    return this.get(principal, id);
+  }
+
+  private async oralContactsOf(manager: EntityManager, requestId: string): Promise<OralContactDto[]> {
+    const rows = await manager.find(RequestOralContactEntity, {
+      where: { requestId },
+      order: { contactedAt: 'ASC', id: 'ASC' },
+    });
+    const people = await findByIds(
+      manager,
+      UserEntity,
+      rows.map((row) => row.recordedById),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      counterpart: row.counterpart,
+      contactedAt: row.contactedAt.toISOString(),
+      summary: row.summary,
+      recordedBy: { id: row.recordedById, displayName: people.get(row.recordedById)?.displayName ?? '' },
+      recordedAt: row.recordedAt.toISOString(),
+    }));
+  }
+
   /** The requested side records an extension of a running preservation period (scenario 3). */
   async extendPreservation(principal: Principal, id: string): Promise<RequestDto> {
     await this.transactions.run(async (manager) => {
@@ -330,6 +397,9 @@ export class RequestsService {
       const event = deadlineEvent(rule.action, request.type);
       if (rules && event) await this.deadlines.start(manager, request, rules, event, now);
       if (rule.action === RequestAction.Transmit) await this.links.onTransmitted(manager, request, now);
+      // The written request has gone out: any confirmation an oral contact was waiting for is given.
+      if (rule.action === RequestAction.Transmit)
+        await this.deadlines.meet(manager, id, 'written_confirmation', now);
       await this.deadlines.settle(manager, id, rule.to, now);
       let messageId: string | undefined;
       if (rule.recordsMessage && dto.reason) {
@@ -492,6 +562,7 @@ export class RequestsService {
       approvedAt: requestedSide ? null : (request.approvedAt?.toISOString() ?? null),
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
       links: await this.links.of(manager, request.id, this.canSee(principal)),
+      oralContacts: await this.oralContactsOf(manager, request.id),
       deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
         (deadline) =>
           this.deadlines.toDto(

@@ -105,6 +105,15 @@ export class DeadlineService {
     );
   }
 
+  /** Marks one named open deadline met (a written confirmation given by transmission). */
+  async meet(manager: EntityManager, requestId: string, name: string, at: Date): Promise<void> {
+    await manager.update(
+      RequestDeadlineEntity,
+      { requestId, name, status: 'open' },
+      { status: 'met', settledAt: at, nextWarningAt: null },
+    );
+  }
+
   async forRequests(
     manager: EntityManager,
     requestIds: string[],

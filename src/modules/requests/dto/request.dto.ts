@@ -127,6 +127,26 @@ export class DeadlineDto {
   onExpiry: string;
 }
 
+export class OralContactDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  counterpart: string;
+
+  @ApiProperty({ format: 'date-time' })
+  contactedAt: string;
+
+  @ApiProperty()
+  summary: string;
+
+  @ApiProperty({ type: PersonRefDto })
+  recordedBy: PersonRefDto;
+
+  @ApiProperty({ format: 'date-time' })
+  recordedAt: string;
+}
+
 export class RequestLinkDto {
   @ApiProperty({ format: 'uuid' })
   requestId: string;
@@ -195,6 +215,12 @@ export class RequestDto extends RequestSummaryDto {
 
   @ApiProperty({ type: [RequestLinkDto], description: 'Linked requests the caller may see' })
   links: RequestLinkDto[];
+
+  @ApiProperty({
+    type: [OralContactDto],
+    description: 'Telephone or oral requests recorded for it (requesting side)',
+  })
+  oralContacts: OralContactDto[];
 }
 
 export class RequestPageDto {
