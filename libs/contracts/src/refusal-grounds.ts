@@ -1,5 +1,3 @@
-import { RequestType } from './request-vocabulary';
-
 /**
  * Grounds for refusal (domain.md §7). This catalogue is data: the instrument profiles of a later
  * issue narrow it per legal basis; here it is keyed by request type only.
@@ -74,11 +72,6 @@ export const NOT_A_GROUND: readonly GroundDefinition[] = [
     source: 'BUD 29(3)',
   },
 ];
-
-export const REFUSAL_GROUNDS_BY_TYPE: Readonly<Record<RequestType, readonly GroundDefinition[]>> = {
-  [RequestType.MlaGeneral]: GENERAL_MLA_REFUSAL_GROUNDS,
-  [RequestType.Preservation]: PRESERVATION_REFUSAL_GROUNDS,
-};
 
 export type GroundCheck = { ok: true } | { ok: false; invalid: string[]; notGrounds: string[] };
 

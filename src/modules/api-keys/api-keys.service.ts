@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, type Principal } from '../auth/principal';
-import { AgencyEntity } from '../directory/agency.entity';
+import { isActiveAgency } from '../directory/active-agency';
 import { UNUSABLE_PASSWORD_HASH, UserEntity } from '../users/user.entity';
 import { toAgencySummary } from '../users/users.service';
 import { ApiKeyEntity } from './api-key.entity';
@@ -40,19 +40,14 @@ export class ApiKeysService {
     try {
       const id = await this.transactions.run(async (manager) => {
         // A key for a deactivated agency could never authenticate: refused rather than issued dead.
-        // FOR KEY SHARE: a deactivation under way is waited for and then seen.
-        const agency = await manager.findOne(AgencyEntity, {
-          where: { id: dto.agencyId },
-          lock: { mode: 'for_key_share' },
-        });
-        if (!agency || agency.deactivatedAt !== null)
+        if (!(await isActiveAgency(manager, dto.agencyId)))
           throw ValidationFailedError.field('agencyId', 'agencyId names no active agency');
         const now = this.clock.now();
         const days = dto.expiresInDays ?? this.config.apiKeys.defaultTtlDays;
         const account = manager.create(UserEntity, {
           username: `svc.${generated.prefix}`,
           displayName: dto.name,
-          agencyId: agency.id,
+          agencyId: dto.agencyId,
           role: dto.role,
           kind: 'service',
           passwordHash: UNUSABLE_PASSWORD_HASH,
@@ -76,7 +71,7 @@ export class ApiKeysService {
           outcome: 'success',
           actor,
           target: { type: 'user', id: account.id },
-          data: { kind: 'service', agencyId: agency.id, role: dto.role },
+          data: { kind: 'service', agencyId: dto.agencyId, role: dto.role },
         });
         await this.audit.append(manager, {
           action: 'api_key.created',
@@ -86,7 +81,7 @@ export class ApiKeysService {
           data: {
             prefix: key.prefix,
             serviceAccountId: account.id,
-            agencyId: agency.id,
+            agencyId: dto.agencyId,
             role: dto.role,
             expiresAt: key.expiresAt.toISOString(),
           },

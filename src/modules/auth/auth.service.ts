@@ -24,7 +24,13 @@ import {
   SecondFactorService,
   type SecondFactorProof,
 } from '../users/second-factor.service';
-import { auditActor, restrictionOf, type Principal, type SessionRestriction } from './principal';
+import {
+  auditActor,
+  authenticatedRecently,
+  restrictionOf,
+  type Principal,
+  type SessionRestriction,
+} from './principal';
 import { SessionEntity } from './session.entity';
 import { SessionService, type StartedSession } from './session.service';
 import { TokenService, type IssuedTokens } from './token.service';
@@ -301,7 +307,7 @@ export class AuthService {
   /** The step-up rule of the guard, for an action that is privileged only in some cases; refusals audited alike. */
   private async requireFreshAuthentication(principal: Principal, action: string): Promise<void> {
     const maxAge = this.config.mfa.stepUpMaxAgeSeconds;
-    if (this.clock.now().getTime() - principal.authenticatedAt.getTime() <= maxAge * 1000) return;
+    if (authenticatedRecently(principal, this.clock.now(), maxAge)) return;
     await this.audit.record({
       action: 'access.denied',
       outcome: 'denied',

@@ -41,6 +41,11 @@ export function restrictionOf(
 }
 
 export const hasSecondFactor = (authMethod: string): boolean => authMethod !== 'password';
+
+/** Step-up (SEC-10): whether the session's last full authentication is recent enough for a privileged action. */
+export function authenticatedRecently(principal: Principal, now: Date, maxAgeSeconds: number): boolean {
+  return now.getTime() - principal.authenticatedAt.getTime() <= maxAgeSeconds * 1000;
+}
 /** The `authMethod` of a principal authenticated by an API key. */
 export const API_KEY_AUTH_METHOD = 'api_key';
 

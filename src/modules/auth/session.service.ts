@@ -130,16 +130,6 @@ export class SessionService {
     return now;
   }
 
-  /** Ends every session of a user (account disabled, role changed, password reset); returns how many were open. */
-  async revokeAll(manager: EntityManager, userId: string, reason: SessionRevocation): Promise<number> {
-    const result = await manager.update(
-      SessionEntity,
-      { userId, revokedAt: IsNull() },
-      { revokedAt: this.clock.now(), revokedReason: reason },
-    );
-    return result.affected ?? 0;
-  }
-
   /** Ends a session at once (logout, an administrator's action). */
   async revoke(sessionId: string, reason: SessionRevocation, actor: AuditActor): Promise<void> {
     await this.transactions.run(async (manager) => {

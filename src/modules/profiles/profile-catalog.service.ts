@@ -168,11 +168,6 @@ export class ProfileCatalog implements OnModuleInit {
   }
 }
 
-/** The rules of a request type under a profile, or undefined when the instrument does not provide for it. */
-export function rulesFor(profile: InstrumentProfile, type: RequestType): RequestTypeRules | undefined {
-  return profile.requestTypes[type];
-}
-
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The class instance as plain data, in the shape stored and hashed. */

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuditActor } from '../audit/audit.types';
 import { SessionEntity, type SessionRevocation } from '../auth/session.entity';
 import { auditActor, type Principal } from '../auth/principal';
-import { AgencyEntity } from '../directory/agency.entity';
+import { isActiveAgency } from '../directory/active-agency';
 import { RequestAssignmentEntity } from '../requests/request-assignment.entity';
 import type { CreateUserDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
@@ -288,16 +288,6 @@ export class UsersAdminService {
       await this.dataSource.manager.findOneOrFail(UserEntity, { where: { id }, relations: { agency: true } }),
     );
   }
-}
-
-/** Accounts are neither created in nor moved to a deactivated agency: they could not sign in. */
-/**
- * FOR KEY SHARE waits for a deactivation under way (it holds the agency FOR UPDATE) and then sees
- * it, so no account lands in an agency in the instant it leaves the portal.
- */
-async function isActiveAgency(manager: EntityManager, id: string): Promise<boolean> {
-  const agency = await manager.findOne(AgencyEntity, { where: { id }, lock: { mode: 'for_key_share' } });
-  return agency !== null && agency.deactivatedAt === null;
 }
 
 /** 120 random bits: strong enough for the few minutes it should live, and accepted by the policy. */

@@ -19,7 +19,7 @@ import {
   StepUpMetadata,
 } from '../decorators/access.decorators';
 import { AuditService } from '../../audit/audit.service';
-import { API_KEY_AUTH_METHOD, auditActor, type Principal } from '../principal';
+import { API_KEY_AUTH_METHOD, auditActor, authenticatedRecently, type Principal } from '../principal';
 
 /**
  * Global guard after authentication: default deny, function-level permission from the role table,
@@ -65,7 +65,7 @@ export class PermissionsGuard implements CanActivate {
     const maxAgeSeconds = this.config.mfa.stepUpMaxAgeSeconds;
     if (
       this.reflector.getAllAndOverride(StepUpMetadata, targets) &&
-      this.clock.now().getTime() - principal.authenticatedAt.getTime() > maxAgeSeconds * 1000
+      !authenticatedRecently(principal, this.clock.now(), maxAgeSeconds)
     ) {
       await this.recordDenial(context, principal, { reason: 'step_up_required' });
       throw new StepUpRequiredError(maxAgeSeconds);
