@@ -7,3 +7,4 @@ export * from './request-vocabulary';
 export * from './roles';
 export * from './instrument-profile';
 export * from './dual-criminality';
+export * from './conditions';
