@@ -20,6 +20,7 @@ const RELATION_LABELS: Record<PartyRelation, string> = {
   [PartyRelation.RequestingAgency]: 'requesting agency',
   [PartyRelation.RequestingCentralAuthority]: 'requesting central authority',
   [PartyRelation.RequestedAgency]: 'requested agency',
+  [PartyRelation.ExecutingAgency]: 'executing agency',
 };
 
 /** Short forms for the diagram, where every edge label has to stay readable. */
@@ -27,6 +28,7 @@ const RELATION_SHORT: Record<PartyRelation, string> = {
   [PartyRelation.RequestingAgency]: 'requesting agency',
   [PartyRelation.RequestingCentralAuthority]: 'requesting CA',
   [PartyRelation.RequestedAgency]: 'requested agency',
+  [PartyRelation.ExecutingAgency]: 'executing agency',
 };
 
 const humanise = (code: string): string => code.replaceAll('_', ' ');

@@ -15,6 +15,9 @@ import { RequestAssignmentEntity } from '../modules/requests/request-assignment.
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
+import { RequestConditionEntity } from '../modules/requests/lifecycle/request-condition.entity';
+import { RequestContentVersionEntity } from '../modules/requests/lifecycle/request-content-version.entity';
+
 export const ENTITIES = [
   StateEntity,
   AgencyEntity,
@@ -30,6 +33,8 @@ export const ENTITIES = [
   RequestTranslationEntity,
   RequestLinkEntity,
   RequestOralContactEntity,
+  RequestContentVersionEntity,
+  RequestConditionEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

@@ -29,9 +29,13 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
       'Crypto-exchange accounts used to launder ransom payments': 'draft',
       'Subscriber data behind a sextortion account': 'pending_approval',
       'Phishing site hosted in France': 'transmitted',
-      'Server logs of a botnet command server': 'received',
+      'Server logs of a botnet command server': 'under_assessment',
       'E-mail account used in a business e-mail compromise': 'in_execution',
       'Statements from a French travel agency': 'refused',
+      'Chat logs of a ransomware negotiation': 'under_assessment',
+      'Cloud storage of a child-abuse forum administrator': 'postponed',
+      'Defence ministry contractor used as a proxy': 'conditions_proposed',
+      'Mailbox of a romance-scam network': 'partially_executed',
       'Preserve hosting logs of the phishing site': 'accepted',
       'Insider at a Vietnamese bank': 'received',
     });
@@ -40,9 +44,13 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
   it('should show each French agency only what was transmitted to it, and the confidential one only to who may see it', async () => {
     const transmittedToFrCa = {
       'Phishing site hosted in France': 'transmitted',
-      'Server logs of a botnet command server': 'received',
+      'Server logs of a botnet command server': 'under_assessment',
       'E-mail account used in a business e-mail compromise': 'in_execution',
       'Statements from a French travel agency': 'refused',
+      'Chat logs of a ransomware negotiation': 'under_assessment',
+      'Cloud storage of a child-abuse forum administrator': 'postponed',
+      'Defence ministry contractor used as a proxy': 'conditions_proposed',
+      'Mailbox of a romance-scam network': 'partially_executed',
     };
     expect(await statusesSeenBy(await t.as('fr.central'))).toEqual({
       ...transmittedToFrCa,
@@ -53,7 +61,11 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     expect(await statusesSeenBy(await t.as('fr.contact'))).toEqual({
       'Preserve hosting logs of the phishing site': 'accepted',
     });
-    expect(Object.keys(await statusesSeenBy(await t.as('vn.central')))).toHaveLength(6);
+    expect(Object.keys(await statusesSeenBy(await t.as('vn.central')))).toHaveLength(10);
+    // The French cybercrime office sees only what its central authority routed to it.
+    expect(await statusesSeenBy(await t.as('fr.investigator'))).toEqual({
+      'Chat logs of a ransomware negotiation': 'under_assessment',
+    });
   });
 
   it('should show a third state nothing', async () => {
@@ -113,6 +125,8 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     await t.dataSource.query('DELETE FROM "request_message"');
     await t.dataSource.query('DELETE FROM "request_assignment"');
     await t.dataSource.query('DELETE FROM "request_deadline"');
+    await t.dataSource.query('DELETE FROM "request_content_version"');
+    await t.dataSource.query('DELETE FROM "request_condition"');
     await t.dataSource.query('DELETE FROM "cooperation_request"');
     await t.app.get(DemoRequestSeeder).seed();
     expect(await requests()).toBe(0);

@@ -23,7 +23,7 @@ describe('The directory of states and agencies', () => {
   it('should filter agencies by state and kind', async () => {
     const client = await t.as('admin');
     const french = ok(await client.GET('/v1/agencies', { params: { query: { stateCode: 'FR' } } }));
-    expect(french.map((agency) => agency.code)).toEqual(['FR-247', 'FR-CA']);
+    expect(french.map((agency) => agency.code)).toEqual(['FR-247', 'FR-CA', 'FR-OFAC']);
     const centralAuthorities = ok(
       await client.GET('/v1/agencies', { params: { query: { kind: 'central_authority' } } }),
     );

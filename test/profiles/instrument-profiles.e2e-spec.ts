@@ -128,6 +128,7 @@ describe('Instrument profiles', () => {
       action: 'refuse',
       grounds: ['REF_DE_MINIMIS'],
       reason: 'Trivial amount',
+      consultationSkippedReason: 'De minimis: nothing to consult on',
     };
     ok(await fire('fr.central', before.id, trivial));
     const refused = await fire('fr.central', after.id, trivial);

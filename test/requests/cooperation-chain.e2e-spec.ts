@@ -1,4 +1,4 @@
-import type { ApiClient } from '@mla/api-client';
+import type { ApiClient, Schemas } from '@mla/api-client';
 import { agencyId, mlaRequestBody, ok, type RequestView } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -18,7 +18,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     client: ApiClient,
     id: string,
     action: Action,
-    extra: { reason?: string; grounds?: string[] } = {},
+    extra: Omit<Schemas['TransitionDto'], 'action'> = {},
   ) {
     return client.POST('/v1/requests/{id}/transitions', {
       params: { path: { id } },
@@ -30,7 +30,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     client: ApiClient,
     id: string,
     action: Action,
-    extra: { reason?: string; grounds?: string[] } = {},
+    extra: Omit<Schemas['TransitionDto'], 'action'> = {},
   ) {
     return ok(await fire(client, id, action, extra));
   }
@@ -123,7 +123,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     expect(asked.allowedActions).toEqual([]);
     expect(
       (await officer.GET('/v1/requests/{id}', { params: { path: { id } } })).data?.allowedActions,
-    ).toEqual(['answer_clarification']);
+    ).toEqual(['answer_clarification', 'submit_answer']);
 
     // An answer without text is refused; with it, the request goes back to the requested side.
     const empty = await fire(officer, id, 'answer_clarification');
@@ -131,7 +131,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     expect(empty.error).toMatchObject({ code: 'validation.failed', details: [{ field: 'reason' }] });
     expect(
       (await step(officer, id, 'answer_clarification', { reason: 'Asia/Ho_Chi_Minh (UTC+7)' })).status,
-    ).toBe('received');
+    ).toBe('under_assessment');
 
     const thread = ok(await frCentral.GET('/v1/requests/{id}/messages', { params: { path: { id } } }));
     expect(thread.items.map((message) => [message.kind, message.body, message.authorAgency?.code])).toEqual([
@@ -179,6 +179,7 @@ describe('The cooperation chain between Viet Nam and France', () => {
     const refused = await step(frCentral, id, 'refuse', {
       grounds: ['REF_ESSENTIAL_INTERESTS'],
       reason: 'Execution would prejudice national security.',
+      consultationSkippedReason: 'No condition could make the assistance possible.',
     });
     expect(refused).toMatchObject({
       status: 'refused',

@@ -139,7 +139,12 @@ describe('Deadlines', () => {
         await as('fr.central')
       ).POST('/v1/requests/{id}/transitions', {
         params: { path: { id } },
-        body: { action: 'refuse', grounds: ['REF_ESSENTIAL_INTERESTS'], reason: 'Essential interests' },
+        body: {
+          action: 'refuse',
+          grounds: ['REF_ESSENTIAL_INTERESTS'],
+          reason: 'Essential interests',
+          consultationSkippedReason: 'Nothing could be agreed',
+        },
       }),
     );
     expect(refused.deadlines[0]).toMatchObject({ status: 'cancelled' });

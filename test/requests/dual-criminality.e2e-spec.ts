@@ -64,7 +64,11 @@ describe('GET /v1/requests/:id/dual-criminality', () => {
     return ok(await client.GET('/v1/requests/{id}/dual-criminality', { params: { path: { id } } }));
   }
 
-  const refusal = (grounds: string[]) => ({ grounds, reason: 'Reasons given to the requesting state' });
+  const refusal = (grounds: string[]) => ({
+    grounds,
+    reason: 'Reasons given to the requesting state',
+    consultationSkippedReason: 'No condition could overcome the missing dual criminality',
+  });
 
   it('should refuse a catalogue code that is not in the catalogue, naming the offence', async () => {
     const officer = await t.as('vn.officer');

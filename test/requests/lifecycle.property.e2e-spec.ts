@@ -35,6 +35,7 @@ const USERS: Record<DemoUser, { agency: string; role: Role }> = {
   'fr.central': { agency: 'FR-CA', role: Role.CentralAuthorityOfficer },
   'fr.executing': { agency: 'FR-CA', role: Role.ExecutingOfficer },
   'fr.contact': { agency: 'FR-247', role: Role.ContactPointOperator },
+  'fr.investigator': { agency: 'FR-OFAC', role: Role.ExecutingOfficer },
   'de.officer': { agency: 'DE-BKA-CC', role: Role.LiaisonOfficer },
   auditor: { agency: 'VN-OVERSIGHT', role: Role.Auditor },
   admin: { agency: 'VN-PORTAL', role: Role.Admin },
@@ -50,7 +51,22 @@ const REQUESTED_AGENCY: Record<Kind, string> = {
   preservation_to_contact_point: 'FR-247',
 };
 
-/** none: the bare action; required: exactly what the rule asks for; all: reason and grounds always. */
+/**
+ * The items each kind of request asks for (factories.ts): partial execution gives the first one
+ * executed and the rest impossible.
+ */
+const ITEMS: Record<Kind, string[]> = {
+  mla_to_central: ['measure:access_stored_data', 'measure:take_evidence_statement'],
+  preservation_to_central: ['data:subscriber', 'data:traffic'],
+  preservation_to_contact_point: ['data:subscriber', 'data:traffic'],
+};
+/** MLA requests are routed by the French central authority to its executing agency when assessed. */
+const ROUTED_TO = 'FR-OFAC';
+
+/**
+ * none: the bare action; required: exactly what the rule asks for (plus the reason for skipping a
+ * consultation that did not happen, and the routing of an MLA request); all: reason and grounds always.
+ */
 type Inputs = 'none' | 'required' | 'all';
 
 type Step =
@@ -68,6 +84,9 @@ interface Model {
   status: RequestStatus;
   approved: boolean;
   transmitted: boolean;
+  /** A consultation has been held (refusal and postponement then need no reason for skipping one). */
+  consulted: boolean;
+  routed: boolean;
 }
 
 /** relationsOf (request.policy.ts), restated over the demo directory. */
@@ -78,6 +97,7 @@ function standing(model: Model, user: DemoUser): ActorStanding {
   if (agency === 'VN-CA' && model.approved) relations.add(PartyRelation.RequestingCentralAuthority);
   if (agency === REQUESTED_AGENCY[model.kind] && model.transmitted)
     relations.add(PartyRelation.RequestedAgency);
+  if (agency === ROUTED_TO && model.routed && model.transmitted) relations.add(PartyRelation.ExecutingAgency);
   return { role, relations, isAuthor: user === model.creator };
 }
 
@@ -88,11 +108,28 @@ function expectedStatusCode(model: Model, user: DemoUser, action: RequestAction,
   if (who.relations.size === 0) return 404;
   if (!rule.from.includes(model.status)) return 409;
   if (!actorMayFire(rule, who)) return 403;
-  const given: TransitionInput[] =
-    inputs === 'all' ? ['reason', 'grounds'] : inputs === 'required' ? [...rule.requires] : [];
+  const given = inputsGiven(model, action, inputs);
+  const takes = [...rule.requires, ...(rule.optional ?? [])];
   const exact =
-    given.length === rule.requires.length && given.every((input) => rule.requires.includes(input));
-  return exact ? 200 : 400;
+    rule.requires.every((input) => given.includes(input)) && given.every((input) => takes.includes(input));
+  if (!exact) return 400;
+  if (rule.needsConsultation && !model.consulted && !given.includes('consultationSkippedReason')) return 400;
+  // Preservation may not be postponed: its profiles give no postponement ground (BUD 29(5)).
+  if (action === RequestAction.Postpone && model.kind !== 'mla_to_central') return 400;
+  return 200;
+}
+
+function inputsGiven(model: Model, action: RequestAction, inputs: Inputs): TransitionInput[] {
+  const rule = transitionFor(action);
+  if (inputs === 'all') return ['reason', 'grounds'];
+  if (inputs === 'none') return [];
+  return [
+    ...rule.requires,
+    ...(rule.needsConsultation && !model.consulted ? (['consultationSkippedReason'] as const) : []),
+    ...(action === RequestAction.Assess && model.kind === 'mla_to_central'
+      ? (['executingAgencyId'] as const)
+      : []),
+  ];
 }
 
 function resolve(step: Step, model: Model): { user: DemoUser; action: RequestAction; inputs: Inputs } {
@@ -212,6 +249,34 @@ const EXAMPLES: Array<[Kind, DemoUser, Step[], Step[]]> = [
     ],
   ],
   [
+    'mla_to_central',
+    'vn.officer',
+    [],
+    [
+      ...TO_TRANSMITTED,
+      by('fr.central', 'acknowledge'),
+      by('fr.central', 'assess'),
+      by('fr.investigator', 'request_clarification'),
+      by('vn.officer', 'submit_answer'),
+      by('vn.supervisor', 'return_answer'),
+      by('vn.officer', 'submit_answer'),
+      by('vn.supervisor', 'approve_answer'),
+      by('fr.central', 'refuse', 'all'),
+      by('fr.central', 'start_consultation'),
+      by('fr.central', 'propose_conditions'),
+      by('vn.officer', 'accept_conditions'),
+      by('vn.supervisor', 'reject_conditions'),
+      by('fr.central', 'propose_conditions'),
+      by('vn.central', 'accept_conditions'),
+      by('fr.investigator', 'start_execution'),
+      by('fr.central', 'postpone', 'none'),
+      by('fr.central', 'postpone'),
+      by('fr.central', 'resume'),
+      by('fr.investigator', 'mark_partially_executed'),
+      by('fr.central', 'close'),
+    ],
+  ],
+  [
     'preservation_to_central',
     'vn.supervisor',
     [],
@@ -233,7 +298,7 @@ describe('The request lifecycle under random actions by random users (property)'
   beforeAll(async () => {
     t = await createTestApp();
     const officer = await t.as('vn.officer');
-    for (const code of ['FR-CA', 'FR-247']) agencies.set(code, await agencyId(officer, code));
+    for (const code of ['FR-CA', 'FR-247', ROUTED_TO]) agencies.set(code, await agencyId(officer, code));
     // Log everyone in once, outside the timed runs.
     await Promise.all(ALL_USERS.map((user) => t.as(user)));
   });
@@ -246,18 +311,42 @@ describe('The request lifecycle under random actions by random users (property)'
   }
 
   async function attempt(model: Model, id: string, user: DemoUser, action: RequestAction, inputs: Inputs) {
-    const rule = transitionFor(action);
     // A ground the request's profile allows, so a complete refusal is refused for no other reason.
     const ground =
-      model.kind === 'mla_to_central' ? 'REF_ESSENTIAL_INTERESTS' : 'REF_PRES_ESSENTIAL_INTERESTS';
-    const wants = (input: TransitionInput) =>
-      inputs === 'all' || (inputs === 'required' && rule.requires.includes(input));
+      action === RequestAction.Postpone
+        ? 'POST_ONGOING_PROCEEDINGS'
+        : model.kind === 'mla_to_central'
+          ? 'REF_ESSENTIAL_INTERESTS'
+          : 'REF_PRES_ESSENTIAL_INTERESTS';
+    const given = inputsGiven(model, action, inputs);
+    const wants = (input: TransitionInput) => given.includes(input);
+    const [first, ...rest] = ITEMS[model.kind];
     return (await t.as(user)).POST('/v1/requests/{id}/transitions', {
       params: { path: { id } },
       body: {
         action,
         ...(wants('reason') ? { reason: `Reason given with ${action}` } : {}),
         ...(wants('grounds') ? { grounds: [ground] } : {}),
+        ...(wants('consultationSkippedReason')
+          ? { consultationSkippedReason: 'Urgent; no time to consult' }
+          : {}),
+        ...(wants('conditions')
+          ? { conditions: [{ type: 'cond_confidential' as const, text: 'Keep the material confidential' }] }
+          : {}),
+        ...(wants('expectedResumeAt') ? { expectedResumeAt: '2099-01-01T00:00:00Z' } : {}),
+        ...(wants('executingAgencyId') ? { executingAgencyId: agencies.get(ROUTED_TO)! } : {}),
+        ...(wants('itemOutcomes')
+          ? {
+              itemOutcomes: [
+                { item: first, outcome: 'executed' as const },
+                ...rest.map((item) => ({
+                  item,
+                  outcome: 'impossible' as const,
+                  reason: 'The data no longer exists',
+                })),
+              ],
+            }
+          : {}),
       },
     });
   }
@@ -327,6 +416,8 @@ describe('The request lifecycle under random actions by random users (property)'
           status: RequestStatus.Draft,
           approved: false,
           transmitted: false,
+          consulted: false,
+          routed: false,
         };
         const trace: string[] = [`${creator} creates ${kind}`];
         await checkEveryone(model, id, trace.join(' / '));
@@ -343,6 +434,8 @@ describe('The request lifecycle under random actions by random users (property)'
             model.status = transitionFor(action).to;
             model.approved ||= action === RequestAction.Approve;
             model.transmitted ||= action === RequestAction.Transmit;
+            model.consulted ||= action === RequestAction.StartConsultation;
+            model.routed ||= inputsGiven(model, action, inputs).includes('executingAgencyId');
             visited.add(model.status);
             expect(result.data?.status).toBe(model.status);
           }

@@ -14,6 +14,7 @@ const USERS: DemoUser[] = [
   'fr.central',
   'fr.executing',
   'fr.contact',
+  'fr.investigator',
   'de.officer',
 ];
 const BOXES = [undefined, 'outgoing', 'incoming'] as const;
@@ -54,13 +55,18 @@ describe('Visibility: the list query and the row policy agree', () => {
     const fire = async (
       client: typeof officer,
       id: string,
-      action: 'submit' | 'approve' | 'transmit' | 'acknowledge' | 'withdraw',
+      action: 'submit' | 'approve' | 'transmit' | 'acknowledge' | 'withdraw' | 'assess',
       reason?: string,
+      executingAgencyId?: string,
     ) =>
       ok(
         await client.POST('/v1/requests/{id}/transitions', {
           params: { path: { id } },
-          body: { action, ...(reason ? { reason } : {}) },
+          body: {
+            action,
+            ...(reason ? { reason } : {}),
+            ...(executingAgencyId ? { executingAgencyId } : {}),
+          },
         }),
       );
     const create = async (body = mlaRequestBody(frCa)) => ok(await officer.POST('/v1/requests', { body })).id;
@@ -80,6 +86,13 @@ describe('Visibility: the list query and the row policy agree', () => {
     await fire(supervisor, received, 'approve');
     await fire(vnCentral, received, 'transmit');
     await fire(frCentral, received, 'acknowledge');
+    // Routed by the French central authority to an executing agency of France (T7).
+    const routed = await create();
+    await fire(officer, routed, 'submit');
+    await fire(supervisor, routed, 'approve');
+    await fire(vnCentral, routed, 'transmit');
+    await fire(frCentral, routed, 'acknowledge');
+    await fire(frCentral, routed, 'assess', undefined, await agencyId(officer, 'FR-OFAC'));
     const toContactPoint = await create(preservationRequestBody(fr247));
     await fire(officer, toContactPoint, 'submit');
     await fire(supervisor, toContactPoint, 'approve');
@@ -119,7 +132,7 @@ describe('Visibility: the list query and the row policy agree', () => {
     });
 
     const all = await t.dataSource.manager.find(CooperationRequestEntity);
-    expect(all.length).toBe(10);
+    expect(all.length).toBe(11);
     const open = await t.dataSource.manager.find(RequestAssignmentEntity);
     const assigned = (principal: Principal, requestId: string) =>
       open.some(
@@ -146,7 +159,10 @@ describe('Visibility: the list query and the row policy agree', () => {
           .filter((request) => {
             if (needsAssignment(principal, request) && !assigned(principal, request.id)) return false;
             const relations = relationsOf(principal, request);
-            if (box === 'incoming') return relations.has(PartyRelation.RequestedAgency);
+            if (box === 'incoming')
+              return (
+                relations.has(PartyRelation.RequestedAgency) || relations.has(PartyRelation.ExecutingAgency)
+              );
             if (box === 'outgoing')
               return (
                 relations.has(PartyRelation.RequestingAgency) ||
@@ -174,7 +190,7 @@ describe('Visibility: the list query and the row policy agree', () => {
     const frSees = all
       .filter((request) => relationsOf(frPrincipal, request).size > 0)
       .map((request) => request.id);
-    expect(frSees.sort()).toEqual([received, confidentialReceived, reassigned].sort());
+    expect(frSees.sort()).toEqual([received, routed, confidentialReceived, reassigned].sort());
     const frContactPrincipal = await principalOf('fr.contact');
     const frContactSees = all
       .filter((request) => relationsOf(frContactPrincipal, request).size > 0)
@@ -189,6 +205,8 @@ describe('Visibility: the list query and the row policy agree', () => {
         .getMany();
       return rows.map((request) => request.id);
     };
+    // The executing agency sees what was routed to it, and nothing else.
+    expect(await listedFor('fr.investigator')).toEqual([routed]);
     expect(await listedFor('vn.officer')).toEqual(
       expect.arrayContaining([confidentialDraft, confidentialReceived]),
     );

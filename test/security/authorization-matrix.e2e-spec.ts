@@ -195,6 +195,51 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     admin: 403,
     anonymous: 401,
   },
+  // What was sent and what was offered: exactly where the request is visible (diff probed 1 to 1).
+  'GET /v1/requests/:id/versions': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/versions/diff': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/versions/:contentVersion': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/conditions': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/history': {
     default: 404,
     'vn.officer': 200,
@@ -215,6 +260,8 @@ const CALLERS: Caller[] = [
   'fr.central',
   'fr.executing',
   'fr.contact',
+  // An executing agency of France the probe was never routed to.
+  'fr.investigator',
   'de.officer',
   'auditor',
   'admin',
@@ -311,7 +358,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           expectations.default;
         const body = BODIES[route];
         const response = await fetch(
-          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr')}`,
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr').replace(':contentVersion', '1')}${route.endsWith('/versions/diff') ? '?from=1&to=1' : ''}`,
           {
             method,
             headers: {
@@ -327,5 +374,6 @@ describe('The authorization matrix: every route, every role, every side', () => 
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // A login per call (argon2) for every route and caller: well over the default minute.
+  }, 240_000);
 });

@@ -21,6 +21,7 @@ export type DemoUser =
   | 'fr.central'
   | 'fr.executing'
   | 'fr.contact'
+  | 'fr.investigator'
   | 'de.officer'
   | 'auditor'
   | 'admin';

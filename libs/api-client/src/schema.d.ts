@@ -449,6 +449,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/conditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conditions on use offered on the request, and whether they were accepted
+         * @description Accepted conditions bind the requesting side (UNCAC 46(26); BUD 28(3)).
+         */
+        get: operations["Lifecycle_conditions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/dual-criminality": {
         parameters: {
             query?: never;
@@ -588,6 +608,60 @@ export interface paths {
          * @description It is made from the current content version; editing the request afterwards makes it stale.
          */
         put: operations["Translations_attach"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The versions of the request sent to the requested side
+         * @description One at transmission, and one more each time an approved clarification answer changed it.
+         */
+        get: operations["Lifecycle_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/versions/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two sent versions, field by field */
+        get: operations["Lifecycle_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/versions/{contentVersion}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sent version of the request, as it was sent */
+        get: operations["Lifecycle_version"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -810,6 +884,58 @@ export interface components {
              */
             newPassword: string;
         };
+        ClarificationDto: {
+            /** @description An answer that changed the request is waiting for the requesting supervisor (requesting side only) */
+            answerAwaitingApproval: boolean;
+            /**
+             * @description Days the requesting side has held the request in clarification, the open round included
+             * @example 2.5
+             */
+            daysWaitingOnRequestingSide: number;
+            /** @description The fields the last question was about */
+            items: components["schemas"]["ClarificationItemViewDto"][];
+            /** @description Whether a question is waiting for the requesting side */
+            open: boolean;
+            /** Format: date-time */
+            openedAt: string | null;
+            /** @description Rounds asked so far */
+            rounds: number;
+        };
+        ClarificationItemDto: {
+            /** @example targets[0].timestamp.timeZone */
+            field: string;
+            question: string;
+        };
+        ClarificationItemViewDto: {
+            /** @example targets[0].timestamp.timeZone */
+            field: string;
+            question: string;
+        };
+        ConditionDto: {
+            /** Format: date-time */
+            decidedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            proposedAt: string;
+            /**
+             * @description accepted conditions bind the requesting side
+             * @enum {string}
+             */
+            status: "proposed" | "accepted" | "rejected";
+            text: string;
+            /** @enum {string} */
+            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
+        };
+        ConditionInputDto: {
+            /** @description The words that bind the requesting side */
+            text: string;
+            /** @enum {string} */
+            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
+        };
+        ConditionListDto: {
+            items: components["schemas"]["ConditionDto"][];
+        };
         ConfidentialityDto: {
             /** @description The person concerned must not be notified */
             doNotNotifyUser: boolean;
@@ -820,6 +946,55 @@ export interface components {
         ConfirmTotpDto: {
             /** @example 123456 */
             code: string;
+        };
+        ConsultationDto: {
+            /** @description The ground codes the requested side had in mind */
+            grounds: string[];
+            /** Format: date-time */
+            openedAt: string;
+        };
+        ConsultationOutcomeDto: {
+            held: boolean;
+            /** @description Why no consultation was held */
+            skippedBecause?: string;
+        };
+        ContentChangeDto: {
+            /** @description Absent when the field was removed */
+            after?: Record<string, never>;
+            /** @description Absent when the field was added */
+            before?: Record<string, never>;
+            /** @example targets[0].timestamp.timeZone */
+            path: string;
+        };
+        ContentDiffDto: {
+            changes: components["schemas"]["ContentChangeDto"][];
+            from: number;
+            to: number;
+        };
+        ContentVersionDto: {
+            /** @description The request content exactly as it was sent (the fields of a request body) */
+            content: {
+                [key: string]: unknown;
+            };
+            contentVersion: number;
+            /**
+             * Format: date-time
+             * @description When this version reached the requested side
+             */
+            sentAt: string;
+            sentBy: components["schemas"]["PersonRefDto"];
+        };
+        ContentVersionListDto: {
+            items: components["schemas"]["ContentVersionSummaryDto"][];
+        };
+        ContentVersionSummaryDto: {
+            contentVersion: number;
+            /**
+             * Format: date-time
+             * @description When this version reached the requested side
+             */
+            sentAt: string;
+            sentBy: components["schemas"]["PersonRefDto"];
         };
         CreateAgencyDto: {
             /** @example VN-C50 */
@@ -1040,7 +1215,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1095,6 +1270,31 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        ItemOutcomeDto: {
+            /** @example REF_DOMESTIC_PROHIBITION */
+            groundCode?: string;
+            /** @example data:content */
+            item: string;
+            /** @enum {string} */
+            outcome: "executed" | "refused" | "impossible";
+            reason?: string;
+        };
+        ItemOutcomeInputDto: {
+            /**
+             * @description Mandatory for a refused item
+             * @example REF_DOMESTIC_PROHIBITION
+             */
+            groundCode?: string;
+            /**
+             * @description A requested item, as listed in the request's `requestedItems`
+             * @example data:content
+             */
+            item: string;
+            /** @enum {string} */
+            outcome: "executed" | "refused" | "impossible";
+            /** @description Mandatory unless the item was executed */
+            reason?: string;
+        };
         LocalTimeDto: {
             /** @example 2027-01-29T16:30:00 */
             local: string;
@@ -1141,7 +1341,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "deadline_reminder";
+            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "consultation" | "deadline_reminder";
             /** Format: uuid */
             requestId: string;
         };
@@ -1228,6 +1428,23 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
+        };
+        PostponementDto: {
+            consultation: components["schemas"]["ConsultationOutcomeDto"];
+            /** Format: date-time */
+            expectedResumeAt: string;
+            /**
+             * @example [
+             *       "POST_ONGOING_PROCEEDINGS"
+             *     ]
+             */
+            grounds: string[];
+            /** Format: date-time */
+            postponedAt: string;
+            reason: string;
+            resumeNote: string | null;
+            /** Format: date-time */
+            resumedAt: string | null;
         };
         PreservationDetailsDto: {
             custodian?: components["schemas"]["CustodianDto"];
@@ -1327,6 +1544,8 @@ export interface components {
             refreshToken: string;
         };
         RefusalDto: {
+            /** @description Whether a consultation preceded the refusal (absent on refusals recorded before this was kept) */
+            consultation?: components["schemas"]["ConsultationOutcomeDto"];
             /**
              * @example [
              *       "REF_ESSENTIAL_INTERESTS"
@@ -1337,13 +1556,17 @@ export interface components {
         };
         RequestDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** Format: date-time */
             approvedAt?: string | null;
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
+            clarification: components["schemas"]["ClarificationDto"] | null;
+            /** @description Conditions on use offered in consultation; accepted ones bind the requesting side */
+            conditions: components["schemas"]["ConditionDto"][];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
+            consultation: components["schemas"]["ConsultationDto"] | null;
             /**
              * @description Moves when the content is edited; translations name the one they were made from
              * @example 1
@@ -1354,9 +1577,13 @@ export interface components {
             createdBy: components["schemas"]["PersonRefDto"];
             /** @description From the request’s profile, earliest first */
             deadlines: components["schemas"]["DeadlineDto"][];
+            /** @description The agency of the requested state its central authority routed the request to */
+            executingAgency: components["schemas"]["AgencyDto"] | null;
             factsSummary: string;
             /** Format: uuid */
             id: string;
+            /** @description One per requested item, once executed */
+            itemOutcomes: components["schemas"]["ItemOutcomeDto"][] | null;
             /**
              * @description The language the request is written in (BCP 47)
              * @example en
@@ -1369,6 +1596,7 @@ export interface components {
             offences: components["schemas"]["OffenceRefDto"][];
             /** @description Telephone or oral requests recorded for it (requesting side) */
             oralContacts: components["schemas"]["OralContactDto"][];
+            postponement: components["schemas"]["PostponementDto"] | null;
             preservation: components["schemas"]["PreservationDetailsDto"] | null;
             /**
              * @description The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)
@@ -1379,9 +1607,18 @@ export interface components {
             reference: string;
             refusal: components["schemas"]["RefusalDto"] | null;
             requestedAgency: components["schemas"]["AgencyDto"];
+            /**
+             * @description The items execution gives one outcome each: every measure and category of data sought
+             * @example [
+             *       "measure:access_stored_data",
+             *       "data:subscriber",
+             *       "data:content"
+             *     ]
+             */
+            requestedItems: string[];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             subjects: components["schemas"]["SubjectDto"][];
             /** Format: date-time */
             submittedAt?: string | null;
@@ -1427,7 +1664,7 @@ export interface components {
         };
         RequestSummaryDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             /**
@@ -1455,7 +1692,7 @@ export interface components {
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             title: string;
             /** @enum {string} */
             type: "mla_general" | "preservation";
@@ -1631,15 +1868,33 @@ export interface components {
         };
         TransitionDto: {
             /** @enum {string} */
-            action: "submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "request_clarification" | "answer_clarification" | "accept" | "refuse" | "start_execution" | "mark_executed" | "withdraw" | "lapse" | "close";
+            action: "submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close";
+            /** @description request_clarification: the fields the questions are about */
+            clarificationItems?: components["schemas"]["ClarificationItemDto"][];
+            /** @description Mandatory for propose_conditions */
+            conditions?: components["schemas"]["ConditionInputDto"][];
+            /** @description Why a refusal or postponement was not preceded by a consultation (BUD 27(6) "where appropriate") */
+            consultationSkippedReason?: string;
             /**
-             * @description Refusal ground codes (domain.md §7), mandatory for refuse
+             * Format: uuid
+             * @description assess: the agency of the requested state that will execute the request
+             */
+            executingAgencyId?: string;
+            /**
+             * Format: date-time
+             * @description When execution is expected to resume; mandatory for postpone
+             */
+            expectedResumeAt?: string;
+            /**
+             * @description Ground codes of the pinned profile (domain.md §7): refusal grounds for refuse, postponement grounds for postpone, either for start_consultation
              * @example [
              *       "REF_ESSENTIAL_INTERESTS"
              *     ]
              */
             grounds?: string[];
-            /** @description Mandatory for return_to_draft, request_clarification (the questions), answer_clarification, refuse and withdraw */
+            /** @description One outcome for every requested item; mandatory for mark_partially_executed */
+            itemOutcomes?: components["schemas"]["ItemOutcomeInputDto"][];
+            /** @description Mandatory for return_to_draft, request_clarification (the questions), answer_clarification and submit_answer (the answer), return_answer, start_consultation (draft reasons), propose_conditions, reject_conditions, refuse, postpone, resume and withdraw */
             reason?: string;
         };
         TranslationDto: {
@@ -2956,7 +3211,7 @@ export interface operations {
                 cursor?: string;
                 /** @description outgoing: my side asks; incoming: my agency is asked */
                 box?: "outgoing" | "incoming";
-                status?: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "clarification_requested" | "accepted" | "in_execution" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+                status?: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
                 type?: "mla_general" | "preservation";
                 /** @description true: only requests with an open deadline already past */
                 overdue?: "true";
@@ -3377,6 +3632,54 @@ export interface operations {
                 };
             };
             /** @description The caller's role lacks request.assign */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Lifecycle_conditions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConditionListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3949,6 +4252,154 @@ export interface operations {
             };
             /** @description The request has already been transmitted */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Lifecycle_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersionListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Lifecycle_diff: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentDiffDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Lifecycle_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                contentVersion: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentVersionDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

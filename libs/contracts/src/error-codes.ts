@@ -26,6 +26,9 @@ export const ErrorCode = {
   RequestPreconditionRequired: 'request.precondition_required',
   RequestNotEditable: 'request.not_editable',
   RequestTranslationRequired: 'request.translation_required',
+  /** A clarification answer changed the request: it goes out only after the supervisor approves it. */
+  RequestReapprovalRequired: 'request.reapproval_required',
+  RequestVersionNotFound: 'request.version_not_found',
   PreservationNotExtendable: 'request.preservation_not_extendable',
   RequestActionForbidden: 'request.action_forbidden',
   RequestAlreadyAssigned: 'request.already_assigned',

@@ -16,6 +16,21 @@ const P = PartyRelation;
 const R = Role;
 const S = RequestStatus;
 
+const REQUESTED_DECIDERS: Array<[PartyRelation, Role]> = [
+  [P.RequestedAgency, R.CentralAuthorityOfficer],
+  [P.RequestedAgency, R.ContactPointOperator],
+];
+const EXECUTORS: Array<[PartyRelation, Role]> = [
+  [P.RequestedAgency, R.ExecutingOfficer],
+  [P.RequestedAgency, R.CentralAuthorityOfficer],
+  [P.RequestedAgency, R.ContactPointOperator],
+  [P.ExecutingAgency, R.ExecutingOfficer],
+];
+const REQUESTING_DECIDERS: Array<[PartyRelation, Role]> = [
+  [P.RequestingAgency, R.Supervisor],
+  [P.RequestingCentralAuthority, R.CentralAuthorityOfficer],
+];
+
 /**
  * The expected table, written out independently of TRANSITIONS: for every action, the states it
  * fires from, the state it leads to, and exactly which (relation, role) pairs may fire it.
@@ -44,18 +59,22 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
       [P.RequestedAgency, R.ContactPointOperator],
     ],
   },
-  request_clarification: {
+  assess: {
     from: [S.Received],
-    to: S.ClarificationRequested,
+    to: S.UnderAssessment,
     who: [
-      [P.RequestedAgency, R.ExecutingOfficer],
       [P.RequestedAgency, R.CentralAuthorityOfficer],
       [P.RequestedAgency, R.ContactPointOperator],
     ],
   },
+  request_clarification: {
+    from: [S.Received, S.UnderAssessment],
+    to: S.ClarificationRequested,
+    who: EXECUTORS,
+  },
   answer_clarification: {
     from: [S.ClarificationRequested],
-    to: S.Received,
+    to: S.UnderAssessment,
     who: [
       [P.RequestingAgency, R.LiaisonOfficer],
       [P.RequestingAgency, R.Supervisor],
@@ -63,40 +82,52 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
       [P.RequestingCentralAuthority, R.CentralAuthorityOfficer],
     ],
   },
-  accept: {
-    from: [S.Received],
-    to: S.Accepted,
+  submit_answer: {
+    from: [S.ClarificationRequested],
+    to: S.AnswerPendingApproval,
     who: [
-      [P.RequestedAgency, R.CentralAuthorityOfficer],
-      [P.RequestedAgency, R.ContactPointOperator],
+      [P.RequestingAgency, R.LiaisonOfficer],
+      [P.RequestingAgency, R.Supervisor],
+      [P.RequestingAgency, R.ContactPointOperator],
     ],
+  },
+  approve_answer: {
+    from: [S.AnswerPendingApproval],
+    to: S.UnderAssessment,
+    who: [[P.RequestingAgency, R.Supervisor]],
+  },
+  return_answer: {
+    from: [S.AnswerPendingApproval],
+    to: S.ClarificationRequested,
+    who: [[P.RequestingAgency, R.Supervisor]],
+  },
+  start_consultation: {
+    from: [S.UnderAssessment, S.Accepted, S.InExecution],
+    to: S.InConsultation,
+    who: REQUESTED_DECIDERS,
+  },
+  propose_conditions: { from: [S.InConsultation], to: S.ConditionsProposed, who: REQUESTED_DECIDERS },
+  accept_conditions: { from: [S.ConditionsProposed], to: S.Accepted, who: REQUESTING_DECIDERS },
+  reject_conditions: { from: [S.ConditionsProposed], to: S.InConsultation, who: REQUESTING_DECIDERS },
+  accept: {
+    from: [S.Received, S.UnderAssessment, S.InConsultation],
+    to: S.Accepted,
+    who: REQUESTED_DECIDERS,
   },
   refuse: {
-    from: [S.Received],
+    from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Refused,
-    who: [
-      [P.RequestedAgency, R.CentralAuthorityOfficer],
-      [P.RequestedAgency, R.ContactPointOperator],
-    ],
+    who: REQUESTED_DECIDERS,
   },
-  start_execution: {
-    from: [S.Accepted],
-    to: S.InExecution,
-    who: [
-      [P.RequestedAgency, R.ExecutingOfficer],
-      [P.RequestedAgency, R.CentralAuthorityOfficer],
-      [P.RequestedAgency, R.ContactPointOperator],
-    ],
+  start_execution: { from: [S.Accepted], to: S.InExecution, who: EXECUTORS },
+  postpone: {
+    from: [S.Accepted, S.InExecution, S.InConsultation],
+    to: S.Postponed,
+    who: REQUESTED_DECIDERS,
   },
-  mark_executed: {
-    from: [S.InExecution],
-    to: S.Executed,
-    who: [
-      [P.RequestedAgency, R.ExecutingOfficer],
-      [P.RequestedAgency, R.CentralAuthorityOfficer],
-      [P.RequestedAgency, R.ContactPointOperator],
-    ],
-  },
+  resume: { from: [S.Postponed], to: S.InExecution, who: REQUESTED_DECIDERS },
+  mark_partially_executed: { from: [S.InExecution], to: S.PartiallyExecuted, who: EXECUTORS },
+  mark_executed: { from: [S.InExecution], to: S.Executed, who: EXECUTORS },
   withdraw: {
     from: [
       S.Draft,
@@ -104,9 +135,14 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
       S.Ready,
       S.Transmitted,
       S.Received,
+      S.UnderAssessment,
       S.ClarificationRequested,
+      S.AnswerPendingApproval,
+      S.InConsultation,
+      S.ConditionsProposed,
       S.Accepted,
       S.InExecution,
+      S.Postponed,
     ],
     to: S.Withdrawn,
     who: [[P.RequestingAgency, R.Supervisor]],
@@ -114,7 +150,7 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
   // Nobody: only the deadline job lapses a request.
   lapse: { from: [S.Accepted, S.InExecution], to: S.Lapsed, who: [] },
   close: {
-    from: [S.Executed, S.Refused, S.Withdrawn, S.Lapsed],
+    from: [S.Executed, S.PartiallyExecuted, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,
     who: [
       [P.RequestingAgency, R.Supervisor],
@@ -186,9 +222,19 @@ describe('the transition table', () => {
   });
 
   it('should require grounds and a reason to refuse, and a reason to withdraw or return a draft', () => {
+    // Refusal and postponement follow a consultation, or say why there was none.
+    expect(
+      TRANSITIONS.filter((rule) => rule.needsConsultation)
+        .map((rule) => rule.action)
+        .sort(),
+    ).toEqual(['postpone', 'refuse']);
     const requires = Object.fromEntries(TRANSITIONS.map((rule) => [rule.action, [...rule.requires].sort()]));
     expect(requires).toMatchObject({
       refuse: ['grounds', 'reason'],
+      postpone: ['expectedResumeAt', 'grounds', 'reason'],
+      start_consultation: ['grounds', 'reason'],
+      propose_conditions: ['conditions', 'reason'],
+      mark_partially_executed: ['itemOutcomes'],
       withdraw: ['reason'],
       return_to_draft: ['reason'],
       request_clarification: ['reason'],

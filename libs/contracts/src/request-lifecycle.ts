@@ -2,16 +2,28 @@ import { Role } from './roles';
 import type { AgencyKind } from './directory';
 import { MessageKind, type RequestType } from './request-vocabulary';
 
-/** Lifecycle of a cooperation request (domain.md §6, the thin set of the walking skeleton). */
+/** Lifecycle of a cooperation request (domain.md §6.1). */
 export const RequestStatus = {
   Draft: 'draft',
   PendingApproval: 'pending_approval',
   Ready: 'ready',
   Transmitted: 'transmitted',
   Received: 'received',
+  /** The requested central authority checks conformity, legality and grounds, and routes it (T7). */
+  UnderAssessment: 'under_assessment',
   ClarificationRequested: 'clarification_requested',
+  /** The requesting side changed the content to answer; its supervisor must approve the new version (T9). */
+  AnswerPendingApproval: 'answer_pending_approval',
+  /** Consultation before a refusal or postponement (UNCAC 46(26); BUD 27(6)) (T10). */
+  InConsultation: 'in_consultation',
+  /** Assistance offered subject to conditions; the requesting side accepts or rejects them (T11). */
+  ConditionsProposed: 'conditions_proposed',
   Accepted: 'accepted',
   InExecution: 'in_execution',
+  /** Execution deferred with grounds, reasons and an expected resume date (UNCAC 46(25)) (T17). */
+  Postponed: 'postponed',
+  /** Some items done, the rest refused or impossible, each with reasons (T19). */
+  PartiallyExecuted: 'partially_executed',
   Executed: 'executed',
   Refused: 'refused',
   Withdrawn: 'withdrawn',
@@ -28,11 +40,22 @@ export const RequestAction = {
   Approve: 'approve',
   Transmit: 'transmit',
   Acknowledge: 'acknowledge',
+  Assess: 'assess',
   RequestClarification: 'request_clarification',
   AnswerClarification: 'answer_clarification',
+  SubmitAnswer: 'submit_answer',
+  ApproveAnswer: 'approve_answer',
+  ReturnAnswer: 'return_answer',
+  StartConsultation: 'start_consultation',
+  ProposeConditions: 'propose_conditions',
+  AcceptConditions: 'accept_conditions',
+  RejectConditions: 'reject_conditions',
   Accept: 'accept',
   Refuse: 'refuse',
   StartExecution: 'start_execution',
+  Postpone: 'postpone',
+  Resume: 'resume',
+  MarkPartiallyExecuted: 'mark_partially_executed',
   MarkExecuted: 'mark_executed',
   Withdraw: 'withdraw',
   /** Fired by the deadline job only, never by a person. */
@@ -45,22 +68,41 @@ export const REQUEST_ACTIONS: readonly RequestAction[] = Object.values(RequestAc
 /**
  * How a user stands to a request. The requesting side is the requesting agency, plus the central
  * authority of the requesting state once the request has been approved; the requested side is the
- * requested agency once the request has been transmitted.
+ * requested agency once the request has been transmitted, plus the executing agency of the
+ * requested state that its central authority routed the request to.
  */
 export const PartyRelation = {
   RequestingAgency: 'requesting_agency',
   RequestingCentralAuthority: 'requesting_central_authority',
   RequestedAgency: 'requested_agency',
+  ExecutingAgency: 'executing_agency',
 } as const;
 export type PartyRelation = (typeof PartyRelation)[keyof typeof PartyRelation];
 
 export type RequestSide = 'requesting' | 'requested';
 
 export function sideOf(relation: PartyRelation): RequestSide {
-  return relation === PartyRelation.RequestedAgency ? 'requested' : 'requesting';
+  return relation === PartyRelation.RequestedAgency || relation === PartyRelation.ExecutingAgency
+    ? 'requested'
+    : 'requesting';
 }
 
-export type TransitionInput = 'reason' | 'grounds';
+/**
+ * What may accompany an action. `reason` is free text; `grounds` are refusal or postponement codes
+ * of the pinned profile; `conditions` are conditions on use (domain.md §8.1); `expectedResumeAt`
+ * dates a postponement; `itemOutcomes` give one outcome per requested item; `executingAgencyId`
+ * routes the request; `clarificationItems` name the fields a question is about;
+ * `consultationSkippedReason` records why no consultation preceded a refusal or postponement.
+ */
+export type TransitionInput =
+  | 'reason'
+  | 'grounds'
+  | 'conditions'
+  | 'expectedResumeAt'
+  | 'itemOutcomes'
+  | 'executingAgencyId'
+  | 'clarificationItems'
+  | 'consultationSkippedReason';
 
 export interface TransitionActor {
   readonly relation: PartyRelation;
@@ -74,10 +116,18 @@ export interface TransitionRule {
   readonly actors: readonly TransitionActor[];
   /** Inputs that must accompany the action; the server answers 400 naming the missing ones. */
   readonly requires: readonly TransitionInput[];
+  /** Inputs the action takes when given; anything neither required nor optional is refused. */
+  readonly optional?: readonly TransitionInput[];
   /** Four-eyes principle: the author of the request may not fire it. */
   readonly notByAuthor?: boolean;
   /** The reason is also recorded as a message of this kind, visible to both sides. */
   readonly recordsMessage?: MessageKind;
+  /**
+   * Refusal and postponement must follow a consultation (UNCAC 46(26); BUD 27(6)): either the
+   * request has been in consultation, or `consultationSkippedReason` records why not ("where
+   * appropriate", BUD 27(6)).
+   */
+  readonly needsConsultation?: boolean;
 }
 
 const S = RequestStatus;
@@ -87,17 +137,33 @@ const P = PartyRelation;
 
 const REQUESTED_DECIDERS = [R.CentralAuthorityOfficer, R.ContactPointOperator] as const;
 const REQUESTED_EXECUTORS = [R.ExecutingOfficer, R.CentralAuthorityOfficer, R.ContactPointOperator] as const;
+/** Who executes: the requested agency's staff, and the executing officers it routed the request to. */
+const EXECUTORS: readonly TransitionActor[] = [
+  { relation: P.RequestedAgency, roles: REQUESTED_EXECUTORS },
+  { relation: P.ExecutingAgency, roles: [R.ExecutingOfficer] },
+];
+const REQUESTING_DRAFTERS = [R.LiaisonOfficer, R.Supervisor, R.ContactPointOperator] as const;
+/** Who binds the requesting side to conditions: its supervisor, or its state's central authority. */
+const REQUESTING_DECIDERS: readonly TransitionActor[] = [
+  { relation: P.RequestingAgency, roles: [R.Supervisor] },
+  { relation: P.RequestingCentralAuthority, roles: [R.CentralAuthorityOfficer] },
+];
 
-/** States from which the requesting supervisor may still withdraw (anything before `executed`). */
+/** States from which the requesting supervisor may still withdraw (anything before execution ends). */
 export const WITHDRAWABLE_STATUSES: readonly RequestStatus[] = [
   S.Draft,
   S.PendingApproval,
   S.Ready,
   S.Transmitted,
   S.Received,
+  S.UnderAssessment,
   S.ClarificationRequested,
+  S.AnswerPendingApproval,
+  S.InConsultation,
+  S.ConditionsProposed,
   S.Accepted,
   S.InExecution,
+  S.Postponed,
 ];
 
 /** The one transition table: the server enforces it and clients show `allowedActions` from it. */
@@ -139,51 +205,145 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     requires: [],
   },
   {
-    action: A.RequestClarification,
+    // T7: assessment starts, and the request may be routed to an executing agency of the state.
+    action: A.Assess,
     from: [S.Received],
+    to: S.UnderAssessment,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: [],
+    optional: ['executingAgencyId'],
+  },
+  {
+    action: A.RequestClarification,
+    from: [S.Received, S.UnderAssessment],
     to: S.ClarificationRequested,
-    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_EXECUTORS }],
+    actors: EXECUTORS,
     requires: ['reason'],
+    optional: ['clarificationItems'],
     recordsMessage: MessageKind.ClarificationRequest,
   },
   {
+    // An answer that leaves the content as it was goes straight back (T9).
     action: A.AnswerClarification,
     from: [S.ClarificationRequested],
-    to: S.Received,
+    to: S.UnderAssessment,
     actors: [
-      { relation: P.RequestingAgency, roles: [R.LiaisonOfficer, R.Supervisor, R.ContactPointOperator] },
+      { relation: P.RequestingAgency, roles: REQUESTING_DRAFTERS },
       { relation: P.RequestingCentralAuthority, roles: [R.CentralAuthorityOfficer] },
     ],
     requires: ['reason'],
     recordsMessage: MessageKind.ClarificationResponse,
   },
   {
+    // An answer that changed the content waits for the supervisor: a new version goes out (T9).
+    action: A.SubmitAnswer,
+    from: [S.ClarificationRequested],
+    to: S.AnswerPendingApproval,
+    actors: [{ relation: P.RequestingAgency, roles: REQUESTING_DRAFTERS }],
+    requires: ['reason'],
+  },
+  {
+    action: A.ApproveAnswer,
+    from: [S.AnswerPendingApproval],
+    to: S.UnderAssessment,
+    actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
+    requires: [],
+    notByAuthor: true,
+  },
+  {
+    action: A.ReturnAnswer,
+    from: [S.AnswerPendingApproval],
+    to: S.ClarificationRequested,
+    actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
+    requires: ['reason'],
+  },
+  {
+    // T10: the requested side means to refuse or postpone, and says on which grounds, first.
+    action: A.StartConsultation,
+    from: [S.UnderAssessment, S.Accepted, S.InExecution],
+    to: S.InConsultation,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: ['grounds', 'reason'],
+    recordsMessage: MessageKind.Consultation,
+  },
+  {
+    action: A.ProposeConditions,
+    from: [S.InConsultation],
+    to: S.ConditionsProposed,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: ['conditions', 'reason'],
+    recordsMessage: MessageKind.Consultation,
+  },
+  {
+    // T12: the conditions become binding on the requesting side (UNCAC 46(26)).
+    action: A.AcceptConditions,
+    from: [S.ConditionsProposed],
+    to: S.Accepted,
+    actors: REQUESTING_DECIDERS,
+    requires: [],
+  },
+  {
+    // The consultation goes on: the requested side refuses, postpones, offers other conditions, or
+    // provides the assistance anyway (BUD 28(3)).
+    action: A.RejectConditions,
+    from: [S.ConditionsProposed],
+    to: S.InConsultation,
+    actors: REQUESTING_DECIDERS,
+    requires: ['reason'],
+    recordsMessage: MessageKind.Consultation,
+  },
+  {
     action: A.Accept,
-    from: [S.Received],
+    from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Accepted,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
     requires: [],
   },
   {
     action: A.Refuse,
-    from: [S.Received],
+    from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Refused,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
     // Refusal always carries ground codes and reasons (UNCAC 46(23); BUD 27(7)).
     requires: ['grounds', 'reason'],
+    optional: ['consultationSkippedReason'],
+    needsConsultation: true,
   },
   {
     action: A.StartExecution,
     from: [S.Accepted],
     to: S.InExecution,
-    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_EXECUTORS }],
+    actors: EXECUTORS,
     requires: [],
+  },
+  {
+    action: A.Postpone,
+    from: [S.Accepted, S.InExecution, S.InConsultation],
+    to: S.Postponed,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: ['grounds', 'reason', 'expectedResumeAt'],
+    optional: ['consultationSkippedReason'],
+    needsConsultation: true,
+  },
+  {
+    action: A.Resume,
+    from: [S.Postponed],
+    to: S.InExecution,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: ['reason'],
+  },
+  {
+    action: A.MarkPartiallyExecuted,
+    from: [S.InExecution],
+    to: S.PartiallyExecuted,
+    actors: EXECUTORS,
+    requires: ['itemOutcomes'],
   },
   {
     action: A.MarkExecuted,
     from: [S.InExecution],
     to: S.Executed,
-    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_EXECUTORS }],
+    actors: EXECUTORS,
     requires: [],
   },
   {
@@ -203,7 +363,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.Close,
-    from: [S.Executed, S.Refused, S.Withdrawn, S.Lapsed],
+    from: [S.Executed, S.PartiallyExecuted, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,
     actors: [
       { relation: P.RequestingAgency, roles: [R.Supervisor] },

@@ -78,6 +78,8 @@ export const MessageKind = {
   StatusEnquiry: 'status_enquiry',
   StatusUpdate: 'status_update',
   Note: 'note',
+  /** Consultation before refusal or postponement, and the conditions offered in it (domain.md §6.2 T10-T13). */
+  Consultation: 'consultation',
   /** Written by the portal itself (no author): a deadline approaches or has passed. */
   DeadlineReminder: 'deadline_reminder',
 } as const;

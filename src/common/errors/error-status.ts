@@ -31,6 +31,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestNotEditable]: HttpStatus.CONFLICT,
   // Not the caller's fault alone, but a precondition of the procedure: attach a translation first.
   [ErrorCode.RequestTranslationRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestReapprovalRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestVersionNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PreservationNotExtendable]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.RequestAlreadyAssigned]: HttpStatus.CONFLICT,

@@ -54,6 +54,14 @@ export const DEMO_AGENCIES = [
     timeZone: 'Europe/Paris',
   },
   {
+    // An executing agency: the French central authority routes requests to it (T7).
+    code: 'FR-OFAC',
+    name: 'Office for Combating Cybercrime (France)',
+    stateCode: 'FR',
+    kind: AgencyKind.CompetentAuthority,
+    timeZone: 'Europe/Paris',
+  },
+  {
     code: 'DE-BKA-CC',
     name: 'Cybercrime Unit (Germany)',
     stateCode: 'DE',
@@ -88,6 +96,12 @@ export const DEMO_ACCOUNTS = [
     displayName: 'Sophie Bernard',
     agencyCode: 'FR-247',
     role: Role.ContactPointOperator,
+  },
+  {
+    username: 'fr.investigator',
+    displayName: 'Nadia Lefebvre',
+    agencyCode: 'FR-OFAC',
+    role: Role.ExecutingOfficer,
   },
   { username: 'de.officer', displayName: 'Jonas Weber', agencyCode: 'DE-BKA-CC', role: Role.LiaisonOfficer },
   { username: 'auditor', displayName: 'Pham Quoc Dung', agencyCode: 'VN-OVERSIGHT', role: Role.Auditor },

@@ -16,15 +16,24 @@ import { MessagesService } from '../../modules/requests/messages.service';
 import { RequestsService } from '../../modules/requests/requests.service';
 import { UserEntity } from '../../modules/users/user.entity';
 import { TransactionRunner } from '../transaction-runner';
+import { Clock } from '../../common/clock';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 import { DEMO_ACCOUNTS } from './demo-directory';
 
 /** The audit entry that claims the seeding, so a second instance starting meanwhile leaves it alone. */
 export const DEMO_REQUESTS_AUDIT_ACTION = 'system.demo_requests';
 
 type DemoUsername = (typeof DEMO_ACCOUNTS)[number]['username'];
-type Step =
-  | { as: DemoUsername; action: RequestAction; reason?: string; grounds?: string[] }
-  | { as: DemoUsername; message: MessageKind; body: string };
+type TransitionStep = { as: DemoUsername; action: RequestAction } & Partial<
+  Pick<TransitionDto, 'reason' | 'grounds' | 'consultationSkippedReason' | 'conditions' | 'itemOutcomes'>
+> & {
+    /** Routes the request to the demo agency with this code (assess). */
+    routeTo?: string;
+    /** The postponement's expected resume date, this many days after seeding. */
+    resumeInDays?: number;
+  };
+type Step = TransitionStep | { as: DemoUsername; message: MessageKind; body: string };
 
 interface DemoRequest {
   as: DemoUsername;
@@ -143,6 +152,100 @@ export const DEMO_REQUESTS: readonly DemoRequest[] = [
         reason:
           'The loss described is EUR 180 and the statements sought are available from the victim; ' +
           'hearing the agency staff would be out of proportion to the matter.',
+        consultationSkippedReason: 'No condition could make a hearing proportionate to a EUR 180 loss.',
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Chat logs of a ransomware negotiation',
+      reference: 'C50-2026-0245',
+      measures: ['access_stored_data'],
+    }),
+    // Routed by the French central authority to its cybercrime office, which now assesses it.
+    steps: [...RECEIVED_IN_FRANCE, { as: 'fr.central', action: RequestAction.Assess, routeTo: 'FR-OFAC' }],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Cloud storage of a child-abuse forum administrator',
+      reference: 'C50-2026-0212',
+      measures: ['access_stored_data'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      { as: 'fr.central', action: RequestAction.Accept },
+      { as: 'fr.executing', action: RequestAction.StartExecution },
+      {
+        as: 'fr.central',
+        action: RequestAction.StartConsultation,
+        grounds: ['POST_ONGOING_PROCEEDINGS'],
+        reason: 'A French investigation of the same administrator plans searches next month.',
+      },
+      {
+        as: 'fr.central',
+        action: RequestAction.Postpone,
+        grounds: ['POST_ONGOING_PROCEEDINGS'],
+        reason: 'Producing the data now would alert the suspect before the French searches.',
+        resumeInDays: 45,
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Defence ministry contractor used as a proxy',
+      reference: 'C50-2026-0199',
+      measures: ['access_stored_data', 'take_evidence_statement'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      { as: 'fr.central', action: RequestAction.Assess },
+      {
+        as: 'fr.central',
+        action: RequestAction.StartConsultation,
+        grounds: ['REF_ESSENTIAL_INTERESTS'],
+        reason: 'The contractor works on classified projects; France can assist only on terms.',
+      },
+      {
+        as: 'fr.central',
+        action: RequestAction.ProposeConditions,
+        reason: 'France can provide the logs on these conditions.',
+        conditions: [
+          { type: 'cond_confidential', text: 'Keep the material and the fact of the request confidential.' },
+          { type: 'cond_speciality', text: 'Use only in the proceedings named in the request.' },
+        ],
+      },
+    ],
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: mla({
+      title: 'Mailbox of a romance-scam network',
+      reference: 'C50-2026-0154',
+      measures: ['provide_records', 'intercept_content'],
+    }),
+    steps: [
+      ...RECEIVED_IN_FRANCE,
+      { as: 'fr.central', action: RequestAction.Accept },
+      { as: 'fr.executing', action: RequestAction.StartExecution },
+      {
+        as: 'fr.executing',
+        action: RequestAction.MarkPartiallyExecuted,
+        itemOutcomes: [
+          { item: 'measure:provide_records', outcome: 'executed' },
+          {
+            item: 'measure:intercept_content',
+            outcome: 'refused',
+            groundCode: 'REF_DOMESTIC_PROHIBITION',
+            reason: 'French law allows interception only for offences punishable by two years or more.',
+          },
+        ],
       },
     ],
   },
@@ -201,6 +304,7 @@ export class DemoRequestSeeder {
     private readonly audit: AuditService,
     private readonly requests: RequestsService,
     private readonly messages: MessagesService,
+    private readonly clock: Clock,
   ) {}
 
   /** Seeds the sample requests once, into a database that has no request and never had them. */
@@ -242,11 +346,23 @@ export class DemoRequestSeeder {
             await this.validated(CreateMessageDto, { kind: step.message, body: step.body }),
           );
         } else {
-          const { as, ...transition } = step;
+          const { as, routeTo, resumeInDays, ...transition } = step;
+          const routed = routeTo ? agencyIds.get(routeTo) : undefined;
+          if (routeTo && !routed) throw new Error(`Demo agency ${routeTo} is missing`);
           await this.requests.transition(
             principals(as),
             created.id,
-            await this.validated(TransitionDto, transition),
+            await this.validated(TransitionDto, {
+              ...transition,
+              ...(routed ? { executingAgencyId: routed } : {}),
+              ...(resumeInDays
+                ? {
+                    expectedResumeAt: new Date(
+                      this.clock.now().getTime() + resumeInDays * DAY_MS,
+                    ).toISOString(),
+                  }
+                : {}),
+            }),
             undefined,
           );
         }

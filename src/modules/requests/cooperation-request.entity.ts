@@ -9,6 +9,10 @@ import type {
   OffenceRef,
   PreservationDetails,
   RefusalRecord,
+  ClarificationState,
+  ConsultationRecord,
+  PostponementRecord,
+  ItemOutcome,
   Subject,
   TargetIdentifier,
   TimeRange,
@@ -22,6 +26,7 @@ import type {
 @Entity({ name: 'cooperation_request' })
 @Index('ix_request_requesting_agency_keyset', ['requestingAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requested_agency_keyset', ['requestedAgencyId', 'createdAt', 'id'])
+@Index('ix_request_executing_agency_keyset', ['executingAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requesting_state_keyset', ['requestingStateCode', 'createdAt', 'id'])
 @Check('ck_request_type', `"type" IN ('mla_general', 'preservation')`)
 @Check(
@@ -30,7 +35,7 @@ import type {
 )
 @Check(
   'ck_request_status',
-  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed')`,
+  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')`,
 )
 @Check('ck_request_version', `"version" > 0`)
 @Check('ck_request_profile_version', `"profile_version" > 0`)
@@ -98,6 +103,14 @@ export class CooperationRequestEntity {
   @JoinColumn({ name: 'requested_state_code', foreignKeyConstraintName: 'fk_request_requested_state' })
   requestedState?: StateEntity;
 
+  /** The agency of the requested state that the central authority routed the request to (T7). */
+  @Column({ name: 'executing_agency_id', type: 'uuid', nullable: true })
+  executingAgencyId: string | null;
+
+  @ManyToOne(() => AgencyEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'executing_agency_id', foreignKeyConstraintName: 'fk_request_executing_agency' })
+  executingAgency?: AgencyEntity | null;
+
   @Column({ name: 'created_by_id', type: 'uuid' })
   createdById: string;
 
@@ -148,6 +161,18 @@ export class CooperationRequestEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   refusal: RefusalRecord | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  clarification: ClarificationState | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  consultation: ConsultationRecord | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  postponement: PostponementRecord | null;
+
+  @Column({ name: 'item_outcomes', type: 'jsonb', nullable: true })
+  itemOutcomes: ItemOutcome[] | null;
 
   @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
   submittedAt: Date | null;

@@ -9,7 +9,7 @@ import { UserEntity } from '../users/user.entity';
 import { AssignmentLedger } from './assignment-ledger';
 import type { AssignmentDto, AssignmentListDto } from './dto/assignment.dto';
 import { RequestAssignmentEntity } from './request-assignment.entity';
-import { sideOfCaller } from './request.policy';
+import { requestedSideAgencies, sideOfCaller } from './request.policy';
 import { RequestsService } from './requests.service';
 
 /** Who works a request on each side (need-to-know, SEC-13 / SEC-23). */
@@ -33,9 +33,10 @@ export class RequestAssignmentsService {
     const rows = await manager
       .createQueryBuilder(RequestAssignmentEntity, 'a')
       .where('a.request_id = :requestId AND a.unassigned_at IS NULL', { requestId })
-      .andWhere(requestedSide ? 'a.agency_id = :requestedAgencyId' : 'a.agency_id <> :requestedAgencyId', {
-        requestedAgencyId: request.requestedAgencyId,
-      })
+      .andWhere(
+        requestedSide ? 'a.agency_id IN (:...requestedSide)' : 'a.agency_id NOT IN (:...requestedSide)',
+        { requestedSide: requestedSideAgencies(request) },
+      )
       .orderBy('a.assigned_at', 'ASC')
       .addOrderBy('a.id', 'ASC')
       .getMany();

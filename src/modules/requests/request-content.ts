@@ -30,6 +30,29 @@ export type RequestContent = Pick<
   | 'preservation'
 >;
 
+const CONTENT_FIELDS = [
+  'reference',
+  'title',
+  'legalBasis',
+  'urgency',
+  'offences',
+  'factsSummary',
+  'assistanceSought',
+  'purpose',
+  'subjects',
+  'targets',
+  'timeRange',
+  'confidentiality',
+  'confidential',
+  'language',
+  'preservation',
+] as const satisfies ReadonlyArray<keyof RequestContent>;
+
+/** The content of a stored request, as a plain value (what a content version keeps). */
+export function contentOf(request: CooperationRequestEntity): RequestContent {
+  return Object.fromEntries(CONTENT_FIELDS.map((field) => [field, request[field]])) as RequestContent;
+}
+
 /**
  * Checks the rules that span several fields and derives the UTC instant of every zoned time.
  * Field-level rules are on the DTOs; these are the ones that depend on the request type.

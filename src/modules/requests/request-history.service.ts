@@ -4,7 +4,7 @@ import type { PageQueryDto } from '../../common/http/pagination';
 import { AuditQueryService } from '../audit/audit-query.service';
 import type { AuditEventPageDto } from '../audit/dto/audit-event.dto';
 import type { Principal } from '../auth/principal';
-import { sideOfCaller } from './request.policy';
+import { requestedSideAgencies, sideOfCaller } from './request.policy';
 import { RequestsService } from './requests.service';
 
 /**
@@ -15,11 +15,21 @@ import { RequestsService } from './requests.service';
 const SHARED_EVENTS = [
   'request.transmit',
   'request.acknowledge',
+  'request.assess',
   'request.request_clarification',
   'request.answer_clarification',
+  // The requesting supervisor's approval of an answer is when the new version reaches them.
+  'request.approve_answer',
+  'request.start_consultation',
+  'request.propose_conditions',
+  'request.accept_conditions',
+  'request.reject_conditions',
   'request.accept',
   'request.refuse',
   'request.start_execution',
+  'request.postpone',
+  'request.resume',
+  'request.mark_partially_executed',
   'request.mark_executed',
   'request.withdraw',
   'request.close',
@@ -47,7 +57,7 @@ export class RequestHistoryService {
     const params = {
       shared: SHARED_EVENTS,
       assignment: ASSIGNMENT_EVENTS,
-      requestedAgencyId: request.requestedAgencyId,
+      requestedSide: requestedSideAgencies(request),
     };
     // An assignment event belongs to the side whose staff it names (its data.agencyId), not to whoever
     // wrote it: an administrator closing a person's assignments acts for neither side.
@@ -55,12 +65,12 @@ export class RequestHistoryService {
     return this.audit.list({ ...page, requestId }, (builder) => {
       if (requestedSide)
         builder.andWhere(
-          `(entry.action IN (:...shared) OR (entry.action IN (:...assignment) AND ${assignmentSide} = :requestedAgencyId))`,
+          `(entry.action IN (:...shared) OR (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)))`,
           params,
         );
       else
         builder.andWhere(
-          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} = :requestedAgencyId)`,
+          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide))`,
           params,
         );
     });

@@ -6,6 +6,7 @@ const VN_UNIT = 'agency-vn-unit';
 const VN_CA = 'agency-vn-ca';
 const FR_CA = 'agency-fr-ca';
 const DE_UNIT = 'agency-de-unit';
+const FR_UNIT = 'agency-fr-unit';
 
 function principal(
   agencyId: string,
@@ -36,16 +37,19 @@ const frCentral = principal(FR_CA, AgencyKind.CentralAuthority, 'FR', Role.Centr
 const deOfficer = principal(DE_UNIT, AgencyKind.CompetentAuthority, 'DE');
 const deCentral = principal('agency-de-ca', AgencyKind.CentralAuthority, 'DE', Role.CentralAuthorityOfficer);
 
-function request(stage: 'draft' | 'approved' | 'transmitted') {
+const frExecuting = principal(FR_UNIT, AgencyKind.CompetentAuthority, 'FR', Role.ExecutingOfficer);
+
+function request(stage: 'draft' | 'approved' | 'transmitted' | 'routed') {
   const at = new Date('2026-03-01T00:00:00Z');
   return {
     requestingAgencyId: VN_UNIT,
     requestingStateCode: 'VN',
     requestedAgencyId: FR_CA,
+    executingAgencyId: stage === 'routed' ? FR_UNIT : null,
     createdById: officer.userId,
     editorIds: [],
     approvedAt: stage === 'draft' ? null : at,
-    transmittedAt: stage === 'transmitted' ? at : null,
+    transmittedAt: stage === 'transmitted' || stage === 'routed' ? at : null,
   };
 }
 
@@ -61,6 +65,9 @@ describe('who stands where to a request', () => {
     ],
     ['the requested agency, not before transmission', frCentral, 'approved', []],
     ['the requested agency, from transmission on', frCentral, 'transmitted', [PartyRelation.RequestedAgency]],
+    ['an executing agency of the requested state, not before routing', frExecuting, 'transmitted', []],
+    ['the executing agency it was routed to', frExecuting, 'routed', [PartyRelation.ExecutingAgency]],
+    ['the requested agency, still, once routed', frCentral, 'routed', [PartyRelation.RequestedAgency]],
     ['an officer of a third state, never', deOfficer, 'transmitted', []],
     ['the central authority of a third state, never', deCentral, 'transmitted', []],
   ] as const)('%s', (_name, who, stage, expected) => {
@@ -69,6 +76,7 @@ describe('who stands where to a request', () => {
 
   it('should tell the caller’s side from their relations', () => {
     expect(sideOfCaller(new Set([PartyRelation.RequestedAgency]))).toBe('requested');
+    expect(sideOfCaller(new Set([PartyRelation.ExecutingAgency]))).toBe('requested');
     expect(sideOfCaller(new Set([PartyRelation.RequestingCentralAuthority]))).toBe('requesting');
     expect(sideOfCaller(new Set())).toBeUndefined();
   });

@@ -14,6 +14,7 @@ type RequestFacts = Pick<
   | 'requestingAgencyId'
   | 'requestingStateCode'
   | 'requestedAgencyId'
+  | 'executingAgencyId'
   | 'approvedAt'
   | 'transmittedAt'
   | 'createdById'
@@ -23,7 +24,8 @@ type RequestFacts = Pick<
 /**
  * How the caller stands to a request (row-level access). The requesting agency always; the central
  * authority of the requesting state once the request is approved (it transmits it); the requested
- * agency once the request has been transmitted. Nobody else: for them the request does not exist.
+ * agency once the request has been transmitted, and the agency its central authority routed it to
+ * for execution. Nobody else: for them the request does not exist.
  */
 export function relationsOf(principal: Principal, request: RequestFacts): Set<PartyRelation> {
   const relations = new Set<PartyRelation>();
@@ -37,6 +39,14 @@ export function relationsOf(principal: Principal, request: RequestFacts): Set<Pa
   }
   if (principal.agencyId === request.requestedAgencyId && request.transmittedAt !== null) {
     relations.add(PartyRelation.RequestedAgency);
+  }
+  if (
+    request.executingAgencyId !== null &&
+    principal.agencyId === request.executingAgencyId &&
+    request.executingAgencyId !== request.requestedAgencyId &&
+    request.transmittedAt !== null
+  ) {
+    relations.add(PartyRelation.ExecutingAgency);
   }
   return relations;
 }
@@ -63,6 +73,15 @@ export function needsAssignment(
   return request.confidential && !seesAllConfidentialRequests(principal.role);
 }
 
+/** The agencies of the requested side: the requested agency, and the executing agency it routed to. */
+export function requestedSideAgencies(
+  request: Pick<CooperationRequestEntity, 'requestedAgencyId' | 'executingAgencyId'>,
+): string[] {
+  return request.executingAgencyId
+    ? [request.requestedAgencyId, request.executingAgencyId]
+    : [request.requestedAgencyId];
+}
+
 /** The caller's side of a request they can see: requesting wins when an agency is somehow both. */
 export function sideOfCaller(relations: ReadonlySet<PartyRelation>): RequestSide | undefined {
   const sides = [...relations].map(sideOf);
@@ -85,8 +104,10 @@ export function visibilityCondition(
       clauses.push('(r.requesting_state_code = :viewerStateCode AND r.approved_at IS NOT NULL)');
     }
   }
-  if (box !== 'outgoing')
+  if (box !== 'outgoing') {
     clauses.push('(r.requested_agency_id = :viewerAgencyId AND r.transmitted_at IS NOT NULL)');
+    clauses.push('(r.executing_agency_id = :viewerAgencyId AND r.transmitted_at IS NOT NULL)');
+  }
   const related = `(${clauses.join(' OR ')})`;
   const params = {
     viewerAgencyId: principal.agencyId,

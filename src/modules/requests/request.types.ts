@@ -73,6 +73,60 @@ export interface PreservationDetails {
 export interface RefusalRecord {
   grounds: string[];
   reason: string;
+  /** Whether a consultation preceded the refusal, and if not, why (UNCAC 46(26); BUD 27(6)). */
+  consultation?: ConsultationOutcome;
+}
+
+export type ConsultationOutcome = { held: true } | { held: false; skippedBecause: string };
+
+/** The current or last clarification round (domain.md §6.4). */
+export interface ClarificationState {
+  /** Rounds asked so far. */
+  round: number;
+  /** When the open round was asked; null once answered. */
+  openedAt: string | null;
+  /** The content version the question was asked about: a higher one means the answer changed it. */
+  askedAboutVersion: number;
+  /** Fields the open or last question is about, with the question asked of each. */
+  items: Array<{ field: string; question: string }>;
+  /** Seconds the requesting side has held the request in all answered rounds. */
+  waitedSeconds: number;
+  /** An answer that changed the content, held until the requesting supervisor approves it. */
+  pendingAnswer: { text: string; byId: string; at: string } | null;
+}
+
+/** The consultation the requested side opened before a refusal or postponement (T10). */
+export interface ConsultationRecord {
+  openedAt: string;
+  openedById: string;
+  /** The ground codes it had in mind. */
+  grounds: string[];
+}
+
+export interface PostponementRecord {
+  grounds: string[];
+  reason: string;
+  expectedResumeAt: string;
+  postponedAt: string;
+  consultation: ConsultationOutcome;
+  resumedAt: string | null;
+  resumeNote: string | null;
+}
+
+export const ItemOutcomeKind = {
+  Executed: 'executed',
+  Refused: 'refused',
+  Impossible: 'impossible',
+} as const;
+export type ItemOutcomeKind = (typeof ItemOutcomeKind)[keyof typeof ItemOutcomeKind];
+
+/** What became of one requested item (a measure or a data category) at execution (T19). */
+export interface ItemOutcome {
+  item: string;
+  outcome: ItemOutcomeKind;
+  /** The refusal ground, for a refused item. */
+  groundCode?: string;
+  reason?: string;
 }
 
 export type { LegalBasis };

@@ -9,6 +9,13 @@ export class RequestNotFoundError extends DomainError {
   }
 }
 
+export class ContentVersionNotFoundError extends DomainError {
+  readonly code = ErrorCode.RequestVersionNotFound;
+  constructor() {
+    super('The request has no such sent version');
+  }
+}
+
 export class InvalidTransitionError extends DomainError {
   readonly code = ErrorCode.RequestInvalidTransition;
   constructor(status: RequestStatus, action: RequestAction, allowedActions: RequestAction[]) {
@@ -56,7 +63,22 @@ export class PreconditionRequiredError extends DomainError {
 export class NotEditableError extends DomainError {
   readonly code = ErrorCode.RequestNotEditable;
   constructor(status: RequestStatus) {
-    super(`Only a draft can be edited; this request is ${status}`, { status });
+    super(
+      `Only a draft, or a request awaiting a clarification answer, can be edited; this request is ${status}`,
+      {
+        status,
+      },
+    );
+  }
+}
+
+export class ReapprovalRequiredError extends DomainError {
+  readonly code = ErrorCode.RequestReapprovalRequired;
+  constructor(askedAbout: number, now: number) {
+    super(
+      `The answer changed the request (version ${askedAbout} to ${now}): submit_answer, and a supervisor approves the new version`,
+      { askedAboutVersion: askedAbout, contentVersion: now },
+    );
   }
 }
 

@@ -15,10 +15,12 @@ import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
+import { LifecycleController } from './lifecycle/lifecycle.controller';
+import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
-  controllers: [RequestsController, DualCriminalityController, TranslationsController],
+  controllers: [RequestsController, DualCriminalityController, TranslationsController, LifecycleController],
   providers: [
     RequestsService,
     MessagesService,
@@ -30,6 +32,7 @@ import { RequestsService } from './requests.service';
     RequestLinksService,
     TranslationsService,
     DualCriminalityService,
+    LifecycleRecords,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
   exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],

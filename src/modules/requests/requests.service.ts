@@ -9,15 +9,16 @@ import {
   RequestStatus,
   actorMayFire,
   allowedActions,
-  checkRefusalGrounds,
   missingMandatoryFields,
   seesAllConfidentialRequests,
   transitionFor,
   type ActorStanding,
-  type FieldError,
   RequestType,
   Role,
   type TransitionRule,
+  ConditionStatus,
+  MessageKind,
+  type RequestTypeRules,
 } from '@mla/contracts';
 import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
 import { decodeCursor, keysetPage } from '../../common/http/pagination';
@@ -33,6 +34,7 @@ import type { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dt
 import type { OralContactDto, RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
 import type { RequestQueryDto } from './dto/request-query.dto';
 import type { TransitionDto } from './dto/transition.dto';
+import type { ClarificationDto } from './lifecycle/lifecycle.dto';
 import { buildRequestContent, contentAsInput, type RequestContent } from './request-content';
 import { canonicalJson } from '../audit/canonical-json';
 import { RequestMessageEntity } from './request-message.entity';
@@ -46,12 +48,16 @@ import { RequestLinksService, type CanSee } from './links/request-links.service'
 import { RequestOralContactEntity } from './oral-contacts/request-oral-contact.entity';
 import type { RecordOralContactDto } from './oral-contacts/oral-contact.dto';
 import { Clock } from '../../common/clock';
+import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
+import { checkItemOutcomes, checkTransitionInputs, requestedItems } from './lifecycle/transition-inputs';
+import { ItemOutcomeKind, type ConsultationOutcome } from './request.types';
 import {
   ActionForbiddenError,
   InvalidTransitionError,
   NotEditableError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  ReapprovalRequiredError,
   RequestNotFoundError,
   VersionConflictError,
 } from './requests.errors';
@@ -69,6 +75,7 @@ export class RequestsService {
     private readonly clock: Clock,
     private readonly offences: OffenceCatalogue,
     private readonly links: RequestLinksService,
+    private readonly records: LifecycleRecords,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -203,9 +210,26 @@ export class RequestsService {
       if (!standing.relations.has(PartyRelation.RequestingAgency))
         throw new ActionForbiddenError('edit', 'role_or_side');
       if (ifMatch === undefined) throw new PreconditionRequiredError();
-      if (request.status !== RequestStatus.Draft) throw new NotEditableError(request.status);
+      // A draft; or a transmitted request whose author answers a clarification by changing it (T9).
+      const answering = request.status === RequestStatus.ClarificationRequested;
+      if (request.status !== RequestStatus.Draft && !answering) throw new NotEditableError(request.status);
       if (ifMatch !== request.version) throw new PreconditionFailedError(request.version);
       const { requestedAgencyId, ...sent } = dto;
+      if (answering) {
+        // What the requested side received stays addressed and judged as it was sent.
+        const fixed = [
+          ...(requestedAgencyId !== undefined ? ['requestedAgencyId'] : []),
+          ...(sent.legalBasis !== undefined && sent.legalBasis !== request.legalBasis ? ['legalBasis'] : []),
+        ];
+        if (fixed.length > 0) {
+          throw new ValidationFailedError(
+            fixed.map((field) => ({
+              field,
+              messages: [`${field} cannot change once the request is transmitted`],
+            })),
+          );
+        }
+      }
       // Class fields are defined (as undefined) on the DTO instance even when the body omits them
       // (ES2022 define semantics): only the fields actually sent may replace stored content.
       const changes = Object.fromEntries(
@@ -367,49 +391,53 @@ export class RequestsService {
       if (!actorMayFire(rule, standing))
         throw new ActionForbiddenError(dto.action, forbiddenBecause(rule, standing));
       const profile = await this.pinnedProfile(manager, request);
-      // What the profile requires is checked again when the request leaves its author and its state.
-      if (rule.action === RequestAction.Submit || rule.action === RequestAction.Transmit) {
-        checkAgainstProfile(profile, request.type, request);
-      }
-      checkTransitionInputs(
-        rule,
-        request.type,
-        dto,
-        profile.profile.requestTypes[request.type]?.refusalGrounds ?? [],
-      );
+      const rules = profile.profile.requestTypes[request.type];
+      // What the profile requires is checked again whenever content leaves its author or its state.
+      const sendsContent =
+        rule.action === RequestAction.Submit ||
+        rule.action === RequestAction.Transmit ||
+        rule.action === RequestAction.ApproveAnswer;
+      if (sendsContent) checkAgainstProfile(profile, request.type, request);
+      checkTransitionInputs(rule, request.type, dto, rules);
       if (rule.action === RequestAction.Refuse && dto.grounds)
         this.offences.checkRefusalGrounds(profile.profile, request, dto.grounds);
-      if (rule.action === RequestAction.Transmit) {
-        await this.requireActiveParties(manager, request);
+      if (rule.action === RequestAction.Transmit) await this.requireActiveParties(manager, request);
+      if (rule.action === RequestAction.Transmit || rule.action === RequestAction.ApproveAnswer)
         await this.languageGate.require(manager, request, profile.profile);
-      }
       if (ifMatch !== undefined && ifMatch !== request.version)
         throw new PreconditionFailedError(request.version);
 
       const now = this.clock.now();
+      const effects = await this.lifecycleEffects(manager, principal, request, rule, dto, rules, now);
       await this.conditionalUpdate(
         manager,
         request,
-        { status: rule.to, ...milestones(rule.action, principal, now, dto) },
+        { status: rule.to, ...milestones(rule.action, principal, now, dto), ...effects.changes },
         now,
       );
-      const rules = profile.profile.requestTypes[request.type];
-      const event = deadlineEvent(rule.action, request.type);
+      const event = deadlineEvent(rule, request);
       if (rules && event) await this.deadlines.start(manager, request, rules, event, now);
       if (rule.action === RequestAction.Transmit) await this.links.onTransmitted(manager, request, now);
       // The written request has gone out: any confirmation an oral contact was waiting for is given.
       if (rule.action === RequestAction.Transmit)
         await this.deadlines.meet(manager, id, 'written_confirmation', now);
+      if (rule.action === RequestAction.Transmit)
+        await this.records.recordSent(manager, request, principal.userId, now);
       await this.deadlines.settle(manager, id, rule.to, now);
       let messageId: string | undefined;
-      if (rule.recordsMessage && dto.reason) {
+      const message =
+        effects.message ??
+        (rule.recordsMessage && dto.reason
+          ? { kind: rule.recordsMessage, body: dto.reason, authorId: principal.userId }
+          : undefined);
+      if (message) {
         messageId = randomUUID();
         await manager.insert(RequestMessageEntity, {
           id: messageId,
           requestId: id,
-          kind: rule.recordsMessage,
-          body: dto.reason,
-          authorId: principal.userId,
+          kind: message.kind,
+          body: message.body,
+          authorId: message.authorId,
           authorAgencyId: principal.agencyId,
           createdAt: now,
         });
@@ -425,13 +453,241 @@ export class RequestsService {
           to: rule.to,
           version: request.version + 1,
           ...(dto.grounds ? { grounds: dto.grounds } : {}),
-          // Reasons are recorded (they justify the decision); clarification text lives in its message.
-          ...(dto.reason && !rule.recordsMessage ? { reason: dto.reason } : {}),
+          // Reasons are recorded (they justify the decision); message text lives in its message.
+          ...(dto.reason && !rule.recordsMessage && !effects.message ? { reason: dto.reason } : {}),
+          ...(dto.consultationSkippedReason
+            ? { consultationSkippedReason: dto.consultationSkippedReason }
+            : {}),
           ...(messageId ? { messageId } : {}),
+          ...effects.audit,
         },
       });
     });
     return this.get(principal, id);
+  }
+
+  /**
+   * What the deeper lifecycle (domain.md §6.2) records besides the status: the routing, the
+   * clarification round, the consultation, the conditions, the postponement and the outcome of each
+   * item. Guards that depend on the request's record rather than on the table are checked here too.
+   */
+  private async lifecycleEffects(
+    manager: EntityManager,
+    principal: Principal,
+    request: CooperationRequestEntity,
+    rule: TransitionRule,
+    dto: TransitionDto,
+    rules: RequestTypeRules | undefined,
+    now: Date,
+  ): Promise<{
+    changes: Partial<CooperationRequestEntity>;
+    audit: Record<string, unknown>;
+    message?: { kind: MessageKind; body: string; authorId: string };
+  }> {
+    if (rule.needsConsultation && !request.consultation && !dto.consultationSkippedReason) {
+      throw ValidationFailedError.field(
+        'consultationSkippedReason',
+        `to ${rule.action} without a consultation first (start_consultation), record why none was appropriate`,
+      );
+    }
+    const consultationOutcome: ConsultationOutcome = request.consultation
+      ? { held: true }
+      : { held: false, skippedBecause: dto.consultationSkippedReason ?? '' };
+    const clarification = request.clarification;
+    const waited = (): number =>
+      (clarification?.waitedSeconds ?? 0) +
+      (clarification?.openedAt ? Math.round((now.getTime() - Date.parse(clarification.openedAt)) / 1000) : 0);
+    switch (rule.action) {
+      case RequestAction.Assess: {
+        const executing = dto.executingAgencyId
+          ? await this.executingAgency(manager, request, dto.executingAgencyId)
+          : undefined;
+        return {
+          changes: { executingAgencyId: executing?.id ?? null },
+          audit: executing ? { executingAgencyId: executing.id } : {},
+        };
+      }
+      case RequestAction.RequestClarification: {
+        const items = (dto.clarificationItems ?? []).map(({ field, question }) => ({ field, question }));
+        return {
+          changes: {
+            clarification: {
+              round: (clarification?.round ?? 0) + 1,
+              openedAt: now.toISOString(),
+              askedAboutVersion: request.contentVersion,
+              items,
+              waitedSeconds: clarification?.waitedSeconds ?? 0,
+              pendingAnswer: null,
+            },
+          },
+          audit: { round: (clarification?.round ?? 0) + 1, fields: items.map((item) => item.field) },
+        };
+      }
+      case RequestAction.AnswerClarification: {
+        if (clarification && request.contentVersion !== clarification.askedAboutVersion) {
+          // T9: an answer that changed the request goes out only with its supervisor's approval.
+          throw new ReapprovalRequiredError(clarification.askedAboutVersion, request.contentVersion);
+        }
+        return {
+          changes: {
+            clarification: clarification && { ...clarification, openedAt: null, waitedSeconds: waited() },
+          },
+          audit: { round: clarification?.round ?? 0 },
+        };
+      }
+      case RequestAction.SubmitAnswer:
+        if (!clarification) throw new Error(`request ${request.id} has no clarification round`);
+        return {
+          changes: {
+            clarification: {
+              ...clarification,
+              pendingAnswer: { text: dto.reason ?? '', byId: principal.userId, at: now.toISOString() },
+            },
+          },
+          audit: { round: clarification.round, contentVersion: request.contentVersion },
+        };
+      case RequestAction.ReturnAnswer:
+        if (!clarification) throw new Error(`request ${request.id} has no clarification round`);
+        return { changes: { clarification: { ...clarification, pendingAnswer: null } }, audit: {} };
+      case RequestAction.ApproveAnswer: {
+        const pending = clarification?.pendingAnswer;
+        if (!clarification || !pending) throw new Error(`request ${request.id} has no answer to approve`);
+        // The new version is what the requested side now holds.
+        await this.records.recordSent(manager, request, principal.userId, now);
+        return {
+          changes: {
+            clarification: { ...clarification, openedAt: null, pendingAnswer: null, waitedSeconds: waited() },
+          },
+          audit: { round: clarification.round, contentVersion: request.contentVersion },
+          message: { kind: MessageKind.ClarificationResponse, body: pending.text, authorId: pending.byId },
+        };
+      }
+      case RequestAction.StartConsultation:
+        return {
+          changes: {
+            consultation: {
+              openedAt: now.toISOString(),
+              openedById: principal.userId,
+              grounds: dto.grounds ?? [],
+            },
+          },
+          audit: {},
+        };
+      case RequestAction.ProposeConditions: {
+        const ids = await this.records.proposeConditions(
+          manager,
+          request.id,
+          dto.conditions ?? [],
+          principal.userId,
+          now,
+        );
+        return {
+          changes: {},
+          audit: { conditionIds: ids, conditionTypes: (dto.conditions ?? []).map((c) => c.type) },
+        };
+      }
+      case RequestAction.AcceptConditions:
+      case RequestAction.RejectConditions: {
+        const decided = await this.records.decideConditions(
+          manager,
+          request.id,
+          rule.action === RequestAction.AcceptConditions
+            ? ConditionStatus.Accepted
+            : ConditionStatus.Rejected,
+          principal.userId,
+          now,
+        );
+        return { changes: {}, audit: { conditionsDecided: decided } };
+      }
+      case RequestAction.Refuse:
+        return {
+          changes: {
+            refusal: {
+              grounds: dto.grounds ?? [],
+              reason: dto.reason ?? '',
+              consultation: consultationOutcome,
+            },
+          },
+          audit: { consultationHeld: consultationOutcome.held },
+        };
+      case RequestAction.Postpone: {
+        const expectedResumeAt = new Date(dto.expectedResumeAt ?? '');
+        if (!(expectedResumeAt.getTime() > now.getTime())) {
+          throw ValidationFailedError.field('expectedResumeAt', 'expectedResumeAt must be in the future');
+        }
+        return {
+          changes: {
+            postponement: {
+              grounds: dto.grounds ?? [],
+              reason: dto.reason ?? '',
+              expectedResumeAt: expectedResumeAt.toISOString(),
+              postponedAt: now.toISOString(),
+              consultation: consultationOutcome,
+              resumedAt: null,
+              resumeNote: null,
+            },
+          },
+          audit: {
+            expectedResumeAt: expectedResumeAt.toISOString(),
+            consultationHeld: consultationOutcome.held,
+          },
+        };
+      }
+      case RequestAction.Resume:
+        if (!request.postponement) throw new Error(`request ${request.id} has no postponement`);
+        return {
+          changes: {
+            postponement: {
+              ...request.postponement,
+              resumedAt: now.toISOString(),
+              resumeNote: dto.reason ?? null,
+            },
+          },
+          audit: {},
+        };
+      case RequestAction.MarkPartiallyExecuted: {
+        const outcomes = checkItemOutcomes(request, dto.itemOutcomes ?? [], rules?.refusalGrounds ?? []);
+        return {
+          changes: { itemOutcomes: outcomes },
+          audit: {
+            itemOutcomes: outcomes.map(({ item, outcome, groundCode }) => ({ item, outcome, groundCode })),
+          },
+        };
+      }
+      case RequestAction.MarkExecuted:
+        return {
+          changes: {
+            itemOutcomes: requestedItems(request).map((item) => ({
+              item,
+              outcome: ItemOutcomeKind.Executed,
+            })),
+          },
+          audit: {},
+        };
+      default:
+        return { changes: {}, audit: {} };
+    }
+  }
+
+  /** The agency a central authority routes a request to: an active agency of its own state. */
+  private async executingAgency(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    executingAgencyId: string,
+  ): Promise<AgencyEntity> {
+    const agency = await manager.findOne(AgencyEntity, {
+      where: { id: executingAgencyId },
+      lock: { mode: 'for_key_share' },
+    });
+    const problem = !agency
+      ? 'no agency in the directory has this id'
+      : agency.stateCode !== request.requestedStateCode
+        ? 'the executing agency must belong to the requested state'
+        : agency.deactivatedAt !== null
+          ? 'the executing agency has been deactivated'
+          : undefined;
+    if (!agency || problem) throw ValidationFailedError.field('executingAgencyId', problem ?? 'invalid');
+    return agency;
   }
 
   /** Loads a request the caller can see, or answers 404 exactly as if it did not exist. */
@@ -540,6 +796,7 @@ export class RequestsService {
     const agencies = await findByIds(manager, AgencyEntity, [
       request.requestingAgencyId,
       request.requestedAgencyId,
+      ...(request.executingAgencyId ? [request.executingAgencyId] : []),
     ]);
     const author = await manager.findOneByOrFail(UserEntity, { id: request.createdById });
     const requestedSide = sideOfCaller(standing.relations) === 'requested';
@@ -557,6 +814,18 @@ export class RequestsService {
       confidentiality: request.confidentiality,
       preservation: request.preservation,
       refusal: request.refusal,
+      executingAgency: request.executingAgencyId
+        ? toAgencyDto(agencies.get(request.executingAgencyId)!)
+        : null,
+      clarification: clarificationView(request, requestedSide, this.clock.now()),
+      consultation: request.consultation && {
+        openedAt: request.consultation.openedAt,
+        grounds: request.consultation.grounds,
+      },
+      conditions: await this.records.conditions(manager, request.id),
+      postponement: request.postponement,
+      requestedItems: requestedItems(request),
+      itemOutcomes: request.itemOutcomes,
       // Internal milestones of the requesting side are not shown to the requested side.
       submittedAt: requestedSide ? null : (request.submittedAt?.toISOString() ?? null),
       approvedAt: requestedSide ? null : (request.approvedAt?.toISOString() ?? null),
@@ -573,6 +842,27 @@ export class RequestsService {
       ),
     };
   }
+}
+
+const DAY_SECONDS = 86_400;
+
+function clarificationView(
+  request: CooperationRequestEntity,
+  requestedSide: boolean,
+  now: Date,
+): ClarificationDto | null {
+  const state = request.clarification;
+  if (!state) return null;
+  const open = state.openedAt ? Math.max(0, (now.getTime() - Date.parse(state.openedAt)) / 1000) : 0;
+  return {
+    rounds: state.round,
+    open: state.openedAt !== null,
+    openedAt: state.openedAt,
+    items: state.items,
+    daysWaitingOnRequestingSide: Math.round(((state.waitedSeconds + open) / DAY_SECONDS) * 100) / 100,
+    // Whether the requesting supervisor has yet to approve is the requesting side's own business.
+    answerAwaitingApproval: !requestedSide && state.pendingAnswer !== null,
+  };
 }
 
 function summarise(
@@ -627,47 +917,6 @@ function forbiddenBecause(
   return rule.notByAuthor && standing.isAuthor && wouldOtherwise ? 'author_may_not_approve' : 'role_or_side';
 }
 
-function checkTransitionInputs(
-  rule: TransitionRule,
-  type: RequestType,
-  dto: TransitionDto,
-  allowedGrounds: readonly string[],
-): void {
-  const problems: FieldError[] = [];
-  if (rule.requires.includes('reason') && !dto.reason) {
-    problems.push({ field: 'reason', messages: [`reason is required to ${rule.action}`] });
-  }
-  if (rule.requires.includes('grounds')) {
-    if (!dto.grounds || dto.grounds.length === 0) {
-      problems.push({
-        field: 'grounds',
-        messages: [`at least one ground code is required to ${rule.action}`],
-      });
-    } else {
-      const check = checkRefusalGrounds(allowedGrounds, dto.grounds);
-      if (!check.ok) {
-        problems.push({
-          field: 'grounds',
-          messages: [
-            ...check.notGrounds.map((code) => `${code} may not be given as a ground for refusal`),
-            ...check.invalid.map(
-              (code) =>
-                `${code} is not a ground for refusing a ${type} request under its profile (allowed: ${allowedGrounds.join(', ')})`,
-            ),
-          ],
-        });
-      }
-    }
-  } else if (dto.grounds !== undefined) {
-    problems.push({ field: 'grounds', messages: [`grounds apply only to refuse, not to ${rule.action}`] });
-  }
-  // Free text goes into the permanent audit log, so it is taken only where the procedure asks for it.
-  if (!rule.requires.includes('reason') && dto.reason !== undefined) {
-    problems.push({ field: 'reason', messages: [`${rule.action} takes no reason`] });
-  }
-  if (problems.length > 0) throw new ValidationFailedError(problems);
-}
-
 /** The facts a transition stamps on the request besides its status. */
 function milestones(
   action: RequestAction,
@@ -717,10 +966,12 @@ function checkAgainstProfile(
   }
 }
 
-/** The profile event an action starts deadlines at (domain.md §6.3 "Start" column), if any. */
-function deadlineEvent(action: RequestAction, type: RequestType): string | undefined {
-  if (action === RequestAction.Transmit) return 'transmitted';
-  // Preservation runs from the requested side's confirmation, which its acceptance is (BUD 29(7)).
-  if (action === RequestAction.Accept && type === RequestType.Preservation) return 'preservation_confirmed';
+/** The profile event a transition starts deadlines at (domain.md §6.3 "Start" column), if any. */
+function deadlineEvent(rule: TransitionRule, request: CooperationRequestEntity): string | undefined {
+  if (rule.action === RequestAction.Transmit) return 'transmitted';
+  // Preservation runs from the requested side's confirmation, which its acceptance is (BUD 29(7)),
+  // with or without conditions; a deadline starts once, so a later acceptance does not restart it.
+  if (rule.to === RequestStatus.Accepted && request.type === RequestType.Preservation)
+    return 'preservation_confirmed';
   return undefined;
 }

@@ -11,6 +11,7 @@ import {
   RequestType,
   type ProfileDeadline,
   type RequestTypeRules,
+  transitionFor,
 } from '@mla/contracts';
 import { Clock } from '../../../common/clock';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -38,6 +39,7 @@ const BATCH = 100;
 /** What a request's new status does to its open deadlines. */
 const SETTLES: Partial<Record<RequestStatus, DeadlineStatus>> = {
   [RequestStatus.Executed]: 'met',
+  [RequestStatus.PartiallyExecuted]: 'met',
   [RequestStatus.Refused]: 'cancelled',
   [RequestStatus.Withdrawn]: 'cancelled',
   [RequestStatus.Closed]: 'cancelled',
@@ -267,7 +269,7 @@ export class DeadlineService {
         .set({ status: RequestStatus.Lapsed, version: () => 'version + 1', updatedAt: now })
         .where('id = :id AND status IN (:...from)', {
           id: deadline.requestId,
-          from: [RequestStatus.Accepted, RequestStatus.InExecution],
+          from: transitionFor(RequestAction.Lapse).from,
         })
         .execute();
       lapsed = result.affected === 1;

@@ -11,6 +11,14 @@ import {
   TimeRangeDto,
   UrgencyDto,
 } from './request-fields.dto';
+import {
+  ClarificationDto,
+  ConditionDto,
+  ConsultationDto,
+  ConsultationOutcomeDto,
+  ItemOutcomeDto,
+  PostponementDto,
+} from '../lifecycle/lifecycle.dto';
 
 export class PersonRefDto {
   @ApiProperty({ format: 'uuid' })
@@ -26,6 +34,13 @@ export class RefusalDto {
 
   @ApiProperty()
   reason: string;
+
+  @ApiPropertyOptional({
+    type: ConsultationOutcomeDto,
+    description:
+      'Whether a consultation preceded the refusal (absent on refusals recorded before this was kept)',
+  })
+  consultation?: ConsultationOutcomeDto;
 }
 
 /** Fields shared by the list and the full view. */
@@ -200,6 +215,42 @@ export class RequestDto extends RequestSummaryDto {
 
   @ApiProperty({ type: RefusalDto, nullable: true })
   refusal: RefusalDto | null;
+
+  @ApiProperty({
+    type: AgencyDto,
+    nullable: true,
+    description: 'The agency of the requested state its central authority routed the request to',
+  })
+  executingAgency: AgencyDto | null;
+
+  @ApiProperty({ type: ClarificationDto, nullable: true })
+  clarification: ClarificationDto | null;
+
+  @ApiProperty({ type: ConsultationDto, nullable: true })
+  consultation: ConsultationDto | null;
+
+  @ApiProperty({
+    type: [ConditionDto],
+    description: 'Conditions on use offered in consultation; accepted ones bind the requesting side',
+  })
+  conditions: ConditionDto[];
+
+  @ApiProperty({ type: PostponementDto, nullable: true })
+  postponement: PostponementDto | null;
+
+  @ApiProperty({
+    type: [String],
+    example: ['measure:access_stored_data', 'data:subscriber', 'data:content'],
+    description: 'The items execution gives one outcome each: every measure and category of data sought',
+  })
+  requestedItems: string[];
+
+  @ApiProperty({
+    type: [ItemOutcomeDto],
+    nullable: true,
+    description: 'One per requested item, once executed',
+  })
+  itemOutcomes: ItemOutcomeDto[] | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   submittedAt: string | null;

@@ -10,6 +10,29 @@ import type { RequestLinkDto } from '../dto/request.dto';
 import type { RequestLinkInputDto } from '../dto/create-request.dto';
 import { RequestMessageEntity } from '../request-message.entity';
 import { RequestLinkEntity } from './request-link.entity';
+import { requestedItems } from '../lifecycle/transition-inputs';
+import { ItemOutcomeKind, type ItemOutcome } from '../request.types';
+
+/**
+ * A request split from one that was executed in part (scenario 8) asks the same state again only
+ * for what it did not provide: every item it seeks was refused or impossible there.
+ */
+function splitProblem(
+  request: CooperationRequestEntity,
+  linked: CooperationRequestEntity,
+  outcomes: readonly ItemOutcome[],
+): string | undefined {
+  if (linked.requestedStateCode !== request.requestedStateCode) {
+    return 'a request split from another goes to the same requested state';
+  }
+  const done = new Set(
+    outcomes.filter((outcome) => outcome.outcome === ItemOutcomeKind.Executed).map((outcome) => outcome.item),
+  );
+  const again = requestedItems(request).filter((item) => done.has(item));
+  return again.length > 0
+    ? `${again.join(', ')} ${again.length === 1 ? 'was' : 'were'} already executed on the request it splits from; ask only for the items that were not`
+    : undefined;
+}
 
 /** Decides whether the caller may see a request (the requests service's visibility rule). */
 export type CanSee = (manager: EntityManager, id: string) => Promise<CooperationRequestEntity | undefined>;
@@ -49,6 +72,13 @@ export class RequestLinksService {
               : linked.requestedStateCode !== request.requestedStateCode
                 ? 'the follow-up goes to the state that preserves the data'
                 : undefined;
+        if (why) {
+          problems.push({ field, messages: [why] });
+          continue;
+        }
+      }
+      if (link.relation === LinkRelation.SplitFrom && linked.itemOutcomes) {
+        const why = splitProblem(request, linked, linked.itemOutcomes);
         if (why) {
           problems.push({ field, messages: [why] });
           continue;

@@ -15,11 +15,16 @@ import { acceptedLanguages } from './language-gate';
 import { RequestTranslationEntity } from './request-translation.entity';
 import type { TranslationDto, TranslationListDto } from './translation.dto';
 
-/** Before transmission the request is still the requesting side's to prepare. */
+/**
+ * Before transmission the request is still the requesting side's to prepare; so is a new version
+ * it prepares to answer a clarification, which goes out only in a language the requested state takes.
+ */
 const PREPARABLE: readonly RequestStatus[] = [
   RequestStatus.Draft,
   RequestStatus.PendingApproval,
   RequestStatus.Ready,
+  RequestStatus.ClarificationRequested,
+  RequestStatus.AnswerPendingApproval,
 ];
 
 /** Translations of a request (domain.md §11): attached by the requesting side before it goes out. */
