@@ -53,6 +53,8 @@ export function renderMermaid(): string {
     // Mermaid ends a label at the first colon, so actors are joined with slashes here.
     const who = rule.actors.map((actor) => actorText(actor, RELATION_SHORT).replace(': ', ' – ')).join(' / ');
     lines.push(`  ${from} --> ${rule.to} : ${rule.action} (${who})`);
+    if (rule.untranslatedTo)
+      lines.push(`  ${from} --> ${rule.untranslatedTo} : ${rule.action}, language not accepted (${who})`);
   }
   for (const status of finalStatuses()) lines.push(`  ${status} --> [*]`);
   lines.push('```');
@@ -64,7 +66,7 @@ export function renderTable(): string {
     [
       rule.from.map((status) => `\`${status}\``).join(', '),
       `\`${rule.action}\``,
-      `\`${rule.to}\``,
+      rule.untranslatedTo ? `\`${rule.to}\` (\`${rule.untranslatedTo}\` until translated)` : `\`${rule.to}\``,
       rule.actors.map((actor) => actorText(actor, RELATION_LABELS)).join('; '),
       rule.requires.length > 0 ? rule.requires.join(', ') : '–',
       rule.notByAuthor ? 'yes: not by the author' : '–',

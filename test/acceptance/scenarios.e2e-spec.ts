@@ -297,16 +297,29 @@ describe('Acceptance scenarios (domain.md §14)', () => {
     });
 
     ok(await fire('vn.officer', draft.id, { action: 'submit' }));
-    ok(await fire('vn.supervisor', draft.id, { action: 'approve' }));
+    // Approved, but France cannot read it yet: it waits for the translation (domain.md §6.2 T3).
+    const approved = ok(await fire('vn.supervisor', draft.id, { action: 'approve' }));
+    expect(approved).toMatchObject({
+      status: 'pending_translation',
+      allowedActions: ['return_to_draft', 'withdraw'],
+    });
     const blocked = await fire('vn.central', draft.id, { action: 'transmit' });
     expect(blocked.response.status).toBe(409);
-    expect(blocked.error).toMatchObject({
-      code: 'request.translation_required',
-      details: { language: 'en', accepted: ['fr', 'es'], stale: ['fr'] },
-    });
-    expect((await read('vn.officer', draft.id)).status).toBe('ready');
+    expect(blocked.error).toMatchObject({ code: 'request.invalid_transition' });
 
+    // The central authority's translator attaches a French version of the current text: it is ready.
     ok(await translate('vn.central', 'Demande d’entraide : campagne visant deux banques vietnamiennes…'));
+    const ready = await read('vn.central', draft.id);
+    expect(ready.status).toBe('ready');
+    const trail = ok(
+      await (await as('vn.officer')).GET('/v1/requests/{id}/history', { params: { path: { id: draft.id } } }),
+    ).items.map((entry) => [entry.action, entry.data.to]);
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        ['request.approve', 'pending_translation'],
+        ['request.complete_translation', 'ready'],
+      ]),
+    );
     expect(ok(await fire('vn.central', draft.id, { action: 'transmit' })).status).toBe('transmitted');
     // Gone out: nothing more is attached to it.
     expect((await translate('vn.central', 'Trop tard')).response.status).toBe(409);

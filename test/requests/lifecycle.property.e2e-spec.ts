@@ -457,7 +457,8 @@ describe('The request lifecycle under random actions by random users (property)'
       throw new Error(`Reproduce with FC_SEED=${SEED}\n${String(error)}`, { cause: error });
     }
     // The examples alone reach every state people can reach (`lapsed` is the deadline job's, tested
-    // in deadlines.e2e-spec): a lifecycle state added later without a path here fails.
+    // in deadlines.e2e-spec; `pending_translation` needs a language the requested state does not
+    // take, scenario 19): a lifecycle state added later without a path here fails.
     const reachable = REQUEST_STATUSES.filter(
       (status) =>
         status === RequestStatus.Draft ||

@@ -1556,7 +1556,7 @@ export interface components {
         };
         RequestDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** Format: date-time */
             approvedAt?: string | null;
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
@@ -1618,7 +1618,7 @@ export interface components {
             requestedItems: string[];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             subjects: components["schemas"]["SubjectDto"][];
             /** Format: date-time */
             submittedAt?: string | null;
@@ -1664,7 +1664,7 @@ export interface components {
         };
         RequestSummaryDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             /**
@@ -1692,7 +1692,7 @@ export interface components {
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             title: string;
             /** @enum {string} */
             type: "mla_general" | "preservation";
@@ -1868,7 +1868,7 @@ export interface components {
         };
         TransitionDto: {
             /** @enum {string} */
-            action: "submit" | "return_to_draft" | "approve" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close";
+            action: "submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close";
             /** @description request_clarification: the fields the questions are about */
             clarificationItems?: components["schemas"]["ClarificationItemDto"][];
             /** @description Mandatory for propose_conditions */
@@ -3211,7 +3211,7 @@ export interface operations {
                 cursor?: string;
                 /** @description outgoing: my side asks; incoming: my agency is asked */
                 box?: "outgoing" | "incoming";
-                status?: "draft" | "pending_approval" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+                status?: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
                 type?: "mla_general" | "preservation";
                 /** @description true: only requests with an open deadline already past */
                 overdue?: "true";

@@ -44,7 +44,13 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
       [P.RequestingAgency, R.ContactPointOperator],
     ],
   },
-  return_to_draft: { from: [S.PendingApproval], to: S.Draft, who: [[P.RequestingAgency, R.Supervisor]] },
+  return_to_draft: {
+    from: [S.PendingApproval, S.PendingTranslation],
+    to: S.Draft,
+    who: [[P.RequestingAgency, R.Supervisor]],
+  },
+  // Nobody: the portal fires it when the missing translation is attached.
+  complete_translation: { from: [S.PendingTranslation], to: S.Ready, who: [] },
   approve: { from: [S.PendingApproval], to: S.Ready, who: [[P.RequestingAgency, R.Supervisor]] },
   transmit: {
     from: [S.Ready],
@@ -132,6 +138,7 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     from: [
       S.Draft,
       S.PendingApproval,
+      S.PendingTranslation,
       S.Ready,
       S.Transmitted,
       S.Received,

@@ -6,6 +6,8 @@ import { MessageKind, type RequestType } from './request-vocabulary';
 export const RequestStatus = {
   Draft: 'draft',
   PendingApproval: 'pending_approval',
+  /** Approved, but in a language the requested state does not take: waits for a translation (§11). */
+  PendingTranslation: 'pending_translation',
   Ready: 'ready',
   Transmitted: 'transmitted',
   Received: 'received',
@@ -38,6 +40,8 @@ export const RequestAction = {
   Submit: 'submit',
   ReturnToDraft: 'return_to_draft',
   Approve: 'approve',
+  /** Fired by the portal when the translations the requested state needs are attached. */
+  CompleteTranslation: 'complete_translation',
   Transmit: 'transmit',
   Acknowledge: 'acknowledge',
   Assess: 'assess',
@@ -118,6 +122,12 @@ export interface TransitionRule {
   readonly requires: readonly TransitionInput[];
   /** Inputs the action takes when given; anything neither required nor optional is refused. */
   readonly optional?: readonly TransitionInput[];
+  /**
+   * Where the action leads instead when the request's language is not one the requested state
+   * takes and no current translation is attached (domain.md §6.2 T3: approval leads to
+   * PENDING_TRANSLATION rather than READY).
+   */
+  readonly untranslatedTo?: RequestStatus;
   /** Four-eyes principle: the author of the request may not fire it. */
   readonly notByAuthor?: boolean;
   /** The reason is also recorded as a message of this kind, visible to both sides. */
@@ -153,6 +163,7 @@ const REQUESTING_DECIDERS: readonly TransitionActor[] = [
 export const WITHDRAWABLE_STATUSES: readonly RequestStatus[] = [
   S.Draft,
   S.PendingApproval,
+  S.PendingTranslation,
   S.Ready,
   S.Transmitted,
   S.Received,
@@ -177,7 +188,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.ReturnToDraft,
-    from: [S.PendingApproval],
+    from: [S.PendingApproval, S.PendingTranslation],
     to: S.Draft,
     actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
     requires: ['reason'],
@@ -186,9 +197,18 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     action: A.Approve,
     from: [S.PendingApproval],
     to: S.Ready,
+    untranslatedTo: S.PendingTranslation,
     actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
     requires: [],
     notByAuthor: true,
+  },
+  {
+    // No person fires it: attaching the translation the requested state needs does (scenario 19).
+    action: A.CompleteTranslation,
+    from: [S.PendingTranslation],
+    to: S.Ready,
+    actors: [],
+    requires: [],
   },
   {
     action: A.Transmit,

@@ -4,7 +4,8 @@ const STATUSES_BEFORE = `'draft', 'pending_approval', 'ready', 'transmitted', 'r
 const KINDS_BEFORE = `'clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder'`;
 
 /**
- * The whole lifecycle of domain.md §6 (issue 4 item 3): assessment and routing to an executing
+ * The whole lifecycle of domain.md §6 (issue 4 item 3): waiting for a translation after approval,
+ * assessment and routing to an executing
  * agency, clarification rounds that send a new version of the request (kept, so both sides can see
  * what changed), consultation and the conditions offered in it, postponement, and execution with an
  * outcome per requested item.
@@ -16,7 +17,7 @@ export class AddLifecycleDepth1795901400000 implements MigrationInterface {
     await queryRunner.query(`
       ALTER TABLE "cooperation_request"
         DROP CONSTRAINT "ck_request_status",
-        ADD CONSTRAINT "ck_request_status" CHECK ("status" IN (${STATUSES_BEFORE}, 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')),
+        ADD CONSTRAINT "ck_request_status" CHECK ("status" IN (${STATUSES_BEFORE}, 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')),
         ADD COLUMN "executing_agency_id" uuid,
         ADD COLUMN "clarification" jsonb,
         ADD COLUMN "consultation" jsonb,

@@ -35,7 +35,7 @@ import type {
 )
 @Check(
   'ck_request_status',
-  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')`,
+  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed', 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')`,
 )
 @Check('ck_request_version', `"version" > 0`)
 @Check('ck_request_profile_version', `"profile_version" > 0`)

@@ -408,11 +408,16 @@ export class RequestsService {
         throw new PreconditionFailedError(request.version);
 
       const now = this.clock.now();
+      // Approved in a language the requested state does not take: it waits for the translation (T3).
+      const to =
+        rule.untranslatedTo && !(await this.languageGate.satisfied(manager, request, profile.profile))
+          ? rule.untranslatedTo
+          : rule.to;
       const effects = await this.lifecycleEffects(manager, principal, request, rule, dto, rules, now);
       await this.conditionalUpdate(
         manager,
         request,
-        { status: rule.to, ...milestones(rule.action, principal, now, dto), ...effects.changes },
+        { status: to, ...milestones(rule.action, principal, now, dto), ...effects.changes },
         now,
       );
       const event = deadlineEvent(rule, request);
@@ -423,7 +428,7 @@ export class RequestsService {
         await this.deadlines.meet(manager, id, 'written_confirmation', now);
       if (rule.action === RequestAction.Transmit)
         await this.records.recordSent(manager, request, principal.userId, now);
-      await this.deadlines.settle(manager, id, rule.to, now);
+      await this.deadlines.settle(manager, id, to, now);
       let messageId: string | undefined;
       const message =
         effects.message ??
@@ -450,7 +455,7 @@ export class RequestsService {
         requestId: id,
         data: {
           from: request.status,
-          to: rule.to,
+          to,
           version: request.version + 1,
           ...(dto.grounds ? { grounds: dto.grounds } : {}),
           // Reasons are recorded (they justify the decision); message text lives in its message.

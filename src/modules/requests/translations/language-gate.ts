@@ -32,19 +32,37 @@ export class LanguageGate {
     request: CooperationRequestEntity,
     profile: InstrumentProfile,
   ): Promise<void> {
+    const verdict = await this.check(manager, request, profile);
+    if (!verdict.ok) throw new TranslationRequiredError(request.language, verdict.accepted, verdict.stale);
+  }
+
+  /** Whether the request may go out as it stands: in an accepted language, or with a current translation. */
+  async satisfied(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    profile: InstrumentProfile,
+  ): Promise<boolean> {
+    return (await this.check(manager, request, profile)).ok;
+  }
+
+  private async check(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    profile: InstrumentProfile,
+  ): Promise<{ ok: true } | { ok: false; accepted: string[]; stale: string[] }> {
     const accepted = acceptedLanguages(profile, request.requestedStateCode);
-    if (accepted.includes(primary(request.language))) return;
+    if (accepted.includes(primary(request.language))) return { ok: true };
     const translations = await manager.findBy(RequestTranslationEntity, { requestId: request.id });
     const usable = translations.filter(
       (translation) =>
         accepted.includes(primary(translation.language)) &&
         translation.sourceContentVersion === request.contentVersion,
     );
-    if (usable.length > 0) return;
+    if (usable.length > 0) return { ok: true };
     const stale = translations
       .filter((translation) => accepted.includes(primary(translation.language)))
       .map((translation) => translation.language);
-    throw new TranslationRequiredError(request.language, accepted, stale);
+    return { ok: false, accepted, stale };
   }
 }
 

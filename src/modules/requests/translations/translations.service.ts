@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PartyRelation, RequestStatus } from '@mla/contracts';
+import { PartyRelation, RequestAction, RequestStatus, transitionFor } from '@mla/contracts';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
 import { findByIds } from '../../../database/find-by-ids';
 import { TransactionRunner } from '../../../database/transaction-runner';
@@ -8,10 +9,10 @@ import { AuditService } from '../../audit/audit.service';
 import { auditActor, type Principal } from '../../auth/principal';
 import { ProfileCatalog } from '../../profiles/profile-catalog.service';
 import { UserEntity } from '../../users/user.entity';
-import type { CooperationRequestEntity } from '../cooperation-request.entity';
-import { ActionForbiddenError, NotEditableError } from '../requests.errors';
+import { CooperationRequestEntity } from '../cooperation-request.entity';
+import { ActionForbiddenError, NotEditableError, VersionConflictError } from '../requests.errors';
 import { RequestsService } from '../requests.service';
-import { acceptedLanguages } from './language-gate';
+import { acceptedLanguages, LanguageGate } from './language-gate';
 import { RequestTranslationEntity } from './request-translation.entity';
 import type { TranslationDto, TranslationListDto } from './translation.dto';
 
@@ -22,6 +23,7 @@ import type { TranslationDto, TranslationListDto } from './translation.dto';
 const PREPARABLE: readonly RequestStatus[] = [
   RequestStatus.Draft,
   RequestStatus.PendingApproval,
+  RequestStatus.PendingTranslation,
   RequestStatus.Ready,
   RequestStatus.ClarificationRequested,
   RequestStatus.AnswerPendingApproval,
@@ -37,6 +39,7 @@ export class TranslationsService {
     private readonly profiles: ProfileCatalog,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly languageGate: LanguageGate,
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<TranslationListDto> {
@@ -81,6 +84,7 @@ export class TranslationsService {
         // The language and the version it was made from; never the text (case content).
         data: { language, sourceContentVersion: request.contentVersion, replaced: existing !== null },
       });
+      await this.releaseIfTranslated(manager, principal, request);
       return {
         request,
         translation: await manager.findOneByOrFail(RequestTranslationEntity, { requestId, language }),
@@ -88,6 +92,36 @@ export class TranslationsService {
     });
     const [dto] = await this.toDtos(row.request, [row.translation]);
     return dto;
+  }
+
+  /**
+   * An approved request waiting for a translation becomes ready once the requested state can read
+   * it (T3, scenario 19): the portal fires `complete_translation` on the attacher's behalf.
+   */
+  private async releaseIfTranslated(
+    manager: EntityManager,
+    principal: Principal,
+    request: CooperationRequestEntity,
+  ): Promise<void> {
+    const rule = transitionFor(RequestAction.CompleteTranslation);
+    if (!rule.from.includes(request.status)) return;
+    const profile = await this.profiles.version(manager, request.legalBasis, request.profileVersion);
+    if (!profile || !(await this.languageGate.satisfied(manager, request, profile.profile))) return;
+    const result = await manager
+      .createQueryBuilder()
+      .update(CooperationRequestEntity)
+      .set({ status: rule.to, version: () => 'version + 1', updatedAt: this.clock.now() })
+      .where('id = :id AND version = :version', { id: request.id, version: request.version })
+      .execute();
+    if (result.affected !== 1) throw new VersionConflictError();
+    await this.audit.append(manager, {
+      action: `request.${rule.action}`,
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'request', id: request.id },
+      requestId: request.id,
+      data: { from: request.status, to: rule.to, version: request.version + 1 },
+    });
   }
 
   private async accepted(request: CooperationRequestEntity): Promise<string[]> {
