@@ -8,6 +8,9 @@ import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService } from './links/request-links.service';
 import { TranslationsController } from './translations/translations.controller';
 import { TranslationsService } from './translations/translations.service';
+import { ConsentsController } from './consents/consents.controller';
+import { ConsentsService } from './consents/consents.service';
+import { ExculpatoryNoticesService } from './consents/exculpatory-notices.service';
 import { DualCriminalityController } from './dual-criminality.controller';
 import { DualCriminalityService } from './dual-criminality.service';
 import { MessagesService } from './messages.service';
@@ -18,7 +21,7 @@ import { RequestsService } from './requests.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
-  controllers: [RequestsController, DualCriminalityController, TranslationsController],
+  controllers: [RequestsController, DualCriminalityController, TranslationsController, ConsentsController],
   providers: [
     RequestsService,
     MessagesService,
@@ -30,6 +33,8 @@ import { RequestsService } from './requests.service';
     RequestLinksService,
     TranslationsService,
     DualCriminalityService,
+    ConsentsService,
+    ExculpatoryNoticesService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
   exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],
