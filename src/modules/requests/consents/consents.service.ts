@@ -155,8 +155,8 @@ export class ConsentsService {
         .where({ id: consentId, decision: IsNull() })
         .execute();
       if (result.affected !== 1) {
-        const now_ = await manager.findOneByOrFail(RequestConsentEntity, { id: consentId });
-        throw new ConsentAlreadyDecidedError(consentId, now_.decision ?? 'decided');
+        const current = await manager.findOneByOrFail(RequestConsentEntity, { id: consentId });
+        throw new ConsentAlreadyDecidedError(consentId, current.decision ?? 'decided');
       }
       const row = { ...existing, ...decided };
       const messageId = await writeMessage(
