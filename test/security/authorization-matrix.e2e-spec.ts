@@ -410,14 +410,25 @@ describe('The authorization matrix: every route, every role, every side', () => 
   });
   afterAll(() => t?.close());
 
-  /** A fresh token per call: the logout probe must not end the session other probes use. */
-  async function credentialsOf(caller: Caller): Promise<Record<string, string>> {
+  /**
+   * A fresh token per call on the auth routes: the logout probe must not end the session other
+   * probes use. Elsewhere nothing ends a session, so each caller logs in once: hundreds of logins
+   * (argon2id each) would make the run slow for no gain.
+   */
+  const sessions = new Map<Caller, Promise<Record<string, string>>>();
+  async function credentialsOf(caller: Caller, route: string): Promise<Record<string, string>> {
     if (caller === 'anonymous') return {};
     if (caller === API_KEY) return { 'x-api-key': apiKey };
-    const { data } = await t.anonymous.POST('/v1/auth/login', {
-      body: { username: caller, password: DEMO_PASSWORD },
-    });
-    return data ? { authorization: `Bearer ${data.accessToken}` } : {};
+    const fresh = async (): Promise<Record<string, string>> => {
+      const { data } = await t.anonymous.POST('/v1/auth/login', {
+        body: { username: caller, password: DEMO_PASSWORD },
+      });
+      return data ? { authorization: `Bearer ${data.accessToken}` } : {};
+    };
+    if (route.includes(' /v1/auth/')) return fresh();
+    const session = sessions.get(caller) ?? fresh();
+    sessions.set(caller, session);
+    return session;
   }
 
   it('should cover every route of the application, no more and no less', () => {
@@ -444,7 +455,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           {
             method,
             headers: {
-              ...(await credentialsOf(caller)),
+              ...(await credentialsOf(caller, route)),
               ...(body === undefined ? {} : { 'content-type': 'application/json' }),
               ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
             },
