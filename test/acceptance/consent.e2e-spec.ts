@@ -1,6 +1,6 @@
-import { login, type ApiClient, type Schemas } from '@mla/api-client';
+import type { ApiClient, Schemas } from '@mla/api-client';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
-import { createTestApp, DEMO_PASSWORD, FakeClock, type DemoUser, type TestApp } from '../support/test-app';
+import { createTestApp, FakeClock, type DemoUser, type TestApp } from '../support/test-app';
 
 type Envelope = { code: string; details?: unknown };
 
@@ -18,7 +18,8 @@ describe('Consent on use: further use, onward transfer, exculpatory disclosure (
   });
   afterAll(() => t?.close());
 
-  const as = (user: DemoUser): Promise<ApiClient> => login(t.baseUrl, user, DEMO_PASSWORD);
+  // One session per person (the test app keeps them): the fake clock moves by seconds only here.
+  const as = (user: DemoUser): Promise<ApiClient> => t.as(user);
   const fire = async (user: DemoUser, id: string, body: Schemas['TransitionDto']) =>
     ok(await (await as(user)).POST('/v1/requests/{id}/transitions', { params: { path: { id } }, body }));
 
