@@ -11,6 +11,10 @@ import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-dea
 import { RequestTranslationEntity } from '../modules/requests/translations/request-translation.entity';
 import { RequestLinkEntity } from '../modules/requests/links/request-link.entity';
 import { RequestOralContactEntity } from '../modules/requests/oral-contacts/request-oral-contact.entity';
+import { RequestConsentEntity } from '../modules/requests/consents/request-consent.entity';
+import { RequestOnwardTransferEntity } from '../modules/requests/consents/request-onward-transfer.entity';
+import { RequestFurtherUseEntity } from '../modules/requests/consents/request-further-use.entity';
+import { RequestExculpatoryNoticeEntity } from '../modules/requests/consents/request-exculpatory-notice.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -35,6 +39,10 @@ export const ENTITIES = [
   RequestOralContactEntity,
   RequestContentVersionEntity,
   RequestConditionEntity,
+  RequestConsentEntity,
+  RequestOnwardTransferEntity,
+  RequestFurtherUseEntity,
+  RequestExculpatoryNoticeEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

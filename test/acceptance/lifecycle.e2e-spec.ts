@@ -236,6 +236,40 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
       await (await as('vn.officer')).GET('/v1/requests/{id}/messages', { params: { path: { id } } }),
     ).items;
     expect(thread.map((message) => message.kind)).toEqual(['consultation', 'consultation']);
+
+    // The accepted conditions travel with the material: an onward transfer France later consents to
+    // carries them, before the consent's own (domain.md §8.1).
+    ok(await fire('fr.executing', id, { action: 'start_execution' }));
+    const sam = await as('vn.supervisor');
+    const consent = ok(
+      await sam.POST('/v1/requests/{id}/consents', {
+        params: { path: { id } },
+        body: {
+          kind: 'onward_transfer',
+          purpose: 'German prosecutors hold the co-accused',
+          legalBasis: 'UNCC art. 36',
+          recipientStateCode: 'DE',
+        },
+      }),
+    );
+    ok(
+      await (
+        await as('fr.central')
+      ).POST('/v1/requests/{id}/consents/{consentId}/decision', {
+        params: { path: { id, consentId: consent.id } },
+        body: { decision: 'granted' },
+      }),
+    );
+    const transfer = ok(
+      await sam.POST('/v1/requests/{id}/onward-transfers', {
+        params: { path: { id } },
+        body: { recipientStateCode: 'DE', recipientDescription: 'Staatsanwaltschaft', purpose: 'Co-accused' },
+      }),
+    );
+    expect(transfer.conditions.map((condition) => condition.type)).toEqual([
+      'cond_confidential',
+      'cond_speciality',
+    ]);
   });
 
   it('Scenario 5 B: Sam rejects the conditions; Carla cannot refuse without reasons, then refuses after the consultation', async () => {

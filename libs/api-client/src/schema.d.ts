@@ -469,6 +469,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consent requests on the request and their decisions (both sides) */
+        get: operations["Consents_listConsents"];
+        put?: never;
+        /**
+         * Ask the requested side’s consent to a further use or an onward transfer
+         * @description Requesting side: a liaison officer or supervisor of the requesting agency, or a central authority officer of the requesting state. Only once the requested side has accepted the request (409 `request.not_accepted` before). Written to the thread as a `consent_request` message.
+         */
+        post: operations["Consents_requestConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/consents/{consentId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant, refuse or grant on conditions a consent request, once
+         * @description Requested side: a central authority officer or 24/7 operator of the requested agency. Conditions are mandatory with a conditional decision, reasons with a refusal. Written to the thread as a `consent_decision` message.
+         */
+        post: operations["Consents_decideConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/dual-criminality": {
         parameters: {
             query?: never;
@@ -480,6 +521,68 @@ export interface paths {
         get: operations["DualCriminality_assessment"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/exculpatory-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exculpatory-disclosure notices and any consultation asked (both sides) */
+        get: operations["Consents_listExculpatoryNotices"];
+        put?: never;
+        /**
+         * Notify the requested side of an exculpatory disclosure
+         * @description Requesting side: a liaison officer or supervisor of the requesting agency, or a central authority officer of the requesting state. Without advance notice a justification is mandatory. The notice reaches the requested side at once as an `exculpatory_notice` message.
+         */
+        post: operations["Consents_fileExculpatoryNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/exculpatory-notices/{noticeId}/consultation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to consult on an exculpatory-disclosure notice, once
+         * @description Requested side: a central authority officer or 24/7 operator of the requested agency. Written to the thread as a `consultation_request` message.
+         */
+        post: operations["Consents_requestConsultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/further-uses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uses of the request’s material in other proceedings (both sides) */
+        get: operations["Consents_listFurtherUses"];
+        put?: never;
+        /**
+         * Record a use in another proceeding, under the consent naming that proceeding
+         * @description Requesting side: a liaison officer or supervisor of the requesting agency, or a central authority officer of the requesting state. Without a granted or conditional further-use consent naming the proceeding: 409 `request.consent_required`.
+         */
+        post: operations["Consents_recordFurtherUse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -515,6 +618,27 @@ export interface paths {
         put?: never;
         /** Post a status enquiry, status update or note; changes no state */
         post: operations["Requests_postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/onward-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Onward transfers of the request’s material to third states (both sides) */
+        get: operations["Consents_listOnwardTransfers"];
+        put?: never;
+        /**
+         * Record an onward transfer to a third state, under the consent for exactly that state
+         * @description Requesting side: a liaison officer or supervisor of the requesting agency, or a central authority officer of the requesting state. Without a granted or conditional onward-transfer consent for the state: 409 `request.consent_required`. The transfer carries the consent’s conditions.
+         */
+        post: operations["Consents_recordOnwardTransfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -947,6 +1071,52 @@ export interface components {
             /** @example 123456 */
             code: string;
         };
+        ConsentConditionDto: {
+            /** @example Not to be disclosed beyond the prosecutors of State C */
+            text: string;
+            /**
+             * @example cond_confidential
+             * @enum {string}
+             */
+            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
+        };
+        ConsentDocumentDto: {
+            /** @example FR-CA/2026/0815 */
+            reference: string;
+            /** @example Authorisation of onward transfer to State C */
+            title: string;
+        };
+        ConsentDto: {
+            conditions: components["schemas"]["ConsentConditionDto"][];
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: components["schemas"]["PersonRefDto"] | null;
+            /**
+             * @description null while undecided
+             * @enum {string|null}
+             */
+            decision: "granted" | "refused" | "conditional" | null;
+            document: components["schemas"]["ConsentDocumentDto"] | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "further_use" | "onward_transfer";
+            legalBasis: string;
+            newProceeding: string | null;
+            purpose: string;
+            reasons: string | null;
+            recipientDescription: string | null;
+            /** @example DE */
+            recipientStateCode: string | null;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: components["schemas"]["PersonRefDto"];
+        };
+        ConsentListDto: {
+            items: components["schemas"]["ConsentDto"][];
+        };
         ConsultationDto: {
             /** @description The ground codes the requested side had in mind */
             grounds: string[];
@@ -1155,6 +1325,16 @@ export interface components {
             /** @enum {string} */
             status: "open" | "met" | "expired" | "cancelled" | "held";
         };
+        DecideConsentDto: {
+            /** @description Mandatory (at least one) when conditional; not allowed otherwise */
+            conditions?: components["schemas"]["ConsentConditionDto"][];
+            /** @enum {string} */
+            decision: "granted" | "refused" | "conditional";
+            /** @description The consent document or authorisation record */
+            document?: components["schemas"]["ConsentDocumentDto"];
+            /** @description Mandatory when refused */
+            reasons?: string;
+        };
         DualCriminalityAssessmentDto: {
             /**
              * @description Always true: the assessment supports a human decision and never refuses a request by itself; the record it reads may be unverified
@@ -1215,7 +1395,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1224,6 +1404,23 @@ export interface components {
             message: string;
             /** @example 400 */
             statusCode: number;
+        };
+        ExculpatoryNoticeDto: {
+            advanceNotice: boolean;
+            /** @description The requested side asked to consult */
+            consultation: components["schemas"]["NoticeConsultationDto"] | null;
+            description: string;
+            /** @example 2026-06-15 */
+            hearingDate: string | null;
+            /** Format: uuid */
+            id: string;
+            justification: string | null;
+            /** Format: date-time */
+            notifiedAt: string;
+            notifiedBy: components["schemas"]["PersonRefDto"];
+        };
+        ExculpatoryNoticeListDto: {
+            items: components["schemas"]["ExculpatoryNoticeDto"][];
         };
         FieldErrorDto: {
             /**
@@ -1237,6 +1434,38 @@ export interface components {
              *     ]
              */
             messages: string[];
+        };
+        FileExculpatoryNoticeDto: {
+            /** @description Whether the requested side is told before the disclosure */
+            advanceNotice: boolean;
+            /** @description What is disclosed, and in which proceedings */
+            description: string;
+            /**
+             * @description The date of the hearing (YYYY-MM-DD)
+             * @example 2026-06-15
+             */
+            hearingDate?: string;
+            /** @description Mandatory when advance notice was impossible: why */
+            justification?: string;
+        };
+        FurtherUseDto: {
+            /** @description The conditions that bind the use */
+            conditions: components["schemas"]["ConsentConditionDto"][];
+            /**
+             * Format: uuid
+             * @description The consent that allowed it
+             */
+            consentId: string;
+            /** Format: uuid */
+            id: string;
+            proceeding: string;
+            purpose: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: components["schemas"]["PersonRefDto"];
+        };
+        FurtherUseListDto: {
+            items: components["schemas"]["FurtherUseDto"][];
         };
         InstrumentProfileDto: {
             /**
@@ -1341,13 +1570,19 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "consultation" | "deadline_reminder";
+            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "consultation" | "deadline_reminder" | "consent_request" | "consent_decision" | "exculpatory_notice" | "consultation_request";
             /** Format: uuid */
             requestId: string;
         };
         MessagePageDto: {
             items: components["schemas"]["MessageDto"][];
             nextCursor: string | null;
+        };
+        NoticeConsultationDto: {
+            message: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: components["schemas"]["PersonRefDto"];
         };
         OffenceAssessmentDto: {
             /** @example UNCC-07-ILLEGAL-ACCESS */
@@ -1412,6 +1647,27 @@ export interface components {
              * @example Penal Code art. 290
              */
             provision: string;
+        };
+        OnwardTransferDto: {
+            /** @description The conditions that travel with the material */
+            conditions: components["schemas"]["ConsentConditionDto"][];
+            /**
+             * Format: uuid
+             * @description The consent that allowed it
+             */
+            consentId: string;
+            /** Format: uuid */
+            id: string;
+            purpose: string;
+            recipientDescription: string;
+            /** @example DE */
+            recipientStateCode: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: components["schemas"]["PersonRefDto"];
+        };
+        OnwardTransferListDto: {
+            items: components["schemas"]["OnwardTransferDto"][];
         };
         OralContactDto: {
             /** Format: date-time */
@@ -1524,6 +1780,18 @@ export interface components {
             title: string;
             version: number;
         };
+        RecordFurtherUseDto: {
+            /** @description The proceeding, exactly as the consent names it */
+            proceeding: string;
+            purpose: string;
+        };
+        RecordOnwardTransferDto: {
+            purpose: string;
+            /** @example Public prosecutor’s office, Cologne */
+            recipientDescription: string;
+            /** @example DE */
+            recipientStateCode: string;
+        };
         RecordOralContactDto: {
             /**
              * Format: date-time
@@ -1553,6 +1821,27 @@ export interface components {
              */
             grounds: string[];
             reason: string;
+        };
+        RequestConsentInputDto: {
+            /** @enum {string} */
+            kind: "further_use" | "onward_transfer";
+            /** @description The legal basis of the further use or transfer */
+            legalBasis: string;
+            /** @description Further use only, and mandatory there: the proceeding the material would be used in */
+            newProceeding?: string;
+            /** @description What the material would be used for */
+            purpose: string;
+            /** @description Onward transfer only: who in that state */
+            recipientDescription?: string;
+            /**
+             * @description Onward transfer only, and mandatory there: the third state (neither the requesting nor the requested one)
+             * @example DE
+             */
+            recipientStateCode?: string;
+        };
+        RequestConsultationDto: {
+            /** @description What the requested side wants to consult on */
+            message: string;
         };
         RequestDto: {
             /** @description What the caller may do now */
@@ -3699,6 +3988,201 @@ export interface operations {
             };
         };
     };
+    Consents_listConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_requestConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestConsentInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The request was never accepted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_decideConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     DualCriminality_assessment: {
         parameters: {
             query?: never;
@@ -3738,6 +4222,326 @@ export interface operations {
             };
             /** @description No such request, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_listExculpatoryNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExculpatoryNoticeListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_fileExculpatoryNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileExculpatoryNoticeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExculpatoryNoticeDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The request was never accepted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_requestConsultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestConsultationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExculpatoryNoticeDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Consultation already requested */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_listFurtherUses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FurtherUseListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_recordFurtherUse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordFurtherUseDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FurtherUseDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No consent allows it */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3926,6 +4730,131 @@ export interface operations {
                 };
             };
             /** @description Not transmitted yet, or closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_listOnwardTransfers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnwardTransferListDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Consents_recordOnwardTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordOnwardTransferDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnwardTransferDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No consent allows it */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -8,3 +8,4 @@ export * from './roles';
 export * from './instrument-profile';
 export * from './dual-criminality';
 export * from './conditions';
+export * from './consent';

@@ -82,6 +82,14 @@ export const MessageKind = {
   Consultation: 'consultation',
   /** Written by the portal itself (no author): a deadline approaches or has passed. */
   DeadlineReminder: 'deadline_reminder',
+  /** The requesting side asks consent to a further use or an onward transfer (domain.md §8.2). */
+  ConsentRequest: 'consent_request',
+  /** The requested side's decision on it: granted, refused or conditional. */
+  ConsentDecision: 'consent_decision',
+  /** The requesting side discloses exculpatory material despite speciality (UNCAC 46(19)). */
+  ExculpatoryNotice: 'exculpatory_notice',
+  /** The requested side asks to consult on an exculpatory-disclosure notice. */
+  ConsultationRequest: 'consultation_request',
 } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 

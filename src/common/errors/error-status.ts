@@ -35,6 +35,13 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestVersionNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PreservationNotExtendable]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
+  // Consent and disclosure (domain.md §8.2): preconditions of the procedure, not access denials.
+  [ErrorCode.RequestNotAccepted]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestConsentRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestConsentNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestConsentAlreadyDecided]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestExculpatoryNoticeNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestConsultationAlreadyRequested]: HttpStatus.CONFLICT,
   [ErrorCode.RequestAlreadyAssigned]: HttpStatus.CONFLICT,
   [ErrorCode.RequestAssignmentNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestAssigneeNotEligible]: HttpStatus.UNPROCESSABLE_ENTITY,

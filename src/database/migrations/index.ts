@@ -12,6 +12,7 @@ import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
 import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
 import { AddOralContacts1795901300000 } from './1795901300000-AddOralContacts';
 import { AddLifecycleDepth1795901400000 } from './1795901400000-AddLifecycleDepth';
+import { AddConsents1795901600000 } from './1795901600000-AddConsents';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AddRequestLinks1795901200000,
   AddOralContacts1795901300000,
   AddLifecycleDepth1795901400000,
+  AddConsents1795901600000,
 ];

@@ -34,6 +34,13 @@ const SHARED_EVENTS = [
   'request.withdraw',
   'request.close',
   'message.create',
+  // Consent on the use of material (domain.md §8.2): both sides take part, both see every step.
+  'request.consent_requested',
+  'request.consent_decided',
+  'request.onward_transfer',
+  'request.further_use',
+  'request.exculpatory_notice',
+  'request.consultation_requested',
 ];
 
 /** Who was given or lost need-to-know: each side sees only the changes in its own agencies. */

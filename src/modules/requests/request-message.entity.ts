@@ -8,7 +8,7 @@ import type { MessageKind } from '@mla/contracts';
 @Index('ix_request_message_request', ['requestId', 'createdAt', 'id'])
 @Check(
   'ck_request_message_kind',
-  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consultation')`,
+  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consent_request', 'consent_decision', 'exculpatory_notice', 'consultation_request', 'consultation')`,
 )
 @Check(
   'ck_request_message_portal_author',

@@ -8,6 +8,9 @@ import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService } from './links/request-links.service';
 import { TranslationsController } from './translations/translations.controller';
 import { TranslationsService } from './translations/translations.service';
+import { ConsentsController } from './consents/consents.controller';
+import { ConsentsService } from './consents/consents.service';
+import { ExculpatoryNoticesService } from './consents/exculpatory-notices.service';
 import { DualCriminalityController } from './dual-criminality.controller';
 import { DualCriminalityService } from './dual-criminality.service';
 import { MessagesService } from './messages.service';
@@ -20,7 +23,13 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
-  controllers: [RequestsController, DualCriminalityController, TranslationsController, LifecycleController],
+  controllers: [
+    RequestsController,
+    DualCriminalityController,
+    TranslationsController,
+    LifecycleController,
+    ConsentsController,
+  ],
   providers: [
     RequestsService,
     MessagesService,
@@ -33,6 +42,8 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
     TranslationsService,
     DualCriminalityService,
     LifecycleRecords,
+    ConsentsService,
+    ExculpatoryNoticesService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
   exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],
