@@ -11,6 +11,7 @@ import { RequestDeadlineEntity } from '../modules/requests/deadlines/request-dea
 import { RequestTranslationEntity } from '../modules/requests/translations/request-translation.entity';
 import { RequestLinkEntity } from '../modules/requests/links/request-link.entity';
 import { RequestOralContactEntity } from '../modules/requests/oral-contacts/request-oral-contact.entity';
+import { RequestEmergencyReviewEntity } from '../modules/requests/emergency/request-emergency-review.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -30,6 +31,7 @@ export const ENTITIES = [
   RequestTranslationEntity,
   RequestLinkEntity,
   RequestOralContactEntity,
+  RequestEmergencyReviewEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

@@ -27,6 +27,7 @@ export const ErrorCode = {
   RequestNotEditable: 'request.not_editable',
   RequestTranslationRequired: 'request.translation_required',
   PreservationNotExtendable: 'request.preservation_not_extendable',
+  EmergencyReviewNotDue: 'request.emergency_review_not_due',
   RequestActionForbidden: 'request.action_forbidden',
   RequestAlreadyAssigned: 'request.already_assigned',
   RequestAssignmentNotFound: 'request.assignment_not_found',

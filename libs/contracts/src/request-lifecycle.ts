@@ -244,10 +244,26 @@ export function allowedActions(status: RequestStatus, standing: ActorStanding): 
 
 /**
  * Which kinds of agency may receive each request type (the default channel matrix of domain.md
- * §6.5): MLA goes central authority to central authority; preservation usually 24/7 point to 24/7
- * point, or through the central authority. Instrument profiles will refine this per state.
+ * §6.5): MLA and the coercive measures that need an MLA request go central authority to central
+ * authority; preservation, the traffic disclosure it leads to and emergency disclosure usually go
+ * 24/7 point to 24/7 point, or through the central authority. A direct order to a provider
+ * (`subscriber_direct`, BUD-P2 Art 7) is addressed, in the portal, to the requested state's central
+ * authority as its designated authority: providers are not agencies of the directory yet.
+ * Instrument profiles will refine this per state.
  */
+const POINT_OR_CENTRAL = ['contact_point_24_7', 'central_authority'] as const;
+const CENTRAL = ['central_authority'] as const;
 export const RECEIVING_AGENCY_KINDS = {
-  mla_general: ['central_authority'],
-  preservation: ['contact_point_24_7', 'central_authority'],
+  mla_general: CENTRAL,
+  preservation: POINT_OR_CENTRAL,
+  traffic_disclosure: POINT_OR_CENTRAL,
+  emergency_disclosure: POINT_OR_CENTRAL,
+  stored_data_access: CENTRAL,
+  realtime_traffic: CENTRAL,
+  interception: CENTRAL,
+  search_seizure: CENTRAL,
+  subscriber_direct: CENTRAL,
+  video_hearing: CENTRAL,
+  joint_investigation: CENTRAL,
+  spontaneous_information: CENTRAL,
 } as const satisfies Record<RequestType, readonly AgencyKind[]>;

@@ -32,6 +32,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   // Not the caller's fault alone, but a precondition of the procedure: attach a translation first.
   [ErrorCode.RequestTranslationRequired]: HttpStatus.CONFLICT,
   [ErrorCode.PreservationNotExtendable]: HttpStatus.CONFLICT,
+  [ErrorCode.EmergencyReviewNotDue]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.RequestAlreadyAssigned]: HttpStatus.CONFLICT,
   [ErrorCode.RequestAssignmentNotFound]: HttpStatus.NOT_FOUND,

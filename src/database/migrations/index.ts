@@ -11,6 +11,7 @@ import { AddRequestDeadlines1795901000000 } from './1795901000000-AddRequestDead
 import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
 import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
 import { AddOralContacts1795901300000 } from './1795901300000-AddOralContacts';
+import { AddTypeDetails1795901500000 } from './1795901500000-AddTypeDetails';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AddLanguageGate1795901100000,
   AddRequestLinks1795901200000,
   AddOralContacts1795901300000,
+  AddTypeDetails1795901500000,
 ];

@@ -12,6 +12,7 @@ import type {
   Subject,
   TargetIdentifier,
   TimeRange,
+  TypeDetails,
   Urgency,
 } from './request.types';
 
@@ -23,7 +24,10 @@ import type {
 @Index('ix_request_requesting_agency_keyset', ['requestingAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requested_agency_keyset', ['requestedAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requesting_state_keyset', ['requestingStateCode', 'createdAt', 'id'])
-@Check('ck_request_type', `"type" IN ('mla_general', 'preservation')`)
+@Check(
+  'ck_request_type',
+  `"type" IN ('mla_general', 'preservation', 'traffic_disclosure', 'stored_data_access', 'realtime_traffic', 'interception', 'search_seizure', 'emergency_disclosure', 'subscriber_direct', 'video_hearing', 'joint_investigation', 'spontaneous_information')`,
+)
 @Check(
   'ck_request_legal_basis',
   `"legal_basis" IN ('uncc', 'budapest', 'budapest_p2', 'bilateral', 'reciprocity')`,
@@ -145,6 +149,10 @@ export class CooperationRequestEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   preservation: PreservationDetails | null;
+
+  /** The own fields of the types other than MLA and preservation (domain.md §5.3-§5.14). */
+  @Column({ type: 'jsonb', nullable: true })
+  details: TypeDetails | null;
 
   @Column({ type: 'jsonb', nullable: true })
   refusal: RefusalRecord | null;

@@ -4,6 +4,7 @@ import { OffencesModule } from '../offences/offences.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { DeadlineService } from './deadlines/deadline.service';
+import { EmergencyTrack } from './emergency/emergency-track';
 import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService } from './links/request-links.service';
 import { TranslationsController } from './translations/translations.controller';
@@ -26,6 +27,7 @@ import { RequestsService } from './requests.service';
     RequestAssignmentsService,
     AssignmentLedger,
     DeadlineService,
+    EmergencyTrack,
     LanguageGate,
     RequestLinksService,
     TranslationsService,

@@ -41,6 +41,8 @@ import { AssignmentLedger } from './assignment-ledger';
 import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
+import { EmergencyTrack } from './emergency/emergency-track';
+import type { RecordEmergencyReviewDto } from './emergency/emergency-review.dto';
 import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService, type CanSee } from './links/request-links.service';
 import { RequestOralContactEntity } from './oral-contacts/request-oral-contact.entity';
@@ -69,6 +71,7 @@ export class RequestsService {
     private readonly clock: Clock,
     private readonly offences: OffenceCatalogue,
     private readonly links: RequestLinksService,
+    private readonly emergency: EmergencyTrack,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -348,6 +351,22 @@ export class RequestsService {
     return this.get(principal, id);
   }
 
+  /** The requesting supervisor records the post-event review of an executed emergency request. */
+  async recordEmergencyReview(
+    principal: Principal,
+    id: string,
+    dto: RecordEmergencyReviewDto,
+  ): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      const reviews =
+        standing.relations.has(PartyRelation.RequestingAgency) && principal.role === Role.Supervisor;
+      if (!reviews) throw new ActionForbiddenError('emergency_review', 'role_or_side');
+      await this.emergency.recordReview(manager, principal, request, dto, this.clock.now());
+    });
+    return this.get(principal, id);
+  }
+
   async transition(
     principal: Principal,
     id: string,
@@ -401,6 +420,8 @@ export class RequestsService {
       if (rule.action === RequestAction.Transmit)
         await this.deadlines.meet(manager, id, 'written_confirmation', now);
       await this.deadlines.settle(manager, id, rule.to, now);
+      // The emergency track (domain.md §6.6) follows transitions without being part of the table.
+      await this.emergency.afterTransition(manager, request, rule.action, rules, now);
       let messageId: string | undefined;
       if (rule.recordsMessage && dto.reason) {
         messageId = randomUUID();
@@ -556,6 +577,7 @@ export class RequestsService {
       timeRange: request.timeRange,
       confidentiality: request.confidentiality,
       preservation: request.preservation,
+      details: request.details,
       refusal: request.refusal,
       // Internal milestones of the requesting side are not shown to the requested side.
       submittedAt: requestedSide ? null : (request.submittedAt?.toISOString() ?? null),
@@ -563,6 +585,8 @@ export class RequestsService {
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
       links: await this.links.of(manager, request.id, this.canSee(principal)),
       oralContacts: await this.oralContactsOf(manager, request.id),
+      // The requesting side's own review of its emergency request.
+      emergencyReview: requestedSide ? null : await this.emergency.reviewOf(manager, request.id),
       deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
         (deadline) =>
           this.deadlines.toDto(
