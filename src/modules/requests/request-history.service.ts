@@ -14,6 +14,8 @@ import { RequestsService } from './requests.service';
  */
 const SHARED_EVENTS = [
   'request.transmit',
+  // The portal's alert to the requested side's 24/7 officers about an emergency request.
+  'request.emergency_alert',
   'request.acknowledge',
   'request.request_clarification',
   'request.answer_clarification',
