@@ -7,7 +7,7 @@ import {
   typedRequestBody,
   type DetailedType,
 } from '../support/factories';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
 
 const TYPES = Object.keys(TYPE_SAMPLES) as DetailedType[];
 
@@ -56,6 +56,12 @@ describe('Request types with their own fields', () => {
   });
   afterAll(() => t?.close());
 
+  // One login per user for the whole suite: password hashing is the slow part of a login.
+  const clients = new Map<DemoUser, Promise<ApiClient>>();
+  const client = (user: DemoUser): Promise<ApiClient> => {
+    if (!clients.has(user)) clients.set(user, t.as(user));
+    return clients.get(user)!;
+  };
   const body = (type: DetailedType, overrides: Partial<Schemas['CreateRequestDto']> = {}) =>
     typedRequestBody(type, agencies[TYPE_SAMPLES[type].to], overrides);
   const create = (requestBody: unknown) =>
@@ -154,7 +160,7 @@ describe('Request types with their own fields', () => {
           [id, field],
         );
       const fire = async (user: 'vn.officer' | 'vn.supervisor' | 'vn.central', id: string, action: string) =>
-        (await t.as(user)).POST('/v1/requests/{id}/transitions', {
+        (await client(user)).POST('/v1/requests/{id}/transitions', {
           params: { path: { id } },
           body: { action } as Schemas['TransitionDto'],
         });

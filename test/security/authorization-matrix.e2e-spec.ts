@@ -340,5 +340,6 @@ describe('The authorization matrix: every route, every role, every side', () => 
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Every route times every caller, each with a fresh login: it grows with the routes.
+  }, 180_000);
 });
