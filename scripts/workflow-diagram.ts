@@ -65,7 +65,11 @@ export function renderTable(): string {
   const rows = TRANSITIONS.map((rule) =>
     [
       rule.from.map((status) => `\`${status}\``).join(', '),
-      `\`${rule.action}\``,
+      rule.scope === 'offer'
+        ? `\`${rule.action}\` (spontaneous information only)`
+        : rule.scope === 'request'
+          ? `\`${rule.action}\` (not for spontaneous information)`
+          : `\`${rule.action}\``,
       rule.untranslatedTo ? `\`${rule.to}\` (\`${rule.untranslatedTo}\` until translated)` : `\`${rule.to}\``,
       rule.actors.map((actor) => actorText(actor, RELATION_LABELS)).join('; '),
       rule.requires.length > 0 ? rule.requires.join(', ') : '–',

@@ -15,6 +15,7 @@ import { RequestConsentEntity } from '../modules/requests/consents/request-conse
 import { RequestOnwardTransferEntity } from '../modules/requests/consents/request-onward-transfer.entity';
 import { RequestFurtherUseEntity } from '../modules/requests/consents/request-further-use.entity';
 import { RequestExculpatoryNoticeEntity } from '../modules/requests/consents/request-exculpatory-notice.entity';
+import { RequestEmergencyReviewEntity } from '../modules/requests/emergency/request-emergency-review.entity';
 import { RequestAssignmentEntity } from '../modules/requests/request-assignment.entity';
 import { RequestMessageEntity } from '../modules/requests/request-message.entity';
 import { UserEntity } from '../modules/users/user.entity';
@@ -43,6 +44,7 @@ export const ENTITIES = [
   RequestOnwardTransferEntity,
   RequestFurtherUseEntity,
   RequestExculpatoryNoticeEntity,
+  RequestEmergencyReviewEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

@@ -38,6 +38,9 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
       'Mailbox of a romance-scam network': 'partially_executed',
       'Preserve hosting logs of the phishing site': 'accepted',
       'Insider at a Vietnamese bank': 'received',
+      'Hosting account data following the preservation': 'received',
+      'Kidnapped child: login data of the kidnappers’ mailbox': 'transmitted',
+      'Hearing of the hosting company’s manager by video link': 'draft',
     });
   });
 
@@ -51,6 +54,7 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
       'Cloud storage of a child-abuse forum administrator': 'postponed',
       'Defence ministry contractor used as a proxy': 'conditions_proposed',
       'Mailbox of a romance-scam network': 'partially_executed',
+      'Hosting account data following the preservation': 'received',
     };
     expect(await statusesSeenBy(await t.as('fr.central'))).toEqual({
       ...transmittedToFrCa,
@@ -60,8 +64,9 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     expect(await statusesSeenBy(await t.as('fr.executing'))).toEqual(transmittedToFrCa);
     expect(await statusesSeenBy(await t.as('fr.contact'))).toEqual({
       'Preserve hosting logs of the phishing site': 'accepted',
+      'Kidnapped child: login data of the kidnappers’ mailbox': 'transmitted',
     });
-    expect(Object.keys(await statusesSeenBy(await t.as('vn.central')))).toHaveLength(10);
+    expect(Object.keys(await statusesSeenBy(await t.as('vn.central')))).toHaveLength(12);
     // The French cybercrime office sees only what its central authority routed to it.
     expect(await statusesSeenBy(await t.as('fr.investigator'))).toEqual({
       'Chat logs of a ransomware negotiation': 'under_assessment',
@@ -109,6 +114,31 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     ]);
   });
 
+  it('should show the new request types: a follow-up holding its preservation, an emergency alerting the 24/7 point', async () => {
+    const officer = await t.as('vn.officer');
+    const preservation = ok(
+      await officer.GET('/v1/requests/{id}', {
+        params: { path: { id: await idOf(officer, 'Preserve hosting logs of the phishing site') } },
+      }),
+    );
+    expect(preservation.deadlines[0]).toMatchObject({ name: 'preservation_minimum', status: 'held' });
+    expect(preservation.links).toEqual([
+      expect.objectContaining({
+        relation: 'follow_up_of_preservation',
+        direction: 'incoming',
+        title: 'Hosting account data following the preservation',
+      }),
+    ]);
+
+    const paul = await t.as('fr.contact');
+    const emergency = await idOf(paul, 'Kidnapped child: login data of the kidnappers’ mailbox');
+    const seen = ok(await paul.GET('/v1/requests/{id}', { params: { path: { id: emergency } } }));
+    expect(seen).toMatchObject({ type: 'emergency_disclosure', urgencyLevel: 'emergency' });
+    expect(seen.deadlines.map((deadline) => deadline.name)).toContain('emergency_response');
+    const thread = ok(await paul.GET('/v1/requests/{id}/messages', { params: { path: { id: emergency } } }));
+    expect(thread.items.map((message) => message.kind)).toEqual(['emergency_alert']);
+  });
+
   it('should leave an audit log that verifies', async () => {
     const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
     expect(result).toMatchObject({ ok: true });
@@ -127,6 +157,7 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     await t.dataSource.query('DELETE FROM "request_deadline"');
     await t.dataSource.query('DELETE FROM "request_content_version"');
     await t.dataSource.query('DELETE FROM "request_condition"');
+    await t.dataSource.query('DELETE FROM "request_link"');
     await t.dataSource.query('DELETE FROM "cooperation_request"');
     await t.app.get(DemoRequestSeeder).seed();
     expect(await requests()).toBe(0);

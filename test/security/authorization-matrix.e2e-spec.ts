@@ -160,6 +160,18 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     'de.officer': 404,
     anonymous: 401,
   },
+  // Only the requesting supervisor gets past the access checks: then 409, the probe is no emergency.
+  'POST /v1/requests/:id/emergency-review': {
+    default: 404,
+    'vn.officer': 403,
+    'vn.supervisor': 409,
+    'vn.central': 403,
+    'fr.central': 403,
+    'fr.executing': 403,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
   // Only the requested side's deciders get past the access checks: then 409, the probe is no preservation.
   'POST /v1/requests/:id/preservation/extension': {
     default: 404,
@@ -416,6 +428,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/requests/:id/further-uses': { proceeding: 'Probe', purpose: 'Probe' },
   'POST /v1/requests/:id/exculpatory-notices': { advanceNotice: true, description: 'Probe' },
   'POST /v1/requests/:id/exculpatory-notices/:noticeId/consultation': { message: 'Probe' },
+  'POST /v1/requests/:id/emergency-review': { justified: true, useLimitsRespected: true, notes: 'Probe' },
   'POST /v1/profiles/:legalBasis/versions': {},
   'PATCH /v1/users/:id': {},
   'POST /v1/api-keys': {},
@@ -514,5 +527,6 @@ describe('The authorization matrix: every route, every role, every side', () => 
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Every route times every caller, each with a fresh login: it grows with the routes.
+  }, 180_000);
 });

@@ -527,6 +527,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/emergency-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the post-event review of an executed emergency request (requesting supervisor, audited)
+         * @description Was the emergency justified, and were the limits on using the data respected (domain.md §6.6)? Meets the emergency_review deadline that execution started.
+         */
+        post: operations["Requests_recordEmergencyReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/exculpatory-notices": {
         parameters: {
             query?: never;
@@ -1209,6 +1229,8 @@ export interface components {
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
             confidential?: boolean;
             confidentiality: components["schemas"]["ConfidentialityDto"];
+            /** @description Required for, and only for, the types other than mla_general and preservation: the class named after the type (e.g. StoredDataAccessDetailsDto for stored_data_access). Replaced wholesale by a PATCH. */
+            details?: components["schemas"]["TrafficDisclosureDetailsDto"] | components["schemas"]["StoredDataAccessDetailsDto"] | components["schemas"]["RealtimeTrafficDetailsDto"] | components["schemas"]["InterceptionDetailsDto"] | components["schemas"]["SearchSeizureDetailsDto"] | components["schemas"]["EmergencyDisclosureDetailsDto"] | components["schemas"]["SubscriberDirectDetailsDto"] | components["schemas"]["VideoHearingDetailsDto"] | components["schemas"]["JointInvestigationDetailsDto"] | components["schemas"]["SpontaneousInformationDetailsDto"];
             factsSummary: string;
             /**
              * @description BCP 47 tag; absent: en
@@ -1241,7 +1263,7 @@ export interface components {
             /** @example Phishing campaign against Vietnamese bank customers */
             title: string;
             /** @enum {string} */
-            type: "mla_general" | "preservation";
+            type: "mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information";
             urgency: components["schemas"]["UrgencyDto"];
         };
         CreateUserDto: {
@@ -1375,7 +1397,7 @@ export interface components {
              */
             status: "met" | "not_met" | "not_required" | "unknown";
             /** @enum {string} */
-            type: "mla_general" | "preservation";
+            type: "mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information";
         };
         DualCriminalitySourceDto: {
             /** @example profiles/reference/criminalisation.json */
@@ -1390,12 +1412,32 @@ export interface components {
             criminalisation: components["schemas"]["CriminalisationSourceDto"] | null;
             offenceCatalogue: components["schemas"]["DualCriminalitySourceDto"];
         };
+        EmergencyDisclosureDetailsDto: {
+            /** @description A detailed description of the data sought */
+            dataDescription?: string;
+            /** @description How the data sought relates to the emergency */
+            dataRelation?: string;
+            /** @description The facts showing the emergency: the imminent risk to the life or safety of a person */
+            emergencyFacts?: string;
+            /** @description The provider holding the data, with its address */
+            provider?: components["schemas"];
+            /** @description Any special procedural instructions */
+            specialInstructions?: string;
+        };
+        EmergencyReviewDto: {
+            justified: boolean;
+            notes: string;
+            /** Format: date-time */
+            reviewedAt: string;
+            reviewedBy: components["schemas"]["PersonRefDto"];
+            useLimitsRespected: boolean;
+        };
         ErrorResponseDto: {
             /**
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1499,6 +1541,16 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        InterceptionDetailsDto: {
+            /** @description Desired duration in days */
+            durationDays?: number;
+            /** @description Why the measure is relevant to the proceedings */
+            relevance?: string;
+            /** @description Information identifying the subject of the interception */
+            subject?: string;
+            /** @description Technical data besides the target identifiers in `targets` */
+            technicalData?: string;
+        };
         ItemOutcomeDto: {
             /** @example REF_DOMESTIC_PROHIBITION */
             groundCode?: string;
@@ -1523,6 +1575,43 @@ export interface components {
             outcome: "executed" | "refused" | "impossible";
             /** @description Mandatory unless the item was executed */
             reason?: string;
+        };
+        JitMemberDto: {
+            /** @description Participating authority */
+            authority: string;
+            name: string;
+            /** @example team leader */
+            role?: string;
+        };
+        JointInvestigationDetailsDto: {
+            /** @description How costs are shared */
+            costTerms?: string;
+            /** @description Data-protection terms */
+            dataProtectionTerms?: string;
+            /** @example 12 */
+            durationMonths?: number;
+            /** @description Rules on sharing and using evidence */
+            evidenceTerms?: string;
+            /** @description Who leads in each territory */
+            leadership?: string;
+            /** @description Where the team works */
+            location?: string;
+            members?: components["schemas"]["JitMemberDto"][];
+            /**
+             * @description ISO 3166-1 alpha-2 codes
+             * @example [
+             *       "VN",
+             *       "FR"
+             *     ]
+             */
+            parties?: string[];
+            /** @description Offences and suspects the team covers */
+            scope?: string;
+            /**
+             * Format: date
+             * @example 2026-06-01
+             */
+            startDate?: string;
         };
         LocalTimeDto: {
             /** @example 2027-01-29T16:30:00 */
@@ -1570,7 +1659,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "consultation" | "deadline_reminder" | "consent_request" | "consent_decision" | "exculpatory_notice" | "consultation_request";
+            kind: "clarification_request" | "clarification_response" | "status_enquiry" | "status_update" | "note" | "consultation" | "deadline_reminder" | "consent_request" | "consent_decision" | "exculpatory_notice" | "consultation_request" | "emergency_alert";
             /** Format: uuid */
             requestId: string;
         };
@@ -1776,9 +1865,39 @@ export interface components {
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             /** Format: date-time */
             publishedAt: string;
-            requestTypes: ("mla_general" | "preservation")[];
+            requestTypes: ("mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information")[];
             title: string;
             version: number;
+        };
+        RealtimeTrafficDetailsDto: {
+            /** @description Start and end of the collection, each with its zone */
+            collectionPeriod?: components["schemas"]["TimeRangeInputDto"];
+            /** @description The communications concerned and their link to the offence (identifiers in `targets`) */
+            communications?: string;
+            /** @description Why the collection must last that long */
+            durationReason?: string;
+            /** @description Why the collection is needed */
+            justification?: string;
+            /** @description Data identifying the owner or user, or the location of the system */
+            ownerOrUser?: string;
+        };
+        RealtimeTrafficDetailsViewDto: {
+            collectionPeriod?: components["schemas"]["TimeRangeDto"];
+            /** @description The communications concerned and their link to the offence (identifiers in `targets`) */
+            communications?: string;
+            /** @description Why the collection must last that long */
+            durationReason?: string;
+            /** @description Why the collection is needed */
+            justification?: string;
+            /** @description Data identifying the owner or user, or the location of the system */
+            ownerOrUser?: string;
+        };
+        RecordEmergencyReviewDto: {
+            /** @description Was there a significant and imminent risk to the life or safety of a person? */
+            justified: boolean;
+            notes: string;
+            /** @description Was the data used only for the emergency and the investigation? */
+            useLimitsRespected: boolean;
         };
         RecordFurtherUseDto: {
             /** @description The proceeding, exactly as the consent names it */
@@ -1845,7 +1964,7 @@ export interface components {
         };
         RequestDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "accept_offer" | "cannot_comply" | "provide_information" | "withdraw" | "lapse" | "close")[];
             /** Format: date-time */
             approvedAt?: string | null;
             assistanceSought: components["schemas"]["AssistanceSoughtDto"];
@@ -1866,6 +1985,10 @@ export interface components {
             createdBy: components["schemas"]["PersonRefDto"];
             /** @description From the request’s profile, earliest first */
             deadlines: components["schemas"]["DeadlineDto"][];
+            /** @description The own fields of the request type (domain.md §5): the class named after the type, e.g. StoredDataAccessDetailsDto for stored_data_access. Absent or null for mla_general and preservation. */
+            details: (components["schemas"]["TrafficDisclosureDetailsDto"] | components["schemas"]["StoredDataAccessDetailsDto"] | components["schemas"]["RealtimeTrafficDetailsViewDto"] | components["schemas"]["InterceptionDetailsDto"] | components["schemas"]["SearchSeizureDetailsDto"] | components["schemas"]["EmergencyDisclosureDetailsDto"] | components["schemas"]["SubscriberDirectDetailsDto"] | components["schemas"]["VideoHearingDetailsViewDto"] | components["schemas"]["JointInvestigationDetailsDto"] | components["schemas"]["SpontaneousInformationDetailsDto"]) | null;
+            /** @description The post-event review of an executed emergency request (requesting side only; null until recorded) */
+            emergencyReview: components["schemas"]["EmergencyReviewDto"] | null;
             /** @description The agency of the requested state its central authority routed the request to */
             executingAgency: components["schemas"]["AgencyDto"] | null;
             factsSummary: string;
@@ -1907,7 +2030,7 @@ export interface components {
             requestedItems: string[];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "recipient_cannot_comply" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             subjects: components["schemas"]["SubjectDto"][];
             /** Format: date-time */
             submittedAt?: string | null;
@@ -1917,7 +2040,7 @@ export interface components {
             /** Format: date-time */
             transmittedAt?: string | null;
             /** @enum {string} */
-            type: "mla_general" | "preservation";
+            type: "mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information";
             /** Format: date-time */
             updatedAt: string;
             urgency: components["schemas"]["UrgencyDto"];
@@ -1953,7 +2076,7 @@ export interface components {
         };
         RequestSummaryDto: {
             /** @description What the caller may do now */
-            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close")[];
+            allowedActions: ("submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "accept_offer" | "cannot_comply" | "provide_information" | "withdraw" | "lapse" | "close")[];
             /** @description Visible inside each party agency only to assigned officers and supervisors */
             confidential: boolean;
             /**
@@ -1981,10 +2104,10 @@ export interface components {
             requestedAgency: components["schemas"]["AgencyDto"];
             requestingAgency: components["schemas"]["AgencyDto"];
             /** @enum {string} */
-            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+            status: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "recipient_cannot_comply" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
             title: string;
             /** @enum {string} */
-            type: "mla_general" | "preservation";
+            type: "mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information";
             /** Format: date-time */
             updatedAt: string;
             /** @enum {string} */
@@ -2003,7 +2126,7 @@ export interface components {
             deadlines: components["schemas"]["ProfileDeadlineDto"][];
             /** @enum {string} */
             dualCriminality: "required" | "optional" | "not_required";
-            mandatoryFields: ("subjects" | "subjects.nationality" | "subjects.location" | "subjects.dateOfBirth" | "targets" | "targets.timestamp" | "timeRange" | "urgency.reasons" | "urgency.requestedBy" | "offences.maxPenalty" | "offences.catalogueCode" | "assistanceSought.measures" | "confidentiality.reasons" | "preservation.dataCategories" | "preservation.necessity" | "preservation.relationshipToOffence" | "preservation.custodian")[];
+            mandatoryFields: ("subjects" | "subjects.nationality" | "subjects.location" | "subjects.dateOfBirth" | "targets" | "targets.timestamp" | "timeRange" | "urgency.reasons" | "urgency.requestedBy" | "offences.maxPenalty" | "offences.catalogueCode" | "assistanceSought.measures" | "confidentiality.reasons" | "preservation.dataCategories" | "preservation.necessity" | "preservation.relationshipToOffence" | "preservation.custodian" | "details.preservationRef" | "details.identifiedProvider" | "details.pathDescription" | "details.sufficiencyNote" | "details.dataCategories" | "details.custodian" | "details.custodian.provider" | "details.formOfProduction" | "details.authenticationRequested" | "details.basisForBelief" | "details.communications" | "details.ownerOrUser" | "details.justification" | "details.collectionPeriod" | "details.durationReason" | "details.subject" | "details.durationDays" | "details.technicalData" | "details.relevance" | "details.premisesOrDevices" | "details.itemsSought" | "details.linkToOffence" | "details.reasonBelievedInTerritory" | "details.compulsoryMeasuresAvailable" | "details.provider" | "details.provider.name" | "details.provider.address" | "details.emergencyFacts" | "details.dataRelation" | "details.dataDescription" | "details.specialInstructions" | "details.dataSought" | "details.domesticLegalGrounds" | "details.returnInstructions" | "details.person" | "details.language" | "details.interpreter" | "details.conductingAuthority" | "details.proposedAt" | "details.technicalContact" | "details.recordingRules" | "details.costArrangements" | "details.parties" | "details.members" | "details.scope" | "details.startDate" | "details.durationMonths" | "details.location" | "details.leadership" | "details.evidenceTerms" | "details.dataProtectionTerms" | "details.costTerms" | "details.summary" | "details.proposedConditions")[];
             note?: string;
             /**
              * @example [
@@ -2025,8 +2148,30 @@ export interface components {
             verification: "V" | "P" | "U";
         };
         RequestTypesRulesDto: {
+            emergency_disclosure?: components["schemas"]["RequestTypeRulesDto"];
+            interception?: components["schemas"]["RequestTypeRulesDto"];
+            joint_investigation?: components["schemas"]["RequestTypeRulesDto"];
             mla_general?: components["schemas"]["RequestTypeRulesDto"];
             preservation?: components["schemas"]["RequestTypeRulesDto"];
+            realtime_traffic?: components["schemas"]["RequestTypeRulesDto"];
+            search_seizure?: components["schemas"]["RequestTypeRulesDto"];
+            spontaneous_information?: components["schemas"]["RequestTypeRulesDto"];
+            stored_data_access?: components["schemas"]["RequestTypeRulesDto"];
+            subscriber_direct?: components["schemas"]["RequestTypeRulesDto"];
+            traffic_disclosure?: components["schemas"]["RequestTypeRulesDto"];
+            video_hearing?: components["schemas"]["RequestTypeRulesDto"];
+        };
+        SearchSeizureDetailsDto: {
+            /** @description The requesting state could order the seizure by compulsory measures under its own law (some bilateral treaties ask for this statement) */
+            compulsoryMeasuresAvailable?: boolean;
+            /** @description The items sought */
+            itemsSought?: string;
+            /** @description How the items are linked to the offence */
+            linkToOffence?: string;
+            /** @description The premises or devices to be searched */
+            premisesOrDevices?: string;
+            /** @description Why they are believed to be in the requested state's territory */
+            reasonBelievedInTerritory?: string;
         };
         SecondFactorStatusDto: {
             /** @description Whether this account has a confirmed TOTP authenticator */
@@ -2037,6 +2182,12 @@ export interface components {
             required: boolean;
             /** @enum {string|null} */
             sessionRestriction: "password_change" | "mfa_enrolment" | null;
+        };
+        SpontaneousInformationDetailsDto: {
+            /** @description Conditions the sender proposes; the receiver says whether it can comply */
+            proposedConditions?: components["schemas"]["UseConditionDto"][];
+            /** @description Summary of the information offered */
+            summary?: string;
         };
         StateDto: {
             /**
@@ -2078,6 +2229,22 @@ export interface components {
              */
             validUntil: string;
         };
+        StoredDataAccessDetailsDto: {
+            /**
+             * @description Authentication of the produced data, if asked for
+             * @enum {string}
+             */
+            authenticationRequested?: "custodian_affidavit" | "business_records_certificate";
+            /** @description Why the data is in the requested state's territory or under a provider's control there */
+            basisForBelief?: string;
+            /** @description The provider or custodian holding the data */
+            custodian?: components["schemas"];
+            dataCategories?: ("subscriber" | "user_identification" | "traffic" | "content" | "other_stored" | "domain_registration")[];
+            /** @enum {string} */
+            formOfProduction?: "certified_copy" | "original" | "forensic_image" | "provider_export";
+            /** @description The earlier preservation request (its reference or ticket), when there is one. A preservation made through the portal is also named in `links` (follow_up_of_preservation). */
+            preservationRef?: string;
+        };
         SubjectDto: {
             aliases?: string[];
             /**
@@ -2094,6 +2261,18 @@ export interface components {
             nationality?: string;
             /** @enum {string} */
             role: "suspect" | "victim" | "witness" | "account_holder" | "other";
+        };
+        SubscriberDirectDetailsDto: {
+            /** @description A detailed description of the subscriber information sought (identifiers in `targets`) */
+            dataSought?: string;
+            /** @description The domestic legal grounds of the order */
+            domesticLegalGrounds?: string;
+            /** @description The provider the order is addressed to, with its address */
+            provider?: components["schemas"];
+            /** @description Contact point, deadline and manner of returning the data */
+            returnInstructions?: string;
+            /** @description Any special procedural instructions */
+            specialInstructions?: string;
         };
         TargetIdentifierDto: {
             label?: string;
@@ -2155,9 +2334,19 @@ export interface components {
             /** @description The secret in base32, for typing into an app by hand; shown once */
             secret: string;
         };
+        TrafficDisclosureDetailsDto: {
+            /** @description The provider in a third state that took part in the transmission */
+            identifiedProvider?: components["schemas"];
+            /** @description The path of the communication, as far as the traffic data shows it */
+            pathDescription?: string;
+            /** @description The preservation request the disclosure arises from (its reference or ticket) */
+            preservationRef?: string;
+            /** @description Whether the disclosed data is enough to identify the provider and the path */
+            sufficiencyNote?: string;
+        };
         TransitionDto: {
             /** @enum {string} */
-            action: "submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "withdraw" | "lapse" | "close";
+            action: "submit" | "return_to_draft" | "approve" | "complete_translation" | "transmit" | "acknowledge" | "assess" | "request_clarification" | "answer_clarification" | "submit_answer" | "approve_answer" | "return_answer" | "start_consultation" | "propose_conditions" | "accept_conditions" | "reject_conditions" | "accept" | "refuse" | "start_execution" | "postpone" | "resume" | "mark_partially_executed" | "mark_executed" | "accept_offer" | "cannot_comply" | "provide_information" | "withdraw" | "lapse" | "close";
             /** @description request_clarification: the fields the questions are about */
             clarificationItems?: components["schemas"]["ClarificationItemDto"][];
             /** @description Mandatory for propose_conditions */
@@ -2225,6 +2414,8 @@ export interface components {
             assistanceSought?: components["schemas"]["AssistanceSoughtDto"];
             confidential?: boolean;
             confidentiality?: components["schemas"]["ConfidentialityDto"];
+            /** @description Required for, and only for, the types other than mla_general and preservation: the class named after the type (e.g. StoredDataAccessDetailsDto for stored_data_access). Replaced wholesale by a PATCH. */
+            details?: components["schemas"]["TrafficDisclosureDetailsDto"] | components["schemas"]["StoredDataAccessDetailsDto"] | components["schemas"]["RealtimeTrafficDetailsDto"] | components["schemas"]["InterceptionDetailsDto"] | components["schemas"]["SearchSeizureDetailsDto"] | components["schemas"]["EmergencyDisclosureDetailsDto"] | components["schemas"]["SubscriberDirectDetailsDto"] | components["schemas"]["VideoHearingDetailsDto"] | components["schemas"]["JointInvestigationDetailsDto"] | components["schemas"]["SpontaneousInformationDetailsDto"];
             factsSummary?: string;
             /**
              * @description BCP 47 tag; absent: en
@@ -2289,6 +2480,11 @@ export interface components {
              */
             requestedBy?: string;
         };
+        UseConditionDto: {
+            text: string;
+            /** @enum {string} */
+            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
+        };
         UserDto: {
             agency: components["schemas"]["AgencySummaryDto"];
             /** @description Disabled accounts cannot log in; their sessions have ended */
@@ -2308,6 +2504,47 @@ export interface components {
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             username: string;
+        };
+        VideoHearingDetailsDto: {
+            /** @description Who conducts the hearing (the requesting judicial authority, a requested-state judicial authority attending) */
+            conductingAuthority?: string;
+            /** @description Who bears which costs */
+            costArrangements?: string;
+            /** @description An interpreter is needed */
+            interpreter?: boolean;
+            /**
+             * @description BCP 47 tag of the language the person will speak
+             * @example vi
+             */
+            language?: string;
+            /** @description The person to be heard and in what capacity */
+            person?: components["schemas"];
+            /** @description Proposed date and time, with its zone */
+            proposedAt?: components["schemas"]["ZonedTimeInputDto"];
+            /** @description Whether and how the hearing is recorded */
+            recordingRules?: string;
+            /** @description Technical contact for the link (name, phone, email) */
+            technicalContact?: string;
+        };
+        VideoHearingDetailsViewDto: {
+            /** @description Who conducts the hearing (the requesting judicial authority, a requested-state judicial authority attending) */
+            conductingAuthority?: string;
+            /** @description Who bears which costs */
+            costArrangements?: string;
+            /** @description An interpreter is needed */
+            interpreter?: boolean;
+            /**
+             * @description BCP 47 tag of the language the person will speak
+             * @example vi
+             */
+            language?: string;
+            /** @description The person to be heard and in what capacity */
+            person?: components["schemas"];
+            proposedAt?: components["schemas"]["ZonedTimeDto"];
+            /** @description Whether and how the hearing is recorded */
+            recordingRules?: string;
+            /** @description Technical contact for the link (name, phone, email) */
+            technicalContact?: string;
         };
         ZonedTimeDto: {
             /**
@@ -3500,8 +3737,8 @@ export interface operations {
                 cursor?: string;
                 /** @description outgoing: my side asks; incoming: my agency is asked */
                 box?: "outgoing" | "incoming";
-                status?: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
-                type?: "mla_general" | "preservation";
+                status?: "draft" | "pending_approval" | "pending_translation" | "ready" | "transmitted" | "received" | "under_assessment" | "clarification_requested" | "answer_pending_approval" | "in_consultation" | "conditions_proposed" | "accepted" | "in_execution" | "postponed" | "recipient_cannot_comply" | "partially_executed" | "executed" | "refused" | "withdrawn" | "lapsed" | "closed";
+                type?: "mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information";
                 /** @description true: only requests with an open deadline already past */
                 overdue?: "true";
             };
@@ -4222,6 +4459,79 @@ export interface operations {
             };
             /** @description No such request, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Requests_recordEmergencyReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordEmergencyReviewDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /**
+             * @description Not the requesting side’s supervisor
+             *
+             *     The caller's role lacks request.transition
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not an emergency, not executed yet, or reviewed already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

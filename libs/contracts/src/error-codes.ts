@@ -30,6 +30,7 @@ export const ErrorCode = {
   RequestReapprovalRequired: 'request.reapproval_required',
   RequestVersionNotFound: 'request.version_not_found',
   PreservationNotExtendable: 'request.preservation_not_extendable',
+  EmergencyReviewNotDue: 'request.emergency_review_not_due',
   RequestActionForbidden: 'request.action_forbidden',
   RequestNotAccepted: 'request.not_accepted',
   RequestConsentRequired: 'request.consent_required',

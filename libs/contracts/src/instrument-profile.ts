@@ -48,6 +48,61 @@ export const PROFILE_FIELD_PATHS = [
   'preservation.necessity',
   'preservation.relationshipToOffence',
   'preservation.custodian',
+  // The own fields of the other types (their `details`, domain.md §5.3-§5.14).
+  'details.preservationRef',
+  'details.identifiedProvider',
+  'details.pathDescription',
+  'details.sufficiencyNote',
+  'details.dataCategories',
+  'details.custodian',
+  'details.custodian.provider',
+  'details.formOfProduction',
+  'details.authenticationRequested',
+  'details.basisForBelief',
+  'details.communications',
+  'details.ownerOrUser',
+  'details.justification',
+  'details.collectionPeriod',
+  'details.durationReason',
+  'details.subject',
+  'details.durationDays',
+  'details.technicalData',
+  'details.relevance',
+  'details.premisesOrDevices',
+  'details.itemsSought',
+  'details.linkToOffence',
+  'details.reasonBelievedInTerritory',
+  'details.compulsoryMeasuresAvailable',
+  'details.provider',
+  'details.provider.name',
+  'details.provider.address',
+  'details.emergencyFacts',
+  'details.dataRelation',
+  'details.dataDescription',
+  'details.specialInstructions',
+  'details.dataSought',
+  'details.domesticLegalGrounds',
+  'details.returnInstructions',
+  'details.person',
+  'details.language',
+  'details.interpreter',
+  'details.conductingAuthority',
+  'details.proposedAt',
+  'details.technicalContact',
+  'details.recordingRules',
+  'details.costArrangements',
+  'details.parties',
+  'details.members',
+  'details.scope',
+  'details.startDate',
+  'details.durationMonths',
+  'details.location',
+  'details.leadership',
+  'details.evidenceTerms',
+  'details.dataProtectionTerms',
+  'details.costTerms',
+  'details.summary',
+  'details.proposedConditions',
 ] as const;
 export type ProfileFieldPath = (typeof PROFILE_FIELD_PATHS)[number];
 
@@ -76,6 +131,13 @@ export interface RequestTypeRules {
   preservation?: { minimumDays: number; extensionAllowed: boolean; holdUntilDecisionOnFollowUp: boolean };
   note?: string;
 }
+
+/**
+ * The deadline an executed emergency request opens on the requesting side: the post-event review
+ * (domain.md §6.6). Its profile entry starts at this event; recording the review meets it.
+ */
+export const EMERGENCY_REVIEW_DEADLINE = 'emergency_review';
+export const EMERGENCY_EXECUTED_EVENT = 'emergency_executed';
 
 /** One version of an instrument profile: the data a lawyer corrects without a code release. */
 export interface InstrumentProfile {

@@ -8,9 +8,11 @@ import {
   TRANSITIONS,
   actorMayFire,
   allowedActions,
+  appliesTo,
   transitionFor,
   type ActorStanding,
 } from './request-lifecycle';
+import { RequestType } from './request-vocabulary';
 import { ROLES, Role } from './roles';
 
 /**
@@ -31,6 +33,9 @@ const PERSON_REACHABLE = new Set<RequestStatus>([
 const EDGES = new Set(
   TRANSITIONS.flatMap((rule) => rule.from.map((from) => `${from}-${rule.action}->${rule.to}`)),
 );
+
+/** A request for assistance, or an offer of spontaneous information: the table differs by scope. */
+const typeArb = fc.constantFrom(RequestType.MlaGeneral, RequestType.SpontaneousInformation);
 
 const standingArb: fc.Arbitrary<ActorStanding> = fc.record({
   role: fc.constantFrom(...ROLES),
@@ -61,12 +66,18 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   }),
 );
 
-function resolve(step: Step, status: RequestStatus): { action: RequestAction; standing: ActorStanding } {
+function resolve(
+  step: Step,
+  status: RequestStatus,
+  type: RequestType,
+): { action: RequestAction; standing: ActorStanding } {
   if (step.kind === 'random') return step;
   // Rule first, then one of its actors: picking among (rule, actor) pairs would favour the rules with
   // many actors (withdraw, close) and rarely walk as far as `executed`.
   // Only rules a person may fire: `lapse` belongs to the deadline job and has no actors.
-  const enabled = TRANSITIONS.filter((rule) => rule.from.includes(status) && rule.actors.length > 0);
+  const enabled = TRANSITIONS.filter(
+    (rule) => rule.from.includes(status) && appliesTo(rule, type) && rule.actors.length > 0,
+  );
   if (enabled.length === 0) {
     return {
       action: RequestAction.Close,
@@ -92,9 +103,10 @@ function attempt(
   status: RequestStatus,
   action: RequestAction,
   standing: ActorStanding,
+  type: RequestType,
 ): RequestStatus | null {
   const rule = transitionFor(action);
-  return rule.from.includes(status) && actorMayFire(rule, standing) ? rule.to : null;
+  return rule.from.includes(status) && appliesTo(rule, type) && actorMayFire(rule, standing) ? rule.to : null;
 }
 
 describe('request lifecycle under random sequences of actions by random actors', () => {
@@ -106,12 +118,12 @@ describe('request lifecycle under random sequences of actions by random actors',
   it('should only ever move along an edge of the table, never out of a final state, never by its author to approval', () => {
     const visited = new Set<RequestStatus>();
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 40, size: 'max' }), (steps) => {
+      fc.property(typeArb, fc.array(stepArb, { maxLength: 40, size: 'max' }), (type, steps) => {
         let status: RequestStatus = RequestStatus.Draft;
         visited.add(status);
         for (const step of steps) {
-          const { action, standing } = resolve(step, status);
-          const next = attempt(status, action, standing);
+          const { action, standing } = resolve(step, status, type);
+          const next = attempt(status, action, standing, type);
           if (next === null) continue;
           expect(EDGES.has(`${status}-${action}->${next}`)).toBe(true);
           expect(FINAL_STATUSES).not.toContain(status);
@@ -124,7 +136,7 @@ describe('request lifecycle under random sequences of actions by random actors',
           visited.add(status);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
     // Guards against a generator that never leaves the first states (a property that cannot fail).
     expect([...visited].sort()).toEqual([...PERSON_REACHABLE].sort());
@@ -132,9 +144,11 @@ describe('request lifecycle under random sequences of actions by random actors',
 
   it('should offer in allowedActions exactly the actions that would succeed', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...REQUEST_STATUSES), standingArb, (status, standing) => {
-        const succeeding = REQUEST_ACTIONS.filter((action) => attempt(status, action, standing) !== null);
-        expect([...allowedActions(status, standing)].sort()).toEqual([...succeeding].sort());
+      fc.property(fc.constantFrom(...REQUEST_STATUSES), standingArb, typeArb, (status, standing, type) => {
+        const succeeding = REQUEST_ACTIONS.filter(
+          (action) => attempt(status, action, standing, type) !== null,
+        );
+        expect([...allowedActions(status, standing, type)].sort()).toEqual([...succeeding].sort());
       }),
       { numRuns: 500 },
     );
@@ -149,7 +163,7 @@ describe('request lifecycle under random sequences of actions by random actors',
         fc.constantFrom(...REQUEST_ACTIONS),
         (status, standing, action) => {
           expect(allowedActions(status, standing)).toEqual([]);
-          expect(attempt(status, action, standing)).toBeNull();
+          expect(attempt(status, action, standing, RequestType.MlaGeneral)).toBeNull();
         },
       ),
       { numRuns: 200 },

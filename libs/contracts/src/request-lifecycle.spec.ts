@@ -10,6 +10,8 @@ import {
   type RequestStatus as Status,
 } from './request-lifecycle';
 import { hasPermission, Permission } from './permissions';
+import { OFFER_TYPES } from './request-lifecycle';
+import { REQUEST_TYPES, RequestType } from './request-vocabulary';
 import { ROLES, Role } from './roles';
 
 const P = PartyRelation;
@@ -35,7 +37,10 @@ const REQUESTING_DECIDERS: Array<[PartyRelation, Role]> = [
  * The expected table, written out independently of TRANSITIONS: for every action, the states it
  * fires from, the state it leads to, and exactly which (relation, role) pairs may fire it.
  */
-const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[PartyRelation, Role]> }> = {
+const EXPECTED: Record<
+  RequestAction,
+  { from: Status[]; to: Status; who: Array<[PartyRelation, Role]>; scope?: 'request' | 'offer' }
+> = {
   submit: {
     from: [S.Draft],
     to: S.PendingApproval,
@@ -66,6 +71,7 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     ],
   },
   assess: {
+    scope: 'request',
     from: [S.Received],
     to: S.UnderAssessment,
     who: [
@@ -74,11 +80,13 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     ],
   },
   request_clarification: {
+    scope: 'request',
     from: [S.Received, S.UnderAssessment],
     to: S.ClarificationRequested,
     who: EXECUTORS,
   },
   answer_clarification: {
+    scope: 'request',
     from: [S.ClarificationRequested],
     to: S.UnderAssessment,
     who: [
@@ -89,6 +97,7 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     ],
   },
   submit_answer: {
+    scope: 'request',
     from: [S.ClarificationRequested],
     to: S.AnswerPendingApproval,
     who: [
@@ -98,42 +107,76 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
     ],
   },
   approve_answer: {
+    scope: 'request',
     from: [S.AnswerPendingApproval],
     to: S.UnderAssessment,
     who: [[P.RequestingAgency, R.Supervisor]],
   },
   return_answer: {
+    scope: 'request',
     from: [S.AnswerPendingApproval],
     to: S.ClarificationRequested,
     who: [[P.RequestingAgency, R.Supervisor]],
   },
   start_consultation: {
+    scope: 'request',
     from: [S.UnderAssessment, S.Accepted, S.InExecution],
     to: S.InConsultation,
     who: REQUESTED_DECIDERS,
   },
-  propose_conditions: { from: [S.InConsultation], to: S.ConditionsProposed, who: REQUESTED_DECIDERS },
-  accept_conditions: { from: [S.ConditionsProposed], to: S.Accepted, who: REQUESTING_DECIDERS },
-  reject_conditions: { from: [S.ConditionsProposed], to: S.InConsultation, who: REQUESTING_DECIDERS },
+  propose_conditions: {
+    scope: 'request',
+    from: [S.InConsultation],
+    to: S.ConditionsProposed,
+    who: REQUESTED_DECIDERS,
+  },
+  accept_conditions: {
+    scope: 'request',
+    from: [S.ConditionsProposed],
+    to: S.Accepted,
+    who: REQUESTING_DECIDERS,
+  },
+  reject_conditions: {
+    scope: 'request',
+    from: [S.ConditionsProposed],
+    to: S.InConsultation,
+    who: REQUESTING_DECIDERS,
+  },
   accept: {
+    scope: 'request',
     from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Accepted,
     who: REQUESTED_DECIDERS,
   },
   refuse: {
+    scope: 'request',
     from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Refused,
     who: REQUESTED_DECIDERS,
   },
-  start_execution: { from: [S.Accepted], to: S.InExecution, who: EXECUTORS },
+  start_execution: { scope: 'request', from: [S.Accepted], to: S.InExecution, who: EXECUTORS },
   postpone: {
+    scope: 'request',
     from: [S.Accepted, S.InExecution, S.InConsultation],
     to: S.Postponed,
     who: REQUESTED_DECIDERS,
   },
-  resume: { from: [S.Postponed], to: S.InExecution, who: REQUESTED_DECIDERS },
-  mark_partially_executed: { from: [S.InExecution], to: S.PartiallyExecuted, who: EXECUTORS },
-  mark_executed: { from: [S.InExecution], to: S.Executed, who: EXECUTORS },
+  resume: { scope: 'request', from: [S.Postponed], to: S.InExecution, who: REQUESTED_DECIDERS },
+  mark_partially_executed: {
+    scope: 'request',
+    from: [S.InExecution],
+    to: S.PartiallyExecuted,
+    who: EXECUTORS,
+  },
+  mark_executed: { scope: 'request', from: [S.InExecution], to: S.Executed, who: EXECUTORS },
+  accept_offer: { scope: 'offer', from: [S.Received], to: S.Accepted, who: REQUESTED_DECIDERS },
+  cannot_comply: { scope: 'offer', from: [S.Received], to: S.RecipientCannotComply, who: REQUESTED_DECIDERS },
+  provide_information: {
+    scope: 'offer',
+    from: [S.Accepted, S.RecipientCannotComply],
+    to: S.Executed,
+    who: REQUESTING_DECIDERS,
+  },
   withdraw: {
     from: [
       S.Draft,
@@ -150,12 +193,13 @@ const EXPECTED: Record<RequestAction, { from: Status[]; to: Status; who: Array<[
       S.Accepted,
       S.InExecution,
       S.Postponed,
+      S.RecipientCannotComply,
     ],
     to: S.Withdrawn,
     who: [[P.RequestingAgency, R.Supervisor]],
   },
   // Nobody: only the deadline job lapses a request.
-  lapse: { from: [S.Accepted, S.InExecution], to: S.Lapsed, who: [] },
+  lapse: { scope: 'request', from: [S.Accepted, S.InExecution], to: S.Lapsed, who: [] },
   close: {
     from: [S.Executed, S.PartiallyExecuted, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,
@@ -182,28 +226,43 @@ describe('the transition table', () => {
   it('should allow exactly the expected actions: every action, from every state, for every role and relation', () => {
     const mismatches: string[] = [];
     let checked = 0;
-    for (const action of REQUEST_ACTIONS) {
-      for (const status of REQUEST_STATUSES) {
-        for (const role of ROLES) {
-          for (const relations of [...RELATIONS.map((relation) => [relation]), []]) {
-            const expected = EXPECTED[action];
-            const permitted =
-              expected.from.includes(status) &&
-              expected.who.some(
-                ([relation, allowedRole]) => relations.includes(relation) && allowedRole === role,
-              );
-            const actual = allowedActions(status, standing(role, relations)).includes(action);
-            checked += 1;
-            if (actual !== permitted)
-              mismatches.push(`${action} from ${status} by ${role} as [${relations.join()}]: ${actual}`);
+    // A request for assistance, and an offer of spontaneous information.
+    const types = [
+      [RequestType.MlaGeneral, 'request'],
+      [RequestType.SpontaneousInformation, 'offer'],
+    ] as const;
+    for (const [type, kind] of types) {
+      for (const action of REQUEST_ACTIONS) {
+        for (const status of REQUEST_STATUSES) {
+          for (const role of ROLES) {
+            for (const relations of [...RELATIONS.map((relation) => [relation]), []]) {
+              const expected = EXPECTED[action];
+              const permitted =
+                (expected.scope === undefined || expected.scope === kind) &&
+                expected.from.includes(status) &&
+                expected.who.some(
+                  ([relation, allowedRole]) => relations.includes(relation) && allowedRole === role,
+                );
+              const actual = allowedActions(status, standing(role, relations), type).includes(action);
+              checked += 1;
+              if (actual !== permitted)
+                mismatches.push(
+                  `${type}: ${action} from ${status} by ${role} as [${relations.join()}]: ${actual}`,
+                );
+            }
           }
         }
       }
     }
     expect(mismatches).toEqual([]);
     expect(checked).toBe(
-      REQUEST_ACTIONS.length * REQUEST_STATUSES.length * ROLES.length * (RELATIONS.length + 1),
+      2 * REQUEST_ACTIONS.length * REQUEST_STATUSES.length * ROLES.length * (RELATIONS.length + 1),
     );
+    // Every type but spontaneous information is a request for assistance.
+    for (const type of REQUEST_TYPES.filter((candidate) => !OFFER_TYPES.includes(candidate)))
+      expect(
+        allowedActions(S.Received, standing(R.CentralAuthorityOfficer, [P.RequestedAgency]), type),
+      ).toContain('accept');
   });
 
   it('should never let the author approve their own request, whatever else they are', () => {

@@ -1,6 +1,6 @@
 import { Role } from './roles';
 import type { AgencyKind } from './directory';
-import { MessageKind, type RequestType } from './request-vocabulary';
+import { MessageKind, RequestType } from './request-vocabulary';
 
 /** Lifecycle of a cooperation request (domain.md §6.1). */
 export const RequestStatus = {
@@ -24,6 +24,11 @@ export const RequestStatus = {
   InExecution: 'in_execution',
   /** Execution deferred with grounds, reasons and an expected resume date (UNCAC 46(25)) (T17). */
   Postponed: 'postponed',
+  /**
+   * Spontaneous information: the receiver cannot comply with the sender's conditions; the sender
+   * decides whether to provide it anyway or to withdraw (BUD 26(2); domain.md §5.12).
+   */
+  RecipientCannotComply: 'recipient_cannot_comply',
   /** Some items done, the rest refused or impossible, each with reasons (T19). */
   PartiallyExecuted: 'partially_executed',
   Executed: 'executed',
@@ -61,6 +66,12 @@ export const RequestAction = {
   Resume: 'resume',
   MarkPartiallyExecuted: 'mark_partially_executed',
   MarkExecuted: 'mark_executed',
+  /** Spontaneous information: the receiver accepts the offer and is bound by its conditions. */
+  AcceptOffer: 'accept_offer',
+  /** Spontaneous information: the receiver cannot comply with the conditions, and says why. */
+  CannotComply: 'cannot_comply',
+  /** Spontaneous information: the sender provides it, once accepted or despite the receiver's answer. */
+  ProvideInformation: 'provide_information',
   Withdraw: 'withdraw',
   /** Fired by the deadline job only, never by a person. */
   Lapse: 'lapse',
@@ -138,6 +149,21 @@ export interface TransitionRule {
    * appropriate", BUD 27(6)).
    */
   readonly needsConsultation?: boolean;
+  /**
+   * Which requests the rule is for: `request` for requests for assistance (every type but an offer
+   * of spontaneous information), `offer` for offers only; absent, for both.
+   */
+  readonly scope?: 'request' | 'offer';
+}
+
+/** Types that offer information rather than ask for assistance (BUD 26; domain.md §5.12). */
+export const OFFER_TYPES: readonly RequestType[] = [RequestType.SpontaneousInformation];
+
+/** Whether a rule applies to a request of `type` (ordinary requests when no type is given). */
+export function appliesTo(rule: TransitionRule, type?: RequestType): boolean {
+  if (!rule.scope) return true;
+  const offer = type !== undefined && OFFER_TYPES.includes(type);
+  return rule.scope === (offer ? 'offer' : 'request');
 }
 
 const S = RequestStatus;
@@ -175,6 +201,7 @@ export const WITHDRAWABLE_STATUSES: readonly RequestStatus[] = [
   S.Accepted,
   S.InExecution,
   S.Postponed,
+  S.RecipientCannotComply,
 ];
 
 /** The one transition table: the server enforces it and clients show `allowedActions` from it. */
@@ -227,6 +254,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // T7: assessment starts, and the request may be routed to an executing agency of the state.
     action: A.Assess,
+    scope: 'request',
     from: [S.Received],
     to: S.UnderAssessment,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -235,6 +263,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.RequestClarification,
+    scope: 'request',
     from: [S.Received, S.UnderAssessment],
     to: S.ClarificationRequested,
     actors: EXECUTORS,
@@ -245,6 +274,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // An answer that leaves the content as it was goes straight back (T9).
     action: A.AnswerClarification,
+    scope: 'request',
     from: [S.ClarificationRequested],
     to: S.UnderAssessment,
     actors: [
@@ -257,6 +287,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // An answer that changed the content waits for the supervisor: a new version goes out (T9).
     action: A.SubmitAnswer,
+    scope: 'request',
     from: [S.ClarificationRequested],
     to: S.AnswerPendingApproval,
     actors: [{ relation: P.RequestingAgency, roles: REQUESTING_DRAFTERS }],
@@ -264,6 +295,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.ApproveAnswer,
+    scope: 'request',
     from: [S.AnswerPendingApproval],
     to: S.UnderAssessment,
     actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
@@ -272,6 +304,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.ReturnAnswer,
+    scope: 'request',
     from: [S.AnswerPendingApproval],
     to: S.ClarificationRequested,
     actors: [{ relation: P.RequestingAgency, roles: [R.Supervisor] }],
@@ -280,6 +313,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // T10: the requested side means to refuse or postpone, and says on which grounds, first.
     action: A.StartConsultation,
+    scope: 'request',
     from: [S.UnderAssessment, S.Accepted, S.InExecution],
     to: S.InConsultation,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -288,6 +322,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.ProposeConditions,
+    scope: 'request',
     from: [S.InConsultation],
     to: S.ConditionsProposed,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -297,6 +332,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // T12: the conditions become binding on the requesting side (UNCAC 46(26)).
     action: A.AcceptConditions,
+    scope: 'request',
     from: [S.ConditionsProposed],
     to: S.Accepted,
     actors: REQUESTING_DECIDERS,
@@ -306,6 +342,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     // The consultation goes on: the requested side refuses, postpones, offers other conditions, or
     // provides the assistance anyway (BUD 28(3)).
     action: A.RejectConditions,
+    scope: 'request',
     from: [S.ConditionsProposed],
     to: S.InConsultation,
     actors: REQUESTING_DECIDERS,
@@ -314,6 +351,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.Accept,
+    scope: 'request',
     from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Accepted,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -321,6 +359,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.Refuse,
+    scope: 'request',
     from: [S.Received, S.UnderAssessment, S.InConsultation],
     to: S.Refused,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -331,6 +370,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.StartExecution,
+    scope: 'request',
     from: [S.Accepted],
     to: S.InExecution,
     actors: EXECUTORS,
@@ -338,6 +378,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.Postpone,
+    scope: 'request',
     from: [S.Accepted, S.InExecution, S.InConsultation],
     to: S.Postponed,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -347,6 +388,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.Resume,
+    scope: 'request',
     from: [S.Postponed],
     to: S.InExecution,
     actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
@@ -354,6 +396,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.MarkPartiallyExecuted,
+    scope: 'request',
     from: [S.InExecution],
     to: S.PartiallyExecuted,
     actors: EXECUTORS,
@@ -361,9 +404,37 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   },
   {
     action: A.MarkExecuted,
+    scope: 'request',
     from: [S.InExecution],
     to: S.Executed,
     actors: EXECUTORS,
+    requires: [],
+  },
+  {
+    // BUD 26(2): receiving it binds the receiver to the sender's conditions.
+    action: A.AcceptOffer,
+    scope: 'offer',
+    from: [S.Received],
+    to: S.Accepted,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: [],
+  },
+  {
+    action: A.CannotComply,
+    scope: 'offer',
+    from: [S.Received],
+    to: S.RecipientCannotComply,
+    actors: [{ relation: P.RequestedAgency, roles: REQUESTED_DECIDERS }],
+    requires: ['reason'],
+    recordsMessage: MessageKind.Consultation,
+  },
+  {
+    // The sender provides it: bound by the accepted conditions, or free of them (recorded as such).
+    action: A.ProvideInformation,
+    scope: 'offer',
+    from: [S.Accepted, S.RecipientCannotComply],
+    to: S.Executed,
+    actors: REQUESTING_DECIDERS,
     requires: [],
   },
   {
@@ -376,6 +447,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   {
     // No person fires it: the deadline job does, when the profile's period passes (T21).
     action: A.Lapse,
+    scope: 'request',
     from: [S.Accepted, S.InExecution],
     to: S.Lapsed,
     actors: [],
@@ -415,19 +487,39 @@ export function actorMayFire(rule: TransitionRule, standing: ActorStanding): boo
   );
 }
 
-/** The actions this actor may take now on a request in `status`. */
-export function allowedActions(status: RequestStatus, standing: ActorStanding): RequestAction[] {
-  return TRANSITIONS.filter((rule) => rule.from.includes(status) && actorMayFire(rule, standing)).map(
-    (rule) => rule.action,
-  );
+/** The actions this actor may take now on a request of `type` in `status`. */
+export function allowedActions(
+  status: RequestStatus,
+  standing: ActorStanding,
+  type?: RequestType,
+): RequestAction[] {
+  return TRANSITIONS.filter(
+    (rule) => rule.from.includes(status) && appliesTo(rule, type) && actorMayFire(rule, standing),
+  ).map((rule) => rule.action);
 }
 
 /**
  * Which kinds of agency may receive each request type (the default channel matrix of domain.md
- * §6.5): MLA goes central authority to central authority; preservation usually 24/7 point to 24/7
- * point, or through the central authority. Instrument profiles will refine this per state.
+ * §6.5): MLA and the coercive measures that need an MLA request go central authority to central
+ * authority; preservation, the traffic disclosure it leads to and emergency disclosure usually go
+ * 24/7 point to 24/7 point, or through the central authority. A direct order to a provider
+ * (`subscriber_direct`, BUD-P2 Art 7) is addressed, in the portal, to the requested state's central
+ * authority as its designated authority: providers are not agencies of the directory yet.
+ * Instrument profiles will refine this per state.
  */
+const POINT_OR_CENTRAL = ['contact_point_24_7', 'central_authority'] as const;
+const CENTRAL = ['central_authority'] as const;
 export const RECEIVING_AGENCY_KINDS = {
-  mla_general: ['central_authority'],
-  preservation: ['contact_point_24_7', 'central_authority'],
+  mla_general: CENTRAL,
+  preservation: POINT_OR_CENTRAL,
+  traffic_disclosure: POINT_OR_CENTRAL,
+  emergency_disclosure: POINT_OR_CENTRAL,
+  stored_data_access: CENTRAL,
+  realtime_traffic: CENTRAL,
+  interception: CENTRAL,
+  search_seizure: CENTRAL,
+  subscriber_direct: CENTRAL,
+  video_hearing: CENTRAL,
+  joint_investigation: CENTRAL,
+  spontaneous_information: CENTRAL,
 } as const satisfies Record<RequestType, readonly AgencyKind[]>;

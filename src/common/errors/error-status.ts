@@ -34,6 +34,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestReapprovalRequired]: HttpStatus.CONFLICT,
   [ErrorCode.RequestVersionNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PreservationNotExtendable]: HttpStatus.CONFLICT,
+  [ErrorCode.EmergencyReviewNotDue]: HttpStatus.CONFLICT,
   [ErrorCode.RequestActionForbidden]: HttpStatus.FORBIDDEN,
   // Consent and disclosure (domain.md §8.2): preconditions of the procedure, not access denials.
   [ErrorCode.RequestNotAccepted]: HttpStatus.CONFLICT,

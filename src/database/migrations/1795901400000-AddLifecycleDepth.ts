@@ -17,7 +17,7 @@ export class AddLifecycleDepth1795901400000 implements MigrationInterface {
     await queryRunner.query(`
       ALTER TABLE "cooperation_request"
         DROP CONSTRAINT "ck_request_status",
-        ADD CONSTRAINT "ck_request_status" CHECK ("status" IN (${STATUSES_BEFORE}, 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')),
+        ADD CONSTRAINT "ck_request_status" CHECK ("status" IN (${STATUSES_BEFORE}, 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed', 'recipient_cannot_comply')),
         ADD COLUMN "executing_agency_id" uuid,
         ADD COLUMN "clarification" jsonb,
         ADD COLUMN "consultation" jsonb,

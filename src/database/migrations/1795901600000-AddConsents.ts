@@ -104,7 +104,7 @@ export class AddConsents1795901600000 implements MigrationInterface {
       ALTER TABLE "request_message"
         DROP CONSTRAINT "ck_request_message_kind",
         ADD CONSTRAINT "ck_request_message_kind"
-          CHECK ("kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consultation', 'consent_request', 'consent_decision', 'exculpatory_notice', 'consultation_request'));
+          CHECK ("kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consultation', 'emergency_alert', 'consent_request', 'consent_decision', 'exculpatory_notice', 'consultation_request'));
     `);
   }
 
@@ -115,7 +115,7 @@ export class AddConsents1795901600000 implements MigrationInterface {
       ALTER TABLE "request_message"
         DROP CONSTRAINT "ck_request_message_kind",
         ADD CONSTRAINT "ck_request_message_kind"
-          CHECK ("kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consultation'));
+          CHECK ("kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consultation', 'emergency_alert'));
       DROP TABLE "request_exculpatory_notice";
       DROP TABLE "request_further_use";
       DROP TABLE "request_onward_transfer";

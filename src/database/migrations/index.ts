@@ -13,6 +13,7 @@ import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
 import { AddOralContacts1795901300000 } from './1795901300000-AddOralContacts';
 import { AddLifecycleDepth1795901400000 } from './1795901400000-AddLifecycleDepth';
 import { AddConsents1795901600000 } from './1795901600000-AddConsents';
+import { AddTypeDetails1795901500000 } from './1795901500000-AddTypeDetails';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AddOralContacts1795901300000,
   AddLifecycleDepth1795901400000,
   AddConsents1795901600000,
+  AddTypeDetails1795901500000,
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type Type } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { MessageKind, RequestAction, RequestType } from '@mla/contracts';
+import { LinkRelation, MessageKind, RequestAction, RequestType } from '@mla/contracts';
 import { createValidationPipe } from '../../common/validation/validation.pipe';
 import { AppConfig } from '../../config/app-config';
 import { AuditEntryEntity } from '../../modules/audit/audit-entry.entity';
@@ -39,6 +39,8 @@ interface DemoRequest {
   as: DemoUsername;
   to: string;
   body: Record<string, unknown>;
+  /** The reference of an earlier demo preservation this request follows up. */
+  followUpOf?: string;
   steps: Step[];
 }
 
@@ -290,6 +292,80 @@ export const DEMO_REQUESTS: readonly DemoRequest[] = [
     },
     steps: RECEIVED_IN_FRANCE,
   },
+  {
+    // The production request that follows the preservation above: on transmission France holds the data.
+    as: 'vn.officer',
+    to: 'FR-CA',
+    followUpOf: 'C50-2026-0141',
+    body: {
+      ...mla({
+        title: 'Hosting account data following the preservation',
+        reference: 'C50-2026-0143',
+        measures: ['access_stored_data'],
+      }),
+      type: RequestType.StoredDataAccess,
+      details: {
+        dataCategories: ['subscriber', 'traffic'],
+        custodian: { provider: 'Example Hosting SAS', systemLocation: 'Roubaix data centre' },
+        formOfProduction: 'certified_copy',
+        authenticationRequested: 'business_records_certificate',
+        basisForBelief:
+          'The provider’s abuse desk confirmed the account is hosted in its French data centre.',
+        preservationRef: 'C50-2026-0141',
+      },
+    },
+    steps: RECEIVED_IN_FRANCE,
+  },
+  {
+    // The emergency track: the French 24/7 point is alerted and must answer within hours.
+    as: 'vn.officer',
+    to: 'FR-247',
+    body: {
+      ...mla({
+        title: 'Kidnapped child: login data of the kidnappers’ mailbox',
+        reference: 'C50-2026-0250',
+        measures: [],
+      }),
+      type: RequestType.EmergencyDisclosure,
+      legalBasis: 'budapest_p2',
+      urgency: {
+        level: 'emergency',
+        reasons: 'A kidnapped child is held for ransom; the kidnappers threaten to harm her tonight.',
+      },
+      assistanceSought: { measures: [], description: 'Immediate disclosure of stored data (BUD-P2 Art 9)' },
+      details: {
+        provider: { name: 'Example Mail SAS', address: '1 place Example, 75001 Paris', country: 'FR' },
+        emergencyFacts:
+          'A child was kidnapped in Hanoi; the kidnappers send their demands from this mailbox.',
+        dataRelation: 'The login IP addresses show where the kidnappers connect from.',
+        dataDescription: 'Subscriber data and login IP addresses of the mailbox over the last 72 hours.',
+        specialInstructions: 'Do not notify the user.',
+      },
+    },
+    steps: APPROVED_AND_SENT,
+  },
+  {
+    as: 'vn.officer',
+    to: 'FR-CA',
+    body: {
+      ...mla({
+        title: 'Hearing of the hosting company’s manager by video link',
+        reference: 'C50-2026-0199',
+        measures: ['take_evidence_statement'],
+      }),
+      type: RequestType.VideoHearing,
+      details: {
+        person: { name: 'Claire Martin', role: 'witness' },
+        language: 'fr',
+        interpreter: true,
+        conductingAuthority: 'Hanoi People’s Court, with a French investigating judge attending',
+        proposedAt: { local: '2026-05-12T09:30:00', timeZone: 'Europe/Paris' },
+        technicalContact: 'Court IT desk, +84 24 0000 0000',
+        recordingRules: 'Recorded by the requesting court; a copy for the French judge.',
+      },
+    },
+    steps: [],
+  },
 ];
 
 @Injectable()
@@ -331,13 +407,18 @@ export class DemoRequestSeeder {
     const agencyIds = new Map(
       (await this.dataSource.manager.find(AgencyEntity)).map((agency) => [agency.code, agency.id]),
     );
+    const idByReference = new Map<string, string>();
     for (const demo of DEMO_REQUESTS) {
       const requestedAgencyId = agencyIds.get(demo.to);
       if (!requestedAgencyId) throw new Error(`Demo agency ${demo.to} is missing`);
+      const followed = demo.followUpOf ? idByReference.get(demo.followUpOf) : undefined;
+      if (demo.followUpOf && !followed) throw new Error(`Demo request ${demo.followUpOf} comes later`);
+      const links = followed ? [{ requestId: followed, relation: LinkRelation.FollowUpOfPreservation }] : [];
       const created = await this.requests.create(
         principals(demo.as),
-        await this.validated(CreateRequestDto, { ...demo.body, requestedAgencyId }),
+        await this.validated(CreateRequestDto, { ...demo.body, requestedAgencyId, links }),
       );
+      idByReference.set(created.reference, created.id);
       for (const step of demo.steps) {
         if ('message' in step) {
           await this.messages.post(

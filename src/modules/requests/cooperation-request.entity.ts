@@ -16,6 +16,7 @@ import type {
   Subject,
   TargetIdentifier,
   TimeRange,
+  TypeDetails,
   Urgency,
 } from './request.types';
 
@@ -28,14 +29,17 @@ import type {
 @Index('ix_request_requested_agency_keyset', ['requestedAgencyId', 'createdAt', 'id'])
 @Index('ix_request_executing_agency_keyset', ['executingAgencyId', 'createdAt', 'id'])
 @Index('ix_request_requesting_state_keyset', ['requestingStateCode', 'createdAt', 'id'])
-@Check('ck_request_type', `"type" IN ('mla_general', 'preservation')`)
+@Check(
+  'ck_request_type',
+  `"type" IN ('mla_general', 'preservation', 'traffic_disclosure', 'stored_data_access', 'realtime_traffic', 'interception', 'search_seizure', 'emergency_disclosure', 'subscriber_direct', 'video_hearing', 'joint_investigation', 'spontaneous_information')`,
+)
 @Check(
   'ck_request_legal_basis',
   `"legal_basis" IN ('uncc', 'budapest', 'budapest_p2', 'bilateral', 'reciprocity')`,
 )
 @Check(
   'ck_request_status',
-  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed', 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed')`,
+  `"status" IN ('draft', 'pending_approval', 'ready', 'transmitted', 'received', 'clarification_requested', 'accepted', 'in_execution', 'executed', 'refused', 'withdrawn', 'lapsed', 'closed', 'pending_translation', 'under_assessment', 'answer_pending_approval', 'in_consultation', 'conditions_proposed', 'postponed', 'partially_executed', 'recipient_cannot_comply')`,
 )
 @Check('ck_request_version', `"version" > 0`)
 @Check('ck_request_profile_version', `"profile_version" > 0`)
@@ -158,6 +162,10 @@ export class CooperationRequestEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   preservation: PreservationDetails | null;
+
+  /** The own fields of the types other than MLA and preservation (domain.md §5.3-§5.14). */
+  @Column({ type: 'jsonb', nullable: true })
+  details: TypeDetails | null;
 
   @Column({ type: 'jsonb', nullable: true })
   refusal: RefusalRecord | null;

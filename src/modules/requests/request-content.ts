@@ -1,10 +1,11 @@
-import { RequestType, type FieldError } from '@mla/contracts';
+import { RequestType, UrgencyLevel, type FieldError } from '@mla/contracts';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { toUtcInstant } from '../../common/validation/decorators';
 import type { CooperationRequestEntity } from './cooperation-request.entity';
 import type { CreateRequestDto } from './dto/create-request.dto';
-import type { ZonedTimeInputDto } from './dto/request-fields.dto';
-import type { TargetIdentifier, TimeRange, ZonedTime } from './request.types';
+import { isDetailedType, validateDetails } from './dto/request-details.dto';
+import { TimeRangeInputDto, ZonedTimeInputDto } from './dto/request-fields.dto';
+import type { TargetIdentifier, TimeRange, TypeDetails, ZonedTime } from './request.types';
 
 /** The editable content of a request: everything a draft's author may set or replace. */
 export type RequestContentInput = Omit<CreateRequestDto, 'type' | 'requestedAgencyId' | 'timeRange'> & {
@@ -28,6 +29,7 @@ export type RequestContent = Pick<
   | 'confidential'
   | 'language'
   | 'preservation'
+  | 'details'
 >;
 
 const CONTENT_FIELDS = [
@@ -65,6 +67,14 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
     return { local: value.local, timeZone: value.timeZone, utc: utc ?? '' };
   };
 
+  const range = (field: string, value: TimeRangeInputDto): TimeRange => {
+    const derived = { from: zoned(`${field}.from`, value.from), to: zoned(`${field}.to`, value.to) };
+    if (derived.from.utc && derived.to.utc && derived.from.utc > derived.to.utc) {
+      problems.push({ field, messages: [`${field}.from must not be after ${field}.to`] });
+    }
+    return derived;
+  };
+
   const targets: TargetIdentifier[] = (input.targets ?? []).map((target, index) => ({
     type: target.type,
     value: target.value,
@@ -72,30 +82,46 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
     ...(target.serviceProvider === undefined ? {} : { serviceProvider: target.serviceProvider }),
     ...(target.timestamp ? { timestamp: zoned(`targets[${index}].timestamp`, target.timestamp) } : {}),
   }));
-  let timeRange: TimeRange | null = null;
-  if (input.timeRange) {
-    timeRange = {
-      from: zoned('timeRange.from', input.timeRange.from),
-      to: zoned('timeRange.to', input.timeRange.to),
-    };
-    if (timeRange.from.utc && timeRange.to.utc && timeRange.from.utc > timeRange.to.utc) {
-      problems.push({ field: 'timeRange', messages: ['timeRange.from must not be after timeRange.to'] });
-    }
-  }
+  const timeRange: TimeRange | null = input.timeRange ? range('timeRange', input.timeRange) : null;
 
   // Which fields each type needs under each legal basis is the instrument profile's business
   // (checkAgainstProfile); here only what makes a request of the type at all.
-  if (type === RequestType.MlaGeneral) {
-    if (input.preservation) {
-      problems.push({
-        field: 'preservation',
-        messages: ['preservation details belong only to a preservation request'],
-      });
-    }
-  }
   if (type === RequestType.Preservation) {
     if (!input.preservation)
       problems.push({ field: 'preservation', messages: ['preservation details are required'] });
+  } else if (input.preservation) {
+    problems.push({
+      field: 'preservation',
+      messages: ['preservation details belong only to a preservation request'],
+    });
+  }
+  let details: TypeDetails | null = null;
+  if (isDetailedType(type)) {
+    if (input.details === undefined || input.details === null) {
+      problems.push({ field: 'details', messages: [`details are required for a ${type} request`] });
+    } else {
+      const checked = validateDetails(type, input.details);
+      problems.push(...checked.problems);
+      if (checked.details) details = storedDetails(checked.details, 'details', zoned, range);
+    }
+  } else if (input.details !== undefined && input.details !== null) {
+    problems.push({ field: 'details', messages: [`a ${type} request carries no details`] });
+  }
+  // The emergency track (domain.md §6.6): an emergency is shown, not asserted.
+  const emergencyType = type === RequestType.EmergencyDisclosure;
+  if (emergencyType && input.urgency.level !== UrgencyLevel.Emergency) {
+    problems.push({
+      field: 'urgency.level',
+      messages: [
+        'an emergency_disclosure request is made in an emergency: urgency.level must be emergency, with the imminent risk to life or safety in urgency.reasons',
+      ],
+    });
+  }
+  if (input.urgency.level === UrgencyLevel.Emergency && !input.urgency.reasons?.trim()) {
+    problems.push({
+      field: 'urgency.reasons',
+      messages: ['an emergency needs a justification showing the imminent risk to life or safety'],
+    });
   }
   if (problems.length > 0) throw new ValidationFailedError(problems);
 
@@ -123,7 +149,47 @@ export function buildRequestContent(type: RequestType, input: RequestContentInpu
           custodian: input.preservation.custodian ? { ...input.preservation.custodian } : undefined,
         }
       : null,
+    details,
   };
+}
+
+/**
+ * The validated details as stored: plain data, without the fields left out, and every zoned time
+ * (and range of them) with its UTC instant derived, like the envelope's.
+ */
+function storedDetails(
+  value: object,
+  path: string,
+  zoned: (field: string, value: ZonedTimeInputDto) => ZonedTime,
+  range: (field: string, value: TimeRangeInputDto) => TimeRange,
+): TypeDetails {
+  const store = (item: unknown, at: string): unknown => {
+    if (item instanceof ZonedTimeInputDto) return zoned(at, item);
+    if (item instanceof TimeRangeInputDto) return range(at, item);
+    if (Array.isArray(item)) return item.map((element, index) => store(element, `${at}[${index}]`));
+    if (item !== null && typeof item === 'object') {
+      return Object.fromEntries(
+        Object.entries(item)
+          .filter(([, field]) => field !== undefined)
+          .map(([key, field]) => [key, store(field, `${at}.${key}`)]),
+      );
+    }
+    return item;
+  };
+  return store(value, path) as TypeDetails;
+}
+
+/** Stored details in input form: zoned times lose the UTC instant derived from them. */
+function detailsAsInput(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(detailsAsInput);
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.local === 'string' && typeof record.timeZone === 'string' && 'utc' in record) {
+      return { local: record.local, timeZone: record.timeZone };
+    }
+    return Object.fromEntries(Object.entries(record).map(([key, field]) => [key, detailsAsInput(field)]));
+  }
+  return value;
 }
 
 /** The stored content in input form, so a PATCH can overlay the fields it replaces. */
@@ -144,5 +210,8 @@ export function contentAsInput(request: CooperationRequestEntity): RequestConten
     confidential: request.confidential,
     language: request.language,
     preservation: request.preservation ?? undefined,
+    details: request.details
+      ? (detailsAsInput(request.details) as RequestContentInput['details'])
+      : undefined,
   };
 }

@@ -14,6 +14,8 @@ import { RequestsService } from './requests.service';
  */
 const SHARED_EVENTS = [
   'request.transmit',
+  // The portal's alert to the requested side's 24/7 officers about an emergency request.
+  'request.emergency_alert',
   'request.acknowledge',
   'request.assess',
   'request.request_clarification',
@@ -31,6 +33,10 @@ const SHARED_EVENTS = [
   'request.resume',
   'request.mark_partially_executed',
   'request.mark_executed',
+  // Spontaneous information: the receiver's answer to the conditions, and the sender's decision.
+  'request.accept_offer',
+  'request.cannot_comply',
+  'request.provide_information',
   'request.withdraw',
   'request.close',
   'message.create',

@@ -8,11 +8,11 @@ import type { MessageKind } from '@mla/contracts';
 @Index('ix_request_message_request', ['requestId', 'createdAt', 'id'])
 @Check(
   'ck_request_message_kind',
-  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consent_request', 'consent_decision', 'exculpatory_notice', 'consultation_request', 'consultation')`,
+  `"kind" IN ('clarification_request', 'clarification_response', 'status_enquiry', 'status_update', 'note', 'deadline_reminder', 'consent_request', 'consent_decision', 'exculpatory_notice', 'consultation_request', 'consultation', 'emergency_alert')`,
 )
 @Check(
   'ck_request_message_portal_author',
-  `("kind" = 'deadline_reminder') = ("author_id" IS NULL) AND ("author_id" IS NULL) = ("author_agency_id" IS NULL)`,
+  `("kind" IN ('deadline_reminder', 'emergency_alert')) = ("author_id" IS NULL) AND ("author_id" IS NULL) = ("author_agency_id" IS NULL)`,
 )
 export class RequestMessageEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_request_message' })

@@ -70,6 +70,12 @@ export interface PreservationDetails {
   intendedMeasure: string;
 }
 
+/**
+ * The own fields of a request type other than MLA and preservation (domain.md §5.3-§5.14), as
+ * stored: the type's details class, with the UTC instant derived for every zoned time.
+ */
+export type TypeDetails = { [field: string]: string | number | boolean | object };
+
 export interface RefusalRecord {
   grounds: string[];
   reason: string;

@@ -16,6 +16,8 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -41,6 +43,8 @@ import { RequestQueryDto } from './dto/request-query.dto';
 import { TransitionDto } from './dto/transition.dto';
 import { AccessDenialInterceptor } from './access-denial.interceptor';
 import { RecordOralContactDto } from './oral-contacts/oral-contact.dto';
+import { RecordEmergencyReviewDto } from './emergency/emergency-review.dto';
+import { DETAILS_INPUT_MODELS, DETAILS_VIEW_MODELS } from './dto/request-details.dto';
 import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
@@ -55,6 +59,8 @@ const IF_MATCH = {
 @UseInterceptors(AccessDenialInterceptor)
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such request, or not visible to the caller' })
 @ApiBadRequestResponse({ type: ErrorResponseDto })
+// The per-type `details` classes, referenced by oneOf from the request bodies and views.
+@ApiExtraModels(...new Set([...DETAILS_INPUT_MODELS, ...DETAILS_VIEW_MODELS]))
 @Controller('v1/requests')
 export class RequestsController {
   constructor(
@@ -172,6 +178,27 @@ export class RequestsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<RequestDto> {
     return this.requests.recordOralContact(principal, id, body);
+  }
+
+  @Post(':id/emergency-review')
+  @RequirePermission(Permission.RequestTransition)
+  @ApiOperation({
+    summary: 'Record the post-event review of an executed emergency request (requesting supervisor, audited)',
+    description:
+      'Was the emergency justified, and were the limits on using the data respected (domain.md §6.6)? Meets the emergency_review deadline that execution started.',
+  })
+  @ApiCreatedResponse({ type: RequestDto })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Not the requesting side’s supervisor' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'Not an emergency, not executed yet, or reviewed already',
+  })
+  recordEmergencyReview(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: RecordEmergencyReviewDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RequestDto> {
+    return this.requests.recordEmergencyReview(principal, id, body);
   }
 
   @Post(':id/preservation/extension')

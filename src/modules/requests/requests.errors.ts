@@ -26,7 +26,7 @@ export class InvalidTransitionError extends DomainError {
 export class ActionForbiddenError extends DomainError {
   readonly code = ErrorCode.RequestActionForbidden;
   constructor(
-    action: RequestAction | 'edit' | 'extend_preservation',
+    action: RequestAction | 'edit' | 'extend_preservation' | 'emergency_review',
     reason: 'role_or_side' | 'author_may_not_approve' | 'party_agency_inactive',
   ) {
     const message =
@@ -109,5 +109,13 @@ export class AssigneeNotEligibleError extends DomainError {
   readonly code = ErrorCode.RequestAssigneeNotEligible;
   constructor(userId: string) {
     super('Only an active case officer of your own agency can be assigned', { userId });
+  }
+}
+
+/** Only an executed emergency request has a post-event review to record, and only once. */
+export class EmergencyReviewNotDueError extends DomainError {
+  readonly code = ErrorCode.EmergencyReviewNotDue;
+  constructor(why: string) {
+    super(`No emergency review can be recorded: ${why}`);
   }
 }

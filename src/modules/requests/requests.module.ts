@@ -4,6 +4,7 @@ import { OffencesModule } from '../offences/offences.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { AssignmentLedger } from './assignment-ledger';
 import { DeadlineService } from './deadlines/deadline.service';
+import { EmergencyTrack } from './emergency/emergency-track';
 import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService } from './links/request-links.service';
 import { TranslationsController } from './translations/translations.controller';
@@ -37,6 +38,7 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
     RequestAssignmentsService,
     AssignmentLedger,
     DeadlineService,
+    EmergencyTrack,
     LanguageGate,
     RequestLinksService,
     TranslationsService,

@@ -9,6 +9,7 @@ import {
   RequestStatus,
   actorMayFire,
   allowedActions,
+  appliesTo,
   missingMandatoryFields,
   seesAllConfidentialRequests,
   transitionFor,
@@ -18,6 +19,8 @@ import {
   type TransitionRule,
   ConditionStatus,
   MessageKind,
+  OFFER_TYPES,
+  type UseCondition,
   type RequestTypeRules,
 } from '@mla/contracts';
 import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
@@ -43,6 +46,8 @@ import { AssignmentLedger } from './assignment-ledger';
 import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
+import { EmergencyTrack } from './emergency/emergency-track';
+import type { RecordEmergencyReviewDto } from './emergency/emergency-review.dto';
 import { LanguageGate } from './translations/language-gate';
 import { RequestLinksService, type CanSee } from './links/request-links.service';
 import { RequestOralContactEntity } from './oral-contacts/request-oral-contact.entity';
@@ -76,6 +81,7 @@ export class RequestsService {
     private readonly offences: OffenceCatalogue,
     private readonly links: RequestLinksService,
     private readonly records: LifecycleRecords,
+    private readonly emergency: EmergencyTrack,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -372,6 +378,22 @@ export class RequestsService {
     return this.get(principal, id);
   }
 
+  /** The requesting supervisor records the post-event review of an executed emergency request. */
+  async recordEmergencyReview(
+    principal: Principal,
+    id: string,
+    dto: RecordEmergencyReviewDto,
+  ): Promise<RequestDto> {
+    await this.transactions.run(async (manager) => {
+      const { request, standing } = await this.loadVisible(manager, principal, id);
+      const reviews =
+        standing.relations.has(PartyRelation.RequestingAgency) && principal.role === Role.Supervisor;
+      if (!reviews) throw new ActionForbiddenError('emergency_review', 'role_or_side');
+      await this.emergency.recordReview(manager, principal, request, dto, this.clock.now());
+    });
+    return this.get(principal, id);
+  }
+
   async transition(
     principal: Principal,
     id: string,
@@ -381,11 +403,11 @@ export class RequestsService {
     await this.transactions.run(async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const rule = transitionFor(dto.action);
-      if (!rule.from.includes(request.status)) {
+      if (!rule.from.includes(request.status) || !appliesTo(rule, request.type)) {
         throw new InvalidTransitionError(
           request.status,
           dto.action,
-          allowedActions(request.status, standing),
+          allowedActions(request.status, standing, request.type),
         );
       }
       if (!actorMayFire(rule, standing))
@@ -428,7 +450,18 @@ export class RequestsService {
         await this.deadlines.meet(manager, id, 'written_confirmation', now);
       if (rule.action === RequestAction.Transmit)
         await this.records.recordSent(manager, request, principal.userId, now);
+      // An offer of spontaneous information goes out with the conditions its sender asks for (BUD 26(2)).
+      if (rule.action === RequestAction.Transmit && OFFER_TYPES.includes(request.type))
+        await this.records.proposeConditions(
+          manager,
+          request.id,
+          offeredConditions(request),
+          principal.userId,
+          now,
+        );
       await this.deadlines.settle(manager, id, to, now);
+      // The emergency track (domain.md §6.6) follows transitions without being part of the table.
+      await this.emergency.afterTransition(manager, request, rule.action, rules, now);
       let messageId: string | undefined;
       const message =
         effects.message ??
@@ -592,18 +625,28 @@ export class RequestsService {
         };
       }
       case RequestAction.AcceptConditions:
-      case RequestAction.RejectConditions: {
+      case RequestAction.RejectConditions:
+      case RequestAction.AcceptOffer:
+      case RequestAction.CannotComply: {
+        // Accepting binds the side that receives the material: the requesting side to conditions
+        // offered in consultation, the receiver of an offer to its sender's conditions.
+        const accepts =
+          rule.action === RequestAction.AcceptConditions || rule.action === RequestAction.AcceptOffer;
         const decided = await this.records.decideConditions(
           manager,
           request.id,
-          rule.action === RequestAction.AcceptConditions
-            ? ConditionStatus.Accepted
-            : ConditionStatus.Rejected,
+          accepts ? ConditionStatus.Accepted : ConditionStatus.Rejected,
           principal.userId,
           now,
         );
         return { changes: {}, audit: { conditionsDecided: decided } };
       }
+      case RequestAction.ProvideInformation:
+        // BUD 26(2): the sender may provide it although the receiver cannot comply; recorded as such.
+        return {
+          changes: {},
+          audit: { despiteCannotComply: request.status === RequestStatus.RecipientCannotComply },
+        };
       case RequestAction.Refuse:
         return {
           changes: {
@@ -818,6 +861,7 @@ export class RequestsService {
       timeRange: request.timeRange,
       confidentiality: request.confidentiality,
       preservation: request.preservation,
+      details: request.details,
       refusal: request.refusal,
       executingAgency: request.executingAgencyId
         ? toAgencyDto(agencies.get(request.executingAgencyId)!)
@@ -837,6 +881,8 @@ export class RequestsService {
       transmittedAt: request.transmittedAt?.toISOString() ?? null,
       links: await this.links.of(manager, request.id, this.canSee(principal)),
       oralContacts: await this.oralContactsOf(manager, request.id),
+      // The requesting side's own review of its emergency request.
+      emergencyReview: requestedSide ? null : await this.emergency.reviewOf(manager, request.id),
       deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
         (deadline) =>
           this.deadlines.toDto(
@@ -850,6 +896,13 @@ export class RequestsService {
 }
 
 const DAY_SECONDS = 86_400;
+
+/** The conditions an offer of spontaneous information proposes in its own fields. */
+function offeredConditions(request: CooperationRequestEntity): UseCondition[] {
+  const proposed = request.details?.['proposedConditions'];
+  if (!Array.isArray(proposed)) return [];
+  return (proposed as UseCondition[]).map(({ type, text }) => ({ type, text }));
+}
 
 function clarificationView(
   request: CooperationRequestEntity,
@@ -895,7 +948,7 @@ function summarise(
     contentVersion: request.contentVersion,
     requestingAgency: toAgencyDto(agency(request.requestingAgencyId)),
     requestedAgency: toAgencyDto(agency(request.requestedAgencyId)),
-    allowedActions: allowedActions(request.status, standing),
+    allowedActions: allowedActions(request.status, standing, request.type),
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
   };

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -149,18 +150,52 @@ export class RequestTypeRulesDto {
   note?: string;
 }
 
-export class RequestTypesRulesDto {
-  @ApiPropertyOptional({ type: RequestTypeRulesDto })
-  @IsOmittable()
-  @ValidateNested()
-  @Type(() => RequestTypeRulesDto)
+/** The rules of one request type, where the legal basis provides for it. */
+function TypeRules(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: RequestTypeRulesDto }),
+    IsOmittable(),
+    ValidateNested(),
+    Type(() => RequestTypeRulesDto),
+  );
+}
+
+export class RequestTypesRulesDto implements Partial<Record<RequestType, RequestTypeRulesDto>> {
+  @TypeRules()
   [RequestType.MlaGeneral]?: RequestTypeRulesDto;
 
-  @ApiPropertyOptional({ type: RequestTypeRulesDto })
-  @IsOmittable()
-  @ValidateNested()
-  @Type(() => RequestTypeRulesDto)
+  @TypeRules()
   [RequestType.Preservation]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.TrafficDisclosure]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.StoredDataAccess]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.RealtimeTraffic]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.Interception]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.SearchSeizure]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.EmergencyDisclosure]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.SubscriberDirect]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.VideoHearing]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.JointInvestigation]?: RequestTypeRulesDto;
+
+  @TypeRules()
+  [RequestType.SpontaneousInformation]?: RequestTypeRulesDto;
 }
 
 /** The rules of one legal basis, as published: every value a lawyer may correct without a release. */

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { DateTime } from 'luxon';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, Not, type EntityManager } from 'typeorm';
 import {
   DeadlineUnit,
+  EMERGENCY_REVIEW_DEADLINE,
   ErrorCode,
   MessageKind,
   RequestAction,
@@ -96,13 +97,16 @@ export class DeadlineService {
     }
   }
 
-  /** Settles the open deadlines of a request that reached `status`, where that status settles them. */
+  /**
+   * Settles the open deadlines of a request that reached `status`, where that status settles them.
+   * The post-event review of an emergency starts at execution and is met only by recording it.
+   */
   async settle(manager: EntityManager, requestId: string, status: RequestStatus, at: Date): Promise<void> {
     const outcome = SETTLES[status];
     if (!outcome) return;
     await manager.update(
       RequestDeadlineEntity,
-      { requestId, status: 'open' },
+      { requestId, status: 'open', name: Not(EMERGENCY_REVIEW_DEADLINE) },
       { status: outcome, settledAt: at, nextWarningAt: null },
     );
   }

@@ -24,8 +24,9 @@ import {
   TimeRangeInputDto,
   UrgencyDto,
 } from './request-fields.dto';
+import { DETAILS_INPUT_MODELS, detailsSchema, type TypeDetailsInput } from './request-details.dto';
 
-/** The envelope of domain.md §4 that applies to the skeleton's two request types. */
+/** A request this one relates to (domain.md §4 `linkedRequests`). */
 export class RequestLinkInputDto {
   @ApiProperty({ format: 'uuid' })
   @IsUuid()
@@ -160,6 +161,19 @@ export class CreateRequestDto {
   @ValidateNested()
   @Type(() => PreservationDetailsDto)
   preservation?: PreservationDetailsDto;
+
+  /**
+   * The type's own fields (domain.md §5.3-§5.14), checked against the class of the request's type
+   * by the service (a PATCH carries no type), with problems named like `details.formOfProduction`.
+   */
+  @ApiPropertyOptional({
+    ...detailsSchema(DETAILS_INPUT_MODELS, false),
+    description:
+      'Required for, and only for, the types other than mla_general and preservation: the class named after the type (e.g. StoredDataAccessDetailsDto for stored_data_access). Replaced wholesale by a PATCH.',
+  })
+  @IsOmittable()
+  @IsObject()
+  details?: TypeDetailsInput;
 }
 
 /**

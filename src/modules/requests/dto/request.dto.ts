@@ -19,6 +19,8 @@ import {
   ItemOutcomeDto,
   PostponementDto,
 } from '../lifecycle/lifecycle.dto';
+import { DETAILS_VIEW_MODELS, detailsSchema } from './request-details.dto';
+import type { TypeDetails } from '../request.types';
 
 export class PersonRefDto {
   @ApiProperty({ format: 'uuid' })
@@ -213,6 +215,9 @@ export class RequestDto extends RequestSummaryDto {
   @ApiProperty({ type: PreservationDetailsDto, nullable: true })
   preservation: PreservationDetailsDto | null;
 
+  @ApiProperty(detailsSchema(DETAILS_VIEW_MODELS, true))
+  details: TypeDetails | null;
+
   @ApiProperty({ type: RefusalDto, nullable: true })
   refusal: RefusalDto | null;
 
@@ -272,6 +277,32 @@ export class RequestDto extends RequestSummaryDto {
     description: 'Telephone or oral requests recorded for it (requesting side)',
   })
   oralContacts: OralContactDto[];
+
+  @ApiProperty({
+    type: () => EmergencyReviewDto,
+    nullable: true,
+    description:
+      'The post-event review of an executed emergency request (requesting side only; null until recorded)',
+  })
+  emergencyReview: EmergencyReviewDto | null;
+}
+
+/** The post-event review of an emergency request, as recorded (domain.md §6.6). */
+export class EmergencyReviewDto {
+  @ApiProperty()
+  justified: boolean;
+
+  @ApiProperty()
+  useLimitsRespected: boolean;
+
+  @ApiProperty()
+  notes: string;
+
+  @ApiProperty({ type: PersonRefDto })
+  reviewedBy: PersonRefDto;
+
+  @ApiProperty({ format: 'date-time' })
+  reviewedAt: string;
 }
 
 export class RequestPageDto {

@@ -101,6 +101,7 @@ export class LifecycleRecords {
     proposedById: string,
     at: Date,
   ): Promise<string[]> {
+    if (conditions.length === 0) return [];
     const rows = conditions.map((condition, ordinal) =>
       manager.create(RequestConditionEntity, {
         ordinal,

@@ -90,11 +90,16 @@ function groundsFor(
  * every category of data sought, e.g. `measure:take_evidence_statement`, `data:content`.
  */
 export function requestedItems(
-  request: Pick<CooperationRequestEntity, 'assistanceSought' | 'preservation'>,
+  request: Pick<CooperationRequestEntity, 'assistanceSought' | 'preservation' | 'details'>,
 ): string[] {
+  // Production and similar types name their categories in their own fields (details).
+  const detailCategories = request.details?.['dataCategories'];
   const items = [
     ...request.assistanceSought.measures.map((measure) => `measure:${measure}`),
     ...(request.preservation?.dataCategories ?? []).map((category) => `data:${category}`),
+    ...(Array.isArray(detailCategories) ? detailCategories : []).map(
+      (category) => `data:${String(category)}`,
+    ),
   ];
   return [...new Set(items)];
 }
@@ -105,7 +110,7 @@ export function requestedItems(
  * least one item done and one not.
  */
 export function checkItemOutcomes(
-  request: Pick<CooperationRequestEntity, 'assistanceSought' | 'preservation'>,
+  request: Pick<CooperationRequestEntity, 'assistanceSought' | 'preservation' | 'details'>,
   outcomes: readonly ItemOutcome[],
   refusalGrounds: readonly string[],
 ): ItemOutcome[] {
