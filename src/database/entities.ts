@@ -23,6 +23,8 @@ import { UserEntity } from '../modules/users/user.entity';
 import { RequestConditionEntity } from '../modules/requests/lifecycle/request-condition.entity';
 import { RequestContentVersionEntity } from '../modules/requests/lifecycle/request-content-version.entity';
 
+import { RequestTrafficDisclosureEntity } from '../modules/requests/disclosures/request-traffic-disclosure.entity';
+
 export const ENTITIES = [
   StateEntity,
   AgencyEntity,
@@ -45,6 +47,7 @@ export const ENTITIES = [
   RequestFurtherUseEntity,
   RequestExculpatoryNoticeEntity,
   RequestEmergencyReviewEntity,
+  RequestTrafficDisclosureEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

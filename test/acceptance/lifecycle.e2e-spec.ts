@@ -114,15 +114,27 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
     // Ana edited it, and Sam did not: four-eyes lets only Sam approve.
     expect((await fire('vn.officer', id, { action: 'approve_answer' })).response.status).toBe(403);
     // The requested side does not see the answer before it is approved.
+    // Nor the new content: until Sam approves, France keeps version 1 and its question stays open.
     const waiting = await read('fr.investigator', id);
-    expect(waiting.status).toBe('answer_pending_approval');
-    expect(waiting.clarification?.answerAwaitingApproval).toBe(false);
+    expect(waiting).toMatchObject({
+      status: 'clarification_requested',
+      contentVersion: 1,
+      targets: [{ timestamp: { timeZone: 'Asia/Ho_Chi_Minh' } }],
+      clarification: { answerAwaitingApproval: false },
+    });
+    expect((await read('vn.officer', id)).status).toBe('answer_pending_approval');
+    const frList = ok(await (await as('fr.investigator')).GET('/v1/requests'));
+    expect(frList.items.find((item) => item.id === id)).toMatchObject({
+      status: 'clarification_requested',
+      contentVersion: 1,
+    });
     const frThreadBefore = ok(
       await (await as('fr.investigator')).GET('/v1/requests/{id}/messages', { params: { path: { id } } }),
     ).items;
     expect(frThreadBefore.map((message) => message.kind)).toEqual(['clarification_request']);
     const approved = ok(await fire('vn.supervisor', id, { action: 'approve_answer' }));
     expect(approved.status).toBe('under_assessment');
+    expect((await read('fr.investigator', id)).targets).toMatchObject([{ timestamp: { timeZone: 'UTC' } }]);
     expect(approved.clarification).toMatchObject({ rounds: 1, open: false, daysWaitingOnRequestingSide: 3 });
 
     // Both sides see the versions sent and the diff between them.

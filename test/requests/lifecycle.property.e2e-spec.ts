@@ -375,7 +375,13 @@ describe('The request lifecycle under random actions by random users (property)'
           }).toEqual({
             trace,
             user,
-            status: model.status,
+            // The requested side does not see that an answer waits for the requesting supervisor.
+            status:
+              model.status === RequestStatus.AnswerPendingApproval &&
+              !who.relations.has(PartyRelation.RequestingAgency) &&
+              !who.relations.has(PartyRelation.RequestingCentralAuthority)
+                ? RequestStatus.ClarificationRequested
+                : model.status,
             allowed: allowedActions(model.status, who).sort(),
           });
           return;

@@ -366,6 +366,38 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     admin: 403,
     anonymous: 401,
   },
+  // Traffic disclosure (scenario 2): the probe is no preservation, so the requested side passes every
+  // access check and gets 409; a draft needs a disclosure of this request (404 once allowed).
+  'GET /v1/requests/:id/traffic-disclosures': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'POST /v1/requests/:id/traffic-disclosures': {
+    default: 404,
+    'vn.officer': 403,
+    'vn.supervisor': 403,
+    'vn.central': 403,
+    'fr.central': 409,
+    'fr.executing': 409,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/traffic-disclosures/:disclosureId/preservation-draft': {
+    default: 403,
+    'vn.officer': 404,
+    'vn.supervisor': 404,
+    'fr.contact': 404,
+    'de.officer': 404,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/history': {
     default: 404,
     'vn.officer': 200,
@@ -428,6 +460,11 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/requests/:id/further-uses': { proceeding: 'Probe', purpose: 'Probe' },
   'POST /v1/requests/:id/exculpatory-notices': { advanceNotice: true, description: 'Probe' },
   'POST /v1/requests/:id/exculpatory-notices/:noticeId/consultation': { message: 'Probe' },
+  'POST /v1/requests/:id/traffic-disclosures': {
+    providerName: 'Probe',
+    providerStateCode: 'DE',
+    pathDescription: 'Probe',
+  },
   'POST /v1/requests/:id/emergency-review': { justified: true, useLimitsRespected: true, notes: 'Probe' },
   'POST /v1/profiles/:legalBasis/versions': {},
   'PATCH /v1/users/:id': {},
@@ -511,7 +548,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           expectations.default;
         const body = BODIES[route];
         const response = await fetch(
-          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr').replace(':consentId', PROBE_USER_ID).replace(':noticeId', PROBE_USER_ID).replace(':contentVersion', '1')}${route.endsWith('/versions/diff') ? '?from=1&to=1' : ''}`,
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr').replace(':consentId', PROBE_USER_ID).replace(':noticeId', PROBE_USER_ID).replace(':disclosureId', PROBE_USER_ID).replace(':contentVersion', '1')}${route.endsWith('/versions/diff') ? '?from=1&to=1' : ''}`,
           {
             method,
             headers: {

@@ -705,6 +705,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/traffic-disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Traffic data disclosed on a preservation (both sides) */
+        get: operations["TrafficDisclosures_list"];
+        put?: never;
+        /**
+         * Disclose the provider in a third state and the path found while preserving (requested side)
+         * @description BUD 30; UNCC 43. Only on a preservation being carried out (accepted or in execution); it carries the conditions the preservation was accepted under.
+         */
+        post: operations["TrafficDisclosures_disclose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/traffic-disclosures/{disclosureId}/preservation-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A preservation request to the provider's state, filled in from the disclosure (requesting side)
+         * @description Review it, then send `body` to POST /v1/requests: nothing is created until then.
+         */
+        get: operations["TrafficDisclosures_draft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/transitions": {
         parameters: {
             query?: never;
@@ -1357,6 +1398,21 @@ export interface components {
             /** @description Mandatory when refused */
             reasons?: string;
         };
+        DiscloseTrafficDto: {
+            /** @description Conditions on use besides those the preservation already carries */
+            conditions?: components["schemas"]["UseConditionDto"][];
+            /** @description The path of the communication, as the traffic data shows it */
+            pathDescription: string;
+            /** @example Example Transit GmbH */
+            providerName: string;
+            /**
+             * @description The state of the provider found (ISO 3166-1 alpha-2)
+             * @example DE
+             */
+            providerStateCode: string;
+            /** @description Whether it is enough to identify the provider and path */
+            sufficiencyNote?: string;
+        };
         DualCriminalityAssessmentDto: {
             /**
              * @description Always true: the assessment supports a human decision and never refuses a request by itself; the record it reads may be unverified
@@ -1437,7 +1493,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.disclosure_not_allowed" | "request.disclosure_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1804,6 +1860,12 @@ export interface components {
             /** @description Why the data may be lost or changed */
             necessity: string;
             relationshipToOffence: string;
+        };
+        PreservationDraftDto: {
+            /** @description `requestedAgencyId` is empty when the directory has no 24/7 point or central authority there */
+            body: components["schemas"]["CreateRequestDto"];
+            /** @description What the requesting side should check before sending it */
+            notes: string[];
         };
         PreservationRulesDto: {
             extensionAllowed: boolean;
@@ -2343,6 +2405,23 @@ export interface components {
             preservationRef?: string;
             /** @description Whether the disclosed data is enough to identify the provider and the path */
             sufficiencyNote?: string;
+        };
+        TrafficDisclosureDto: {
+            /** @description The conditions it carries: those the preservation was accepted under, then its own */
+            conditions: components["schemas"]["UseConditionDto"][];
+            /** Format: date-time */
+            disclosedAt: string;
+            disclosedBy: components["schemas"]["PersonRefDto"];
+            /** Format: uuid */
+            id: string;
+            pathDescription: string;
+            providerName: string;
+            /** @example DE */
+            providerStateCode: string;
+            sufficiencyNote: string | null;
+        };
+        TrafficDisclosureListDto: {
+            items: components["schemas"]["TrafficDisclosureDto"][];
         };
         TransitionDto: {
             /** @enum {string} */
@@ -5300,6 +5379,172 @@ export interface operations {
             };
             /** @description Not a running preservation period, or no extension under the profile */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrafficDisclosures_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrafficDisclosureListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrafficDisclosures_disclose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscloseTrafficDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrafficDisclosureDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.transition */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not a preservation being carried out */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TrafficDisclosures_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                disclosureId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreservationDraftDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.create */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,6 +49,7 @@ export const ACCEPTED_STATUSES: readonly RequestStatus[] = [
 export const ACCEPTANCE_IN_HISTORY_STATUSES: readonly RequestStatus[] = [
   RequestStatus.InConsultation,
   RequestStatus.ConditionsProposed,
+  RequestStatus.Refused,
   RequestStatus.Withdrawn,
   RequestStatus.Closed,
 ];

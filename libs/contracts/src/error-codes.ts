@@ -35,6 +35,9 @@ export const ErrorCode = {
   RequestNotAccepted: 'request.not_accepted',
   RequestConsentRequired: 'request.consent_required',
   RequestConsentNotFound: 'request.consent_not_found',
+  /** Traffic data is disclosed only while a preservation is being carried out (domain.md §5.3). */
+  RequestDisclosureNotAllowed: 'request.disclosure_not_allowed',
+  RequestDisclosureNotFound: 'request.disclosure_not_found',
   RequestConsentAlreadyDecided: 'request.consent_already_decided',
   RequestExculpatoryNoticeNotFound: 'request.exculpatory_notice_not_found',
   RequestConsultationAlreadyRequested: 'request.consultation_already_requested',

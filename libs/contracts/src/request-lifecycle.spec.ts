@@ -199,7 +199,12 @@ const EXPECTED: Record<
     who: [[P.RequestingAgency, R.Supervisor]],
   },
   // Nobody: only the deadline job lapses a request.
-  lapse: { scope: 'request', from: [S.Accepted, S.InExecution], to: S.Lapsed, who: [] },
+  lapse: {
+    scope: 'request',
+    from: [S.Accepted, S.InExecution, S.InConsultation, S.ConditionsProposed, S.Postponed],
+    to: S.Lapsed,
+    who: [],
+  },
   close: {
     from: [S.Executed, S.PartiallyExecuted, S.Refused, S.Withdrawn, S.Lapsed],
     to: S.Closed,

@@ -448,7 +448,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     // No person fires it: the deadline job does, when the profile's period passes (T21).
     action: A.Lapse,
     scope: 'request',
-    from: [S.Accepted, S.InExecution],
+    // A preservation confirmed, then in consultation or postponed, still runs out.
+    from: [S.Accepted, S.InExecution, S.InConsultation, S.ConditionsProposed, S.Postponed],
     to: S.Lapsed,
     actors: [],
     requires: [],

@@ -40,6 +40,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestNotAccepted]: HttpStatus.CONFLICT,
   [ErrorCode.RequestConsentRequired]: HttpStatus.CONFLICT,
   [ErrorCode.RequestConsentNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestDisclosureNotAllowed]: HttpStatus.CONFLICT,
+  [ErrorCode.RequestDisclosureNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestConsentAlreadyDecided]: HttpStatus.CONFLICT,
   [ErrorCode.RequestExculpatoryNoticeNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestConsultationAlreadyRequested]: HttpStatus.CONFLICT,

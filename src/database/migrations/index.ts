@@ -12,8 +12,9 @@ import { AddLanguageGate1795901100000 } from './1795901100000-AddLanguageGate';
 import { AddRequestLinks1795901200000 } from './1795901200000-AddRequestLinks';
 import { AddOralContacts1795901300000 } from './1795901300000-AddOralContacts';
 import { AddLifecycleDepth1795901400000 } from './1795901400000-AddLifecycleDepth';
-import { AddConsents1795901600000 } from './1795901600000-AddConsents';
 import { AddTypeDetails1795901500000 } from './1795901500000-AddTypeDetails';
+import { AddConsents1795901600000 } from './1795901600000-AddConsents';
+import { AddTrafficDisclosures1795901700000 } from './1795901700000-AddTrafficDisclosures';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   AddRequestLinks1795901200000,
   AddOralContacts1795901300000,
   AddLifecycleDepth1795901400000,
-  AddConsents1795901600000,
   AddTypeDetails1795901500000,
+  AddConsents1795901600000,
+  AddTrafficDisclosures1795901700000,
 ];

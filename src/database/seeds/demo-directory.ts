@@ -62,6 +62,14 @@ export const DEMO_AGENCIES = [
     timeZone: 'Europe/Paris',
   },
   {
+    // Where a preservation goes when French traffic data points to a German provider (scenario 2).
+    code: 'DE-247',
+    name: '24/7 Contact Point for Cybercrime (Germany)',
+    stateCode: 'DE',
+    kind: AgencyKind.ContactPoint247,
+    timeZone: 'Europe/Berlin',
+  },
+  {
     code: 'DE-BKA-CC',
     name: 'Cybercrime Unit (Germany)',
     stateCode: 'DE',

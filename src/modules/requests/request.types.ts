@@ -1,3 +1,4 @@
+import type { RequestStatus } from '@mla/contracts';
 import type {
   DataCategory,
   IdentifierType,
@@ -107,6 +108,8 @@ export interface ConsultationRecord {
   openedById: string;
   /** The ground codes it had in mind. */
   grounds: string[];
+  /** The status it was opened from: a postponement follows only one opened after acceptance. */
+  openedFrom?: RequestStatus;
 }
 
 export interface PostponementRecord {

@@ -26,7 +26,13 @@ export class InvalidTransitionError extends DomainError {
 export class ActionForbiddenError extends DomainError {
   readonly code = ErrorCode.RequestActionForbidden;
   constructor(
-    action: RequestAction | 'edit' | 'extend_preservation' | 'emergency_review',
+    action:
+      | RequestAction
+      | 'edit'
+      | 'extend_preservation'
+      | 'emergency_review'
+      | 'disclose_traffic'
+      | 'prepare_preservation',
     reason: 'role_or_side' | 'author_may_not_approve' | 'party_agency_inactive',
   ) {
     const message =

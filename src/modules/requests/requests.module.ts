@@ -21,6 +21,8 @@ import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
+import { TrafficDisclosuresController } from './disclosures/traffic-disclosures.controller';
+import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
@@ -30,6 +32,7 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
     TranslationsController,
     LifecycleController,
     ConsentsController,
+    TrafficDisclosuresController,
   ],
   providers: [
     RequestsService,
@@ -44,6 +47,7 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
     TranslationsService,
     DualCriminalityService,
     LifecycleRecords,
+    TrafficDisclosuresService,
     ConsentsService,
     ExculpatoryNoticesService,
   ],

@@ -173,8 +173,15 @@ export class RequestsService {
       AgencyEntity,
       page.flatMap((request) => [request.requestingAgencyId, request.requestedAgencyId]),
     );
+    const sent = await this.records.latestSent(
+      this.dataSource.manager,
+      page.filter((request) => answerInPreparation(request)).map((request) => request.id),
+    );
     return {
-      items: page.map((request) => summarise(request, standingOf(principal, request), agencies)),
+      items: page.map((request) => {
+        const standing = standingOf(principal, request);
+        return summarise(asSeenBy(request, standing, sent.get(request.id)), standing, agencies);
+      }),
       nextCursor,
     };
   }
@@ -492,7 +499,13 @@ export class RequestsService {
           version: request.version + 1,
           ...(dto.grounds ? { grounds: dto.grounds } : {}),
           // Reasons are recorded (they justify the decision); message text lives in its message.
-          ...(dto.reason && !rule.recordsMessage && !effects.message ? { reason: dto.reason } : {}),
+          // A clarification answer is case content, held for approval: never in the audit log.
+          ...(dto.reason &&
+          !rule.recordsMessage &&
+          !effects.message &&
+          rule.action !== RequestAction.SubmitAnswer
+            ? { reason: dto.reason }
+            : {}),
           ...(dto.consultationSkippedReason
             ? { consultationSkippedReason: dto.consultationSkippedReason }
             : {}),
@@ -522,13 +535,16 @@ export class RequestsService {
     audit: Record<string, unknown>;
     message?: { kind: MessageKind; body: string; authorId: string };
   }> {
-    if (rule.needsConsultation && !request.consultation && !dto.consultationSkippedReason) {
+    // A consultation counts while it is open: one held before an earlier decision does not cover
+    // a later refusal or postponement.
+    const consulting = request.status === RequestStatus.InConsultation;
+    if (rule.needsConsultation && !consulting && !dto.consultationSkippedReason) {
       throw ValidationFailedError.field(
         'consultationSkippedReason',
         `to ${rule.action} without a consultation first (start_consultation), record why none was appropriate`,
       );
     }
-    const consultationOutcome: ConsultationOutcome = request.consultation
+    const consultationOutcome: ConsultationOutcome = consulting
       ? { held: true }
       : { held: false, skippedBecause: dto.consultationSkippedReason ?? '' };
     const clarification = request.clarification;
@@ -590,6 +606,9 @@ export class RequestsService {
       case RequestAction.ApproveAnswer: {
         const pending = clarification?.pendingAnswer;
         if (!clarification || !pending) throw new Error(`request ${request.id} has no answer to approve`);
+        // Four-eyes: whoever wrote the answer does not approve it either.
+        if (pending.byId === principal.userId)
+          throw new ActionForbiddenError(rule.action, 'author_may_not_approve');
         // The new version is what the requested side now holds.
         await this.records.recordSent(manager, request, principal.userId, now);
         return {
@@ -607,6 +626,7 @@ export class RequestsService {
               openedAt: now.toISOString(),
               openedById: principal.userId,
               grounds: dto.grounds ?? [],
+              openedFrom: request.status,
             },
           },
           audit: {},
@@ -659,6 +679,17 @@ export class RequestsService {
           audit: { consultationHeld: consultationOutcome.held },
         };
       case RequestAction.Postpone: {
+        // Postponement defers execution: from a consultation only if the request had been accepted.
+        const openedFrom = request.consultation?.openedFrom;
+        if (consulting && openedFrom !== RequestStatus.Accepted && openedFrom !== RequestStatus.InExecution) {
+          throw new InvalidTransitionError(
+            request.status,
+            rule.action,
+            allowedActions(request.status, standingOf(principal, request), request.type).filter(
+              (action) => action !== RequestAction.Postpone,
+            ),
+          );
+        }
         const expectedResumeAt = new Date(dto.expectedResumeAt ?? '');
         if (!(expectedResumeAt.getTime() > now.getTime())) {
           throw ValidationFailedError.field('expectedResumeAt', 'expectedResumeAt must be in the future');
@@ -712,6 +743,30 @@ export class RequestsService {
           },
           audit: {},
         };
+      case RequestAction.Withdraw: {
+        // Nothing stays pending on a withdrawn request: conditions on offer lapse with it, and the
+        // clarification clock stops.
+        await this.records.decideConditions(
+          manager,
+          request.id,
+          ConditionStatus.Rejected,
+          principal.userId,
+          now,
+        );
+        return {
+          changes: clarification?.openedAt
+            ? {
+                clarification: {
+                  ...clarification,
+                  openedAt: null,
+                  pendingAnswer: null,
+                  waitedSeconds: waited(),
+                },
+              }
+            : {},
+          audit: {},
+        };
+      }
       default:
         return { changes: {}, audit: {} };
     }
@@ -837,10 +892,11 @@ export class RequestsService {
 
   private async toDto(
     manager: EntityManager,
-    request: CooperationRequestEntity,
+    stored: CooperationRequestEntity,
     standing: ActorStanding,
     principal: Principal,
   ): Promise<RequestDto> {
+    let request = stored;
     const agencies = await findByIds(manager, AgencyEntity, [
       request.requestingAgencyId,
       request.requestedAgencyId,
@@ -848,6 +904,14 @@ export class RequestsService {
     ]);
     const author = await manager.findOneByOrFail(UserEntity, { id: request.createdById });
     const requestedSide = sideOfCaller(standing.relations) === 'requested';
+    // While the requesting side prepares an answer, the requested side keeps what it was sent.
+    if (requestedSide && answerInPreparation(stored)) {
+      request = asSeenBy(
+        stored,
+        standing,
+        (await this.records.latestSent(manager, [stored.id])).get(stored.id),
+      );
+    }
     return {
       ...summarise(request, standing, agencies),
       createdBy: { id: author.id, displayName: author.displayName },
@@ -923,6 +987,34 @@ function clarificationView(
   };
 }
 
+/** The requesting side is changing the request to answer a question; nothing of it has gone out yet. */
+function answerInPreparation(request: CooperationRequestEntity): boolean {
+  return (
+    request.status === RequestStatus.ClarificationRequested ||
+    request.status === RequestStatus.AnswerPendingApproval
+  );
+}
+
+/**
+ * The request as its reader may see it: the requested side sees, until the requesting supervisor
+ * approves an answer that changed it, the content last sent and the question still open.
+ */
+function asSeenBy(
+  request: CooperationRequestEntity,
+  standing: ActorStanding,
+  lastSent: { contentVersion: number; content: RequestContent } | undefined,
+): CooperationRequestEntity {
+  if (sideOfCaller(standing.relations) !== 'requested' || !answerInPreparation(request)) return request;
+  return Object.assign(
+    Object.create(Object.getPrototypeOf(request) as object) as CooperationRequestEntity,
+    request,
+    {
+      ...(lastSent ? { ...lastSent.content, contentVersion: lastSent.contentVersion } : {}),
+      status: RequestStatus.ClarificationRequested,
+    },
+  );
+}
+
 function summarise(
   request: CooperationRequestEntity,
   standing: ActorStanding,
@@ -987,6 +1079,9 @@ function milestones(
       return { submittedAt: now };
     case RequestAction.Approve:
       return { approvedAt: now, approvedById: principal.userId };
+    // Back with its author: the central authority no longer sees it until it is approved again.
+    case RequestAction.ReturnToDraft:
+      return { approvedAt: null, approvedById: null };
     case RequestAction.Transmit:
       return { transmittedAt: now };
     case RequestAction.Refuse:

@@ -4,7 +4,7 @@ import { ConditionStatus, type UseCondition } from '@mla/contracts';
 import { findByIds } from '../../../database/find-by-ids';
 import { UserEntity } from '../../users/user.entity';
 import type { CooperationRequestEntity } from '../cooperation-request.entity';
-import { contentOf } from '../request-content';
+import { contentOf, type RequestContent } from '../request-content';
 import { diffContent, type ContentChange } from './content-diff';
 import { RequestConditionEntity } from './request-condition.entity';
 import { RequestContentVersionEntity } from './request-content-version.entity';
@@ -51,6 +51,24 @@ export class LifecycleRecords {
       })
       .orIgnore()
       .execute();
+  }
+
+  /** The last version each of these requests sent to the requested side. */
+  async latestSent(
+    manager: EntityManager,
+    requestIds: readonly string[],
+  ): Promise<Map<string, { contentVersion: number; content: RequestContent }>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await manager
+      .createQueryBuilder(RequestContentVersionEntity, 'v')
+      .distinctOn(['v.request_id'])
+      .where('v.request_id IN (:...requestIds)', { requestIds })
+      .orderBy('v.request_id')
+      .addOrderBy('v.content_version', 'DESC')
+      .getMany();
+    return new Map(
+      rows.map((row) => [row.requestId, { contentVersion: row.contentVersion, content: row.content }]),
+    );
   }
 
   async versions(manager: EntityManager, requestId: string): Promise<ContentVersionSummary[]> {

@@ -73,6 +73,8 @@ export class LifecycleController {
   ): Promise<ContentVersionDto> {
     const manager = this.dataSource.manager;
     await this.requests.loadVisible(manager, principal, id);
+    // Beyond any version a request can have (and the integer column): simply not there.
+    if (contentVersion < 1 || contentVersion > 1_000_000) throw new ContentVersionNotFoundError();
     const row = await this.records.version(manager, id, contentVersion);
     if (!row) throw new ContentVersionNotFoundError();
     const [summary] = (await this.records.versions(manager, id)).filter(
