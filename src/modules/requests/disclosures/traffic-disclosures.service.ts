@@ -260,5 +260,5 @@ function draftBody(
           },
         }
       : {}),
-  } as CreateRequestDto;
+  };
 }
