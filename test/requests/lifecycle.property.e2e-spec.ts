@@ -85,8 +85,8 @@ interface Model {
   status: RequestStatus;
   approved: boolean;
   transmitted: boolean;
-  /** A consultation has been held (refusal and postponement then need no reason for skipping one). */
-  consulted: boolean;
+  /** The status a consultation was opened from (refusal and postponement in it need no reason for skipping one). */
+  consultedFrom: RequestStatus | null;
   routed: boolean;
 }
 
@@ -114,9 +114,17 @@ function expectedStatusCode(model: Model, user: DemoUser, action: RequestAction,
   const exact =
     rule.requires.every((input) => given.includes(input)) && given.every((input) => takes.includes(input));
   if (!exact) return 400;
-  if (rule.needsConsultation && !model.consulted && !given.includes('consultationSkippedReason')) return 400;
   // Preservation may not be postponed: its profiles give no postponement ground (BUD 29(5)).
   if (action === RequestAction.Postpone && model.kind !== 'mla_to_central') return 400;
+  const consulting = model.status === RequestStatus.InConsultation;
+  if (rule.needsConsultation && !consulting && !given.includes('consultationSkippedReason')) return 400;
+  // Postponement defers execution: from a consultation only when it was opened after acceptance.
+  const afterAcceptance: readonly (RequestStatus | null)[] = [
+    RequestStatus.Accepted,
+    RequestStatus.InExecution,
+  ];
+  if (action === RequestAction.Postpone && consulting && !afterAcceptance.includes(model.consultedFrom))
+    return 409;
   return 200;
 }
 
@@ -126,7 +134,9 @@ function inputsGiven(model: Model, action: RequestAction, inputs: Inputs): Trans
   if (inputs === 'none') return [];
   return [
     ...rule.requires,
-    ...(rule.needsConsultation && !model.consulted ? (['consultationSkippedReason'] as const) : []),
+    ...(rule.needsConsultation && model.status !== RequestStatus.InConsultation
+      ? (['consultationSkippedReason'] as const)
+      : []),
     ...(action === RequestAction.Assess && model.kind === 'mla_to_central'
       ? (['executingAgencyId'] as const)
       : []),
@@ -423,7 +433,7 @@ describe('The request lifecycle under random actions by random users (property)'
           status: RequestStatus.Draft,
           approved: false,
           transmitted: false,
-          consulted: false,
+          consultedFrom: null,
           routed: false,
         };
         const trace: string[] = [`${creator} creates ${kind}`];
@@ -438,10 +448,10 @@ describe('The request lifecycle under random actions by random users (property)'
           expect([200, 400, 403, 404, 409]).toContain(result.response.status);
           expect({ where, code: result.response.status }).toEqual({ where, code: expected });
           if (expected === 200) {
+            if (action === RequestAction.StartConsultation) model.consultedFrom = model.status;
             model.status = transitionFor(action).to;
             model.approved ||= action === RequestAction.Approve;
             model.transmitted ||= action === RequestAction.Transmit;
-            model.consulted ||= action === RequestAction.StartConsultation;
             model.routed ||= inputsGiven(model, action, inputs).includes('executingAgencyId');
             visited.add(model.status);
             expect(result.data?.status).toBe(model.status);
