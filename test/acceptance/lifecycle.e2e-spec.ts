@@ -114,6 +114,20 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
     // Ana edited it, and Sam did not: four-eyes lets only Sam approve.
     expect((await fire('vn.officer', id, { action: 'approve_answer' })).response.status).toBe(403);
     // The requested side does not see the answer before it is approved.
+    // A French translation of the new version waits with it.
+    ok(
+      await ana.PUT('/v1/requests/{id}/translations/{language}', {
+        params: { path: { id, language: 'fr' } },
+        body: { text: 'Les heures de connexion sont en UTC.' },
+      }),
+    );
+    const frTranslations = async () =>
+      ok(
+        await (
+          await as('fr.investigator')
+        ).GET('/v1/requests/{id}/translations', { params: { path: { id } } }),
+      ).items;
+    expect(await frTranslations()).toEqual([]);
     // Nor the new content: until Sam approves, France keeps version 1 and its question stays open.
     const waiting = await read('fr.investigator', id);
     expect(waiting).toMatchObject({
@@ -135,6 +149,7 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
     const approved = ok(await fire('vn.supervisor', id, { action: 'approve_answer' }));
     expect(approved.status).toBe('under_assessment');
     expect((await read('fr.investigator', id)).targets).toMatchObject([{ timestamp: { timeZone: 'UTC' } }]);
+    expect(await frTranslations()).toEqual([expect.objectContaining({ language: 'fr', stale: false })]);
     expect(approved.clarification).toMatchObject({ rounds: 1, open: false, daysWaitingOnRequestingSide: 3 });
 
     // Both sides see the versions sent and the diff between them.

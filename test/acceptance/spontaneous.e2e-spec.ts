@@ -114,6 +114,15 @@ describe('Acceptance scenario 18: spontaneous information with conditions', () =
         status: 'accepted',
       }),
     ]);
+    // Viet Nam offered it and is bound by nothing: there is no consent for it to ask.
+    const consent = await (
+      await t.as('vn.supervisor')
+    ).POST('/v1/requests/{id}/consents', {
+      params: { path: { id } },
+      body: { kind: 'onward_transfer', purpose: 'Share', legalBasis: 'BUD 26', recipientStateCode: 'DE' },
+    });
+    expect(consent.response.status).toBe(409);
+    expect(consent.error).toMatchObject({ code: 'request.consent_not_applicable' });
     const sent = ok(await fire('vn.central', id, { action: 'provide_information' }));
     expect(sent.status).toBe('executed');
     const history = ok(

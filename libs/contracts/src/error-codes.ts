@@ -35,6 +35,7 @@ export const ErrorCode = {
   RequestNotAccepted: 'request.not_accepted',
   RequestConsentRequired: 'request.consent_required',
   RequestConsentNotFound: 'request.consent_not_found',
+  RequestConsentNotApplicable: 'request.consent_not_applicable',
   /** Traffic data is disclosed only while a preservation is being carried out (domain.md §5.3). */
   RequestDisclosureNotAllowed: 'request.disclosure_not_allowed',
   RequestDisclosureNotFound: 'request.disclosure_not_found',

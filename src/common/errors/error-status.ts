@@ -40,6 +40,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.RequestNotAccepted]: HttpStatus.CONFLICT,
   [ErrorCode.RequestConsentRequired]: HttpStatus.CONFLICT,
   [ErrorCode.RequestConsentNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RequestConsentNotApplicable]: HttpStatus.CONFLICT,
   [ErrorCode.RequestDisclosureNotAllowed]: HttpStatus.CONFLICT,
   [ErrorCode.RequestDisclosureNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.RequestConsentAlreadyDecided]: HttpStatus.CONFLICT,

@@ -31,6 +31,17 @@ export class RequestNotAcceptedError extends DomainError {
   }
 }
 
+/** Spontaneous information: the side that offered it is bound by nothing it must ask about. */
+export class ConsentNotApplicableError extends DomainError {
+  readonly code = ErrorCode.RequestConsentNotApplicable;
+  constructor(type: string) {
+    super(
+      `A ${type} is information the requesting side offered: its receiver is the one bound by conditions, so there is no consent for the offering side to ask`,
+      { type },
+    );
+  }
+}
+
 /** The use needs a granted or conditional consent of the requested side that covers exactly it. */
 export class ConsentRequiredError extends DomainError {
   readonly code = ErrorCode.RequestConsentRequired;

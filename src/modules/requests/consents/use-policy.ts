@@ -3,6 +3,7 @@ import { In, type EntityManager } from 'typeorm';
 import {
   ACCEPTANCE_ACTIONS,
   ACCEPTANCE_IN_HISTORY_STATUSES,
+  OFFER_TYPES,
   ACCEPTED_STATUSES,
   isActor,
   type ActorStanding,
@@ -13,7 +14,12 @@ import { AuditEntryEntity } from '../../audit/audit-entry.entity';
 import type { Principal } from '../../auth/principal';
 import type { CooperationRequestEntity } from '../cooperation-request.entity';
 import { RequestMessageEntity } from '../request-message.entity';
-import { RequestNotAcceptedError, UseActionForbiddenError, type UseAction } from './consents.errors';
+import {
+  ConsentNotApplicableError,
+  RequestNotAcceptedError,
+  UseActionForbiddenError,
+  type UseAction,
+} from './consents.errors';
 
 /** 403 unless the caller's role and side are among `actors` (the request is already known visible). */
 export function requireActor(
@@ -33,6 +39,9 @@ export async function requireAcceptedOnce(
   manager: EntityManager,
   request: CooperationRequestEntity,
 ): Promise<void> {
+  // Offered information binds its receiver, not the side that offered it: these routes, where the
+  // requesting side asks the requested side, do not fit it (domain.md §5.12).
+  if (OFFER_TYPES.includes(request.type)) throw new ConsentNotApplicableError(request.type);
   if (ACCEPTED_STATUSES.includes(request.status)) return;
   if (
     ACCEPTANCE_IN_HISTORY_STATUSES.includes(request.status) &&

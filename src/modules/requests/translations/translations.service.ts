@@ -13,6 +13,8 @@ import { CooperationRequestEntity } from '../cooperation-request.entity';
 import { ActionForbiddenError, NotEditableError, VersionConflictError } from '../requests.errors';
 import { RequestsService } from '../requests.service';
 import { acceptedLanguages, LanguageGate } from './language-gate';
+import { LifecycleRecords } from '../lifecycle/lifecycle-records.service';
+import { sideOfCaller } from '../request.policy';
 import { RequestTranslationEntity } from './request-translation.entity';
 import type { TranslationDto, TranslationListDto } from './translation.dto';
 
@@ -40,16 +42,31 @@ export class TranslationsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly languageGate: LanguageGate,
+    private readonly records: LifecycleRecords,
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<TranslationListDto> {
     const manager = this.dataSource.manager;
-    const { request } = await this.requests.loadVisible(manager, principal, requestId);
+    const { request, standing } = await this.requests.loadVisible(manager, principal, requestId);
     const rows = await manager.find(RequestTranslationEntity, {
       where: { requestId },
       order: { language: 'ASC' },
     });
-    return { acceptedLanguages: await this.accepted(request), items: await this.toDtos(request, rows) };
+    const accepted = await this.accepted(request);
+    if (sideOfCaller(standing.relations) !== 'requested') {
+      return { acceptedLanguages: accepted, items: await this.toDtos(request, rows) };
+    }
+    // The requested side reads translations of what it was sent, never of a version the requesting
+    // side is still preparing (a clarification answer awaiting approval).
+    const sent = (await this.records.latestSent(manager, [requestId])).get(requestId);
+    const shown = sent?.contentVersion ?? request.contentVersion;
+    return {
+      acceptedLanguages: accepted,
+      items: await this.toDtos(
+        { contentVersion: shown },
+        rows.filter((row) => row.sourceContentVersion <= shown),
+      ),
+    };
   }
 
   /** Attaches (or replaces) the translation into `language`, made from the current content. */
@@ -130,7 +147,7 @@ export class TranslationsService {
   }
 
   private async toDtos(
-    request: CooperationRequestEntity,
+    request: Pick<CooperationRequestEntity, 'contentVersion'>,
     rows: RequestTranslationEntity[],
   ): Promise<TranslationDto[]> {
     const people = await findByIds(
