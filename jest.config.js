@@ -16,13 +16,14 @@ const swc = [
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@scure|@noble|@otplib)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|@borewit|uint8array-extras|@scure|@noble|@otplib)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: {
     '^@mla/contracts$': '<rootDir>/libs/contracts/src',
     '^@mla/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
     '^@mla/api-client$': '<rootDir>/libs/api-client/src',
+    '^@mla/api-client/(.*)$': '<rootDir>/libs/api-client/src/$1',
   },
   testEnvironment: 'node',
 };

@@ -11,6 +11,7 @@ import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DirectoryModule } from './modules/directory/directory.module';
+import { EvidenceModule } from './modules/evidence/evidence.module';
 import { OffencesModule } from './modules/offences/offences.module';
 import { ProfilesModule } from './modules/profiles/profiles.module';
 import { HealthModule } from './modules/health/health.module';
@@ -46,6 +47,7 @@ export class AppModule {
         ProfilesModule,
         OffencesModule,
         RequestsModule,
+        EvidenceModule,
         HealthModule,
       ],
       providers: [DemoSeeder, DemoRequestSeeder, { provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RequestType } from '@mla/contracts';
 import { type EnvironmentVariables, NodeEnv } from './env.validation';
 
 export type DatabaseSettings =
@@ -26,6 +27,8 @@ export class AppConfig {
     readonly secretsKey: Buffer,
     readonly apiKeys: { defaultTtlDays: number },
     readonly deadlines: { jobEnabled: boolean },
+    readonly evidence: EvidenceSettings,
+    readonly signing: SigningSettings,
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -66,8 +69,110 @@ export class AppConfig {
       ),
       { defaultTtlDays: env.API_KEY_DEFAULT_TTL_DAYS },
       { jobEnabled: env.DEADLINE_JOB },
+      {
+        dir: resolve(env.EVIDENCE_DIR ?? join(dataDir, 'evidence')),
+        maxBytes: env.EVIDENCE_MAX_BYTES,
+        mediaTypes: env.EVIDENCE_MEDIA_TYPES?.split(',') ?? DEFAULT_EVIDENCE_MEDIA_TYPES,
+        retentionDays: parseRetention(env.EVIDENCE_RETENTION_DAYS),
+        masterKey: Buffer.from(
+          env.EVIDENCE_MASTER_KEY ??
+            localSecret(dataDir, 'evidence-master-key', () => randomBytes(32).toString('hex')),
+          'hex',
+        ),
+        preverifyMaxBytes: env.EVIDENCE_PREVERIFY_MAX_BYTES,
+        jobsEnabled: env.EVIDENCE_JOBS,
+        fixityIntervalHours: env.EVIDENCE_FIXITY_INTERVAL_HOURS,
+      },
+      {
+        seed: Buffer.from(
+          env.SIGNING_KEY ?? localSecret(dataDir, 'signing-key', () => randomBytes(32).toString('hex')),
+          'hex',
+        ),
+        name: env.SIGNING_KEY_NAME,
+        retiredPublicKeys: (env.SIGNING_RETIRED_PUBLIC_KEYS?.split(',') ?? []).map((hex) =>
+          Buffer.from(hex, 'hex'),
+        ),
+      },
     );
   }
+}
+
+export interface EvidenceSettings {
+  dir: string;
+  maxBytes: number;
+  mediaTypes: readonly string[];
+  /** Days per request type; `default` for the others. */
+  retentionDays: Readonly<Record<string, number>> & { default: number };
+  /** Wraps every per-object key; never logged. */
+  masterKey: Buffer;
+  preverifyMaxBytes: number;
+  jobsEnabled: boolean;
+  fixityIntervalHours: number;
+}
+
+export interface SigningSettings {
+  /** The Ed25519 private key's 32-byte seed; never logged. */
+  seed: Buffer;
+  name: string;
+  retiredPublicKeys: readonly Buffer[];
+}
+
+/**
+ * What a provider export, a forensic image, a statement or a video usually is. Raw images and other
+ * undetectable binaries arrive as application/octet-stream; executables and HTML are refused.
+ */
+export const DEFAULT_EVIDENCE_MEDIA_TYPES: readonly string[] = [
+  'application/pdf',
+  'application/json',
+  'text/plain',
+  'text/csv',
+  'application/xml',
+  'image/jpeg',
+  'image/png',
+  'image/tiff',
+  'image/gif',
+  'image/webp',
+  'image/heic',
+  'audio/mpeg',
+  'audio/wav',
+  'audio/ogg',
+  'audio/mp4',
+  'video/mp4',
+  'video/quicktime',
+  'video/x-msvideo',
+  'video/webm',
+  'video/x-matroska',
+  'application/zip',
+  'application/x-7z-compressed',
+  'application/gzip',
+  'application/x-tar',
+  'application/x-bzip2',
+  'application/x-xz',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/x-cfb',
+  'message/rfc822',
+  'application/vnd.sqlite3',
+  'application/x-sqlite3',
+  'application/octet-stream',
+];
+
+const DEFAULT_RETENTION_DAYS = 3650;
+
+function parseRetention(raw: string | undefined): EvidenceSettings['retentionDays'] {
+  const days: Record<string, number> = { default: DEFAULT_RETENTION_DAYS };
+  for (const pair of raw?.split(',') ?? []) {
+    const [type, value] = pair.split('=');
+    if (type !== 'default' && !(Object.values(RequestType) as string[]).includes(type))
+      throw new Error(`Invalid environment:\n- EVIDENCE_RETENTION_DAYS: ${type} is not a request type`);
+    days[type] = Number(value);
+  }
+  return days as EvidenceSettings['retentionDays'];
 }
 
 /**

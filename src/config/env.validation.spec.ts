@@ -43,7 +43,16 @@ describe('environment validation', () => {
   it('should require JWT_SECRET and SECRETS_KEY in production, and refuse demo mode or MFA off there', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEY: required/);
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: 'ab'.repeat(32) };
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/EVIDENCE_MASTER_KEY: required/);
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/SIGNING_KEY: required/);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      SECRETS_KEY: 'ab'.repeat(32),
+      EVIDENCE_MASTER_KEY: 'cd'.repeat(32),
+      SIGNING_KEY: 'ef'.repeat(32),
+    };
+    expect(() => validateEnv(production)).not.toThrow();
     expect(() => validateEnv({ ...production, MFA_REQUIRED: 'false' })).toThrow(/MFA_REQUIRED/);
     expect(() => validateEnv({ ...production, DEMO_MODE: 'true' })).toThrow(/DEMO_MODE/);
     expect(() => validateEnv({ ...production, SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY must be 64/);
@@ -58,6 +67,8 @@ describe('environment validation', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(32),
       SECRETS_KEY: 'ab'.repeat(32),
+      EVIDENCE_MASTER_KEY: 'cd'.repeat(32),
+      SIGNING_KEY: 'ef'.repeat(32),
     });
     expect(production.demo.enabled).toBe(false);
     expect(production.mfa.required).toBe(true);

@@ -158,6 +158,94 @@ export class EnvironmentVariables {
   @IsBoolean()
   DEADLINE_JOB: boolean = true;
 
+  /** Where evidence bytes are kept (local store). Absent: DATA_DIR/evidence. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  EVIDENCE_DIR?: string;
+
+  /** Largest evidence file accepted, in bytes; larger uploads answer 413 mid-stream. Default 2 GiB. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  EVIDENCE_MAX_BYTES: number = 2 * 1024 ** 3;
+
+  /**
+   * Media types (detected from the content, never from the name) accepted as evidence, comma
+   * separated. Absent: documents, images, audio, video, archives, plain text and raw binary images;
+   * executables and HTML are refused (zip them to exchange a sample).
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z0-9.+-]+\/[a-z0-9.+-]+(,[a-z0-9.+-]+\/[a-z0-9.+-]+)*$/, {
+    message: 'EVIDENCE_MEDIA_TYPES must be a comma-separated list of media types such as application/pdf',
+  })
+  EVIDENCE_MEDIA_TYPES?: string;
+
+  /**
+   * Days evidence bytes are kept after upload, per request type: `default=3650,preservation=365`.
+   * The metadata and hash stay after disposal. Absent: 3650 days (ten years) for every type.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z_]+=\d{1,5}(,[a-z_]+=\d{1,5})*$/, {
+    message: 'EVIDENCE_RETENTION_DAYS must look like default=3650,preservation=365',
+  })
+  EVIDENCE_RETENTION_DAYS?: string;
+
+  /**
+   * 32-byte master key (64 hex characters) that wraps the per-object keys of evidence at rest.
+   * Secret; required in production; elsewhere generated once into DATA_DIR.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[0-9a-fA-F]{64}$/, {
+    message: 'EVIDENCE_MASTER_KEY must be 64 hexadecimal characters (32 bytes)',
+  })
+  EVIDENCE_MASTER_KEY?: string;
+
+  /** Items up to this size are verified whole before the first byte is sent. Default 64 MiB. */
+  @IsInt()
+  @Min(0)
+  @Type(() => Number)
+  EVIDENCE_PREVERIFY_MAX_BYTES: number = 64 * 1024 ** 2;
+
+  /** The jobs that dispose of evidence past retention (hourly) and re-hash stored bytes (fixity). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  EVIDENCE_JOBS: boolean = true;
+
+  /** Hours between two fixity checks of the same item. Default weekly. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  EVIDENCE_FIXITY_INTERVAL_HOURS: number = 168;
+
+  /**
+   * Ed25519 private key of the portal, which signs evidence receipts and package manifests: the
+   * 32-byte seed as 64 hex characters. Secret; required in production; elsewhere generated once into
+   * DATA_DIR. Its public key is published at /.well-known/mla-portal/keys.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SIGNING_KEY must be 64 hexadecimal characters (a 32-byte seed)' })
+  SIGNING_KEY?: string;
+
+  /** The name the portal signs under (C2SP signed-note key name): a host name is customary. */
+  @Matches(/^[A-Za-z0-9.-]{1,100}$/, { message: 'SIGNING_KEY_NAME must be a host-like name' })
+  SIGNING_KEY_NAME: string = 'mla-portal.example';
+
+  /**
+   * Public keys of earlier signing keys (64 hex characters each, comma separated), still published
+   * so that receipts signed before a rotation stay verifiable.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, {
+    message: 'SIGNING_RETIRED_PUBLIC_KEYS must be comma-separated 64-hex-character public keys',
+  })
+  SIGNING_RETIRED_PUBLIC_KEYS?: string;
+
   /** Secret. */
   @IsString()
   @MinLength(12)
@@ -184,6 +272,8 @@ export const SECRET_SETTINGS: readonly (keyof EnvironmentVariables)[] = [
   'JWT_SECRET',
   'SECRETS_KEY',
   'DEMO_PASSWORD',
+  'EVIDENCE_MASTER_KEY',
+  'SIGNING_KEY',
 ];
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -200,6 +290,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     const missing = [
       !env.JWT_SECRET && '- JWT_SECRET: required when NODE_ENV=production',
       !env.SECRETS_KEY && '- SECRETS_KEY: required when NODE_ENV=production',
+      !env.EVIDENCE_MASTER_KEY && '- EVIDENCE_MASTER_KEY: required when NODE_ENV=production',
+      !env.SIGNING_KEY && '- SIGNING_KEY: required when NODE_ENV=production',
       env.MFA_REQUIRED === false && '- MFA_REQUIRED: cannot be false when NODE_ENV=production',
       env.DEMO_MODE === true && '- DEMO_MODE: cannot be true when NODE_ENV=production',
     ].filter(Boolean);

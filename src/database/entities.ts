@@ -25,6 +25,12 @@ import { RequestContentVersionEntity } from '../modules/requests/lifecycle/reque
 
 import { RequestTrafficDisclosureEntity } from '../modules/requests/disclosures/request-traffic-disclosure.entity';
 
+import {
+  EvidenceBlobEntity,
+  EvidenceItemEntity,
+  EvidencePackageEntity,
+} from '../modules/evidence/evidence.entities';
+
 export const ENTITIES = [
   StateEntity,
   AgencyEntity,
@@ -48,6 +54,9 @@ export const ENTITIES = [
   RequestExculpatoryNoticeEntity,
   RequestEmergencyReviewEntity,
   RequestTrafficDisclosureEntity,
+  EvidenceBlobEntity,
+  EvidencePackageEntity,
+  EvidenceItemEntity,
   RequestMessageEntity,
   RequestAssignmentEntity,
   AuditEntryEntity,

@@ -398,6 +398,82 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     'de.officer': 404,
     anonymous: 401,
   },
+  // The probe is transmitted, not accepted: the requested agency passes every access check on
+  // uploads and deliveries, then is told it is too early (409); the requesting side may never (403).
+  'POST /v1/requests/:id/evidence': {
+    default: 404,
+    'vn.officer': 403,
+    'vn.supervisor': 403,
+    'vn.central': 403,
+    'fr.central': 409,
+    'fr.executing': 409,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/evidence': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'POST /v1/requests/:id/evidence-packages': {
+    default: 404,
+    'vn.officer': 403,
+    'vn.supervisor': 403,
+    'vn.central': 403,
+    'fr.central': 409,
+    'fr.executing': 409,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  'GET /v1/requests/:id/evidence-packages': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  // The probe id is a request's, not an item's or a package's: whoever passes the role check finds none.
+  'GET /v1/evidence/:id': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  'GET /v1/evidence/:id/content': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  'GET /v1/evidence/:id/custody': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  'GET /v1/evidence/:id/receipt': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  'POST /v1/evidence/:id/verification': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  // Disposal and legal holds: supervisors and central authority officers only.
+  'POST /v1/evidence/:id/disposal': {
+    default: 403,
+    'vn.supervisor': 404,
+    'vn.central': 404,
+    'fr.central': 404,
+    anonymous: 401,
+  },
+  'PUT /v1/evidence/:id/legal-hold': {
+    default: 403,
+    'vn.supervisor': 404,
+    'vn.central': 404,
+    'fr.central': 404,
+    anonymous: 401,
+  },
+  'GET /v1/evidence-packages/:id': { default: 404, auditor: 403, admin: 403, anonymous: 401 },
+  'POST /v1/evidence-packages/:id/acknowledgement': {
+    default: 404,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
+  // Public by design: a court verifying a receipt has no account.
+  'GET /.well-known/mla-portal/keys': { default: 200 },
   'GET /v1/requests/:id/history': {
     default: 404,
     'vn.officer': 200,
@@ -474,6 +550,12 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/requests/:id/transitions': { action: 'close' },
   'POST /v1/requests/:id/messages': { kind: 'note', body: 'Probe' },
   'POST /v1/requests/:id/assignments': { userId: PROBE_USER_ID },
+  'POST /v1/requests/:id/evidence-packages': {},
+  'POST /v1/evidence/:id/disposal': { reason: 'Probe' },
+  'PUT /v1/evidence/:id/legal-hold': { hold: true, reason: 'Probe' },
+  'POST /v1/evidence-packages/:id/acknowledgement': {
+    items: [{ id: PROBE_USER_ID, sha256: '0'.repeat(64) }],
+  },
 };
 
 describe('The authorization matrix: every route, every role, every side', () => {

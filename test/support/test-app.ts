@@ -31,6 +31,8 @@ export interface TestApp {
   app: NestExpressApplication;
   baseUrl: string;
   engine: TestDatabase['engine'];
+  /** The portal's DATA_DIR: its local secrets and, by default, the evidence store. */
+  dataDir: string;
   dataSource: DataSource;
   anonymous: ApiClient;
   as(user: DemoUser): Promise<ApiClient>;
@@ -70,6 +72,8 @@ export async function createTestApp(
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       // Tests run the deadline job themselves, at the moment their fake clock says.
       DEADLINE_JOB: 'false',
+      // Tests run the evidence jobs (retention, fixity, sweep) themselves too.
+      EVIDENCE_JOBS: 'false',
       ...database.env,
       ...extraEnv,
     }),
@@ -105,6 +109,7 @@ function wrap(app: NestExpressApplication, database: TestDatabase): TestApp {
     app,
     baseUrl,
     engine: database.engine,
+    dataDir: database.env.DATA_DIR,
     dataSource: app.get(DataSource),
     anonymous: createApiClient({ baseUrl }),
     as(user) {

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/.well-known/mla-portal/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Ed25519 public keys that sign receipts and manifests, current and retired */
+        get: operations["SigningKeys_keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -307,6 +324,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/evidence-packages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One package with its signed manifest */
+        get: operations["EvidencePackages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence-packages/{id}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge receipt (requesting side) with the SHA-256 computed for every item
+         * @description All equal to the manifest: acknowledged. Any different: disputed, recorded per item.
+         */
+        post: operations["EvidencePackages_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metadata of one item (recorded in its custody trail) */
+        get: operations["Evidence_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the bytes, streamed and re-hashed on the way out; single byte ranges supported
+         * @description Always an attachment with nosniff. `Repr-Digest` carries the SHA-256 of the whole file (RFC 9530). Bytes that fail their integrity check are never sent: 409 before the first byte, or a cut connection.
+         */
+        get: operations["Evidence_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/custody": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chain of custody: every handling of the item, from the audit log */
+        get: operations["Evidence_custody"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/disposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispose of the bytes now (executing side), keeping metadata and hash
+         * @description Refused while a legal hold is set. The retention job does the same when the period ends.
+         */
+        post: operations["Evidence_dispose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or lift a legal hold, which keeps the bytes past their retention */
+        put: operations["Evidence_legalHold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed receipt given at upload, byte for byte */
+        get: operations["Evidence_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evidence/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-hash the stored bytes now and record the result in the custody trail */
+        post: operations["Evidence_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offence-catalogue": {
         parameters: {
             query?: never;
@@ -541,6 +720,45 @@ export interface paths {
          * @description Was the emergency justified, and were the limits on using the data respected (domain.md §6.6)? Meets the emergency_review deadline that execution started.
          */
         post: operations["Requests_recordEmergencyReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evidence items of the request (the requesting side sees those delivered in a package) */
+        get: operations["RequestEvidence_list"];
+        put?: never;
+        /**
+         * Upload one evidence file (executing side, while the request is accepted or in execution)
+         * @description multipart/form-data with one part named `file`, streamed: the portal hashes it (SHA-256) while receiving, checks a declared `sha256` field, detects the media type from the content, seals it at rest and answers with a signed receipt. Nothing is stored when any check fails.
+         */
+        post: operations["RequestEvidence_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}/evidence-packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Packages delivered for the request, in order */
+        get: operations["RequestEvidence_listPackages"];
+        put?: never;
+        /** Deliver results: seal the items not yet delivered into a signed package (executing side) */
+        post: operations["RequestEvidence_seal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -930,6 +1148,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgePackageDto: {
+            /** @description Every item of the package, once */
+            items: components["schemas"]["PackageItemHashDto"][];
+        };
         AgencyDto: {
             /** @description False once deactivated: its people cannot sign in and it receives no new requests */
             active: boolean;
@@ -1364,6 +1586,38 @@ export interface components {
             /** @example Roubaix data centre */
             systemLocation?: string;
         };
+        CustodyActorDto: {
+            /** Format: uuid */
+            agencyId: string;
+            role: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        CustodyEventDto: {
+            /** @description Null when the portal itself acted */
+            actor: components["schemas"]["CustodyActorDto"] | null;
+            at: string;
+            details: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description evidence.upload, evidence.view, evidence.download, evidence.verify, evidence.seal, evidence.receipt_acknowledged, evidence.legal_hold, evidence.dispose, evidence.integrity_failure…
+             * @example evidence.download
+             */
+            event: string;
+            /** @enum {string} */
+            outcome: "success" | "failure" | "denied";
+            purpose: string | null;
+            /** @description Sequence number of the audit entry that records it */
+            seq: number;
+            /** @description The hash handled or found */
+            sha256: string | null;
+        };
+        CustodyTrailDto: {
+            events: components["schemas"]["CustodyEventDto"][];
+            /** Format: uuid */
+            evidenceId: string;
+        };
         DeadlineDto: {
             /**
              * Format: date-time
@@ -1412,6 +1666,10 @@ export interface components {
             providerStateCode: string;
             /** @description Whether it is enough to identify the provider and path */
             sufficiencyNote?: string;
+        };
+        DisposeEvidenceDto: {
+            /** @description Why the bytes are disposed of (and on what authority) */
+            reason: string;
         };
         DualCriminalityAssessmentDto: {
             /**
@@ -1493,7 +1751,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_not_applicable" | "request.disclosure_not_allowed" | "request.disclosure_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_not_applicable" | "request.disclosure_not_allowed" | "request.disclosure_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "evidence.not_found" | "evidence.package_not_found" | "evidence.upload_not_allowed" | "evidence.digest_mismatch" | "evidence.too_large" | "evidence.media_type_not_allowed" | "evidence.integrity_failure" | "evidence.disposed" | "evidence.range_not_satisfiable" | "evidence.nothing_to_seal" | "evidence.legal_hold" | "evidence.package_already_acknowledged" | "evidence.storage_failure" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -1502,6 +1760,80 @@ export interface components {
             message: string;
             /** @example 400 */
             statusCode: number;
+        };
+        EvidenceDto: {
+            declaredMediaType: string | null;
+            description: string | null;
+            disposalReason: string | null;
+            /** @description The bytes are gone; metadata and hash remain */
+            disposedAt: string | null;
+            /** @description Sanitised file name */
+            fileName: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            integrity: "intact" | "failed";
+            lastVerifiedAt: string | null;
+            legalHold: boolean;
+            /** @description Detected from the content */
+            mediaType: string;
+            origin: components["schemas"]["EvidenceOriginDto"];
+            /**
+             * Format: uuid
+             * @description Set once delivered in a package
+             */
+            packageId: string | null;
+            /** Format: uuid */
+            requestId: string;
+            retainUntil: string;
+            /** @description SHA-256 of the content, hex, computed by the portal while receiving it */
+            sha256: string;
+            /** @description Bytes */
+            size: number;
+            uploadedAt: string;
+            /** Format: uuid */
+            uploadedByAgencyId: string;
+            /** Format: uuid */
+            uploadedById: string;
+        };
+        EvidenceListDto: {
+            items: components["schemas"]["EvidenceDto"][];
+        };
+        EvidenceOriginDto: {
+            acquiredAt?: string;
+            acquiredBy?: string;
+            acquisitionMethod?: string;
+            acquisitionSha256?: string;
+            acquisitionTool?: string;
+            legalAuthority?: string;
+            sourceDescription?: string;
+        };
+        EvidencePackageDto: {
+            acknowledgedAt: string | null;
+            acknowledgement: components["schemas"]["PackageAcknowledgementItemDto"][] | null;
+            final: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description The manifest: items with names, sizes and hashes, conditions on use, request and sender */
+            manifest: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            requestId: string;
+            sealedAt: string;
+            /** Format: uuid */
+            sealedById: string;
+            sequence: number;
+            signature: components["schemas"]["SignatureDto"];
+            /** @enum {string} */
+            status: "sealed" | "acknowledged" | "disputed";
+        };
+        EvidencePackageListDto: {
+            items: components["schemas"]["EvidencePackageDto"][];
+        };
+        EvidenceUploadResultDto: {
+            evidence: components["schemas"]["EvidenceDto"];
+            receipt: components["schemas"]["SignedReceiptDto"];
         };
         ExculpatoryNoticeDto: {
             advanceNotice: boolean;
@@ -1669,6 +2001,10 @@ export interface components {
              */
             startDate?: string;
         };
+        LegalHoldDto: {
+            hold: boolean;
+            reason: string;
+        };
         LocalTimeDto: {
             /** @example 2027-01-29T16:30:00 */
             local: string;
@@ -1699,7 +2035,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "directory.manage" | "instrument_profile.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
+            permissions: ("profile.read" | "directory.read" | "directory.manage" | "instrument_profile.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "evidence.read" | "evidence.download" | "evidence.upload" | "evidence.dispose" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             secondFactor: components["schemas"]["SecondFactorStatusDto"];
@@ -1825,6 +2161,18 @@ export interface components {
             recordedBy: components["schemas"]["PersonRefDto"];
             summary: string;
         };
+        PackageAcknowledgementItemDto: {
+            /** Format: uuid */
+            id: string;
+            matches: boolean;
+            sha256: string;
+        };
+        PackageItemHashDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description SHA-256 the receiving side computed over the file it downloaded */
+            sha256: string;
+        };
         PersonRefDto: {
             displayName: string;
             /** Format: uuid */
@@ -1930,6 +2278,23 @@ export interface components {
             requestTypes: ("mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information")[];
             title: string;
             version: number;
+        };
+        PublishedKeyDto: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            keyId: string;
+            /** @description C2SP signed-note verifier key */
+            noteVerifierKey: string;
+            /** @description Raw 32-byte public key, base64 */
+            publicKey: string;
+            publicKeyPem: string;
+            /** @enum {string} */
+            status: "active" | "retired";
+        };
+        PublishedKeysDto: {
+            keys: components["schemas"]["PublishedKeyDto"][];
+            /** @description The name the portal signs under */
+            name: string;
         };
         RealtimeTrafficDetailsDto: {
             /** @description Start and end of the collection, each with its zone */
@@ -2223,6 +2588,12 @@ export interface components {
             traffic_disclosure?: components["schemas"]["RequestTypeRulesDto"];
             video_hearing?: components["schemas"]["RequestTypeRulesDto"];
         };
+        SealPackageDto: {
+            /** @description Nothing more will be delivered for this request (default false) */
+            final?: boolean;
+            /** @description A note that travels in the manifest */
+            note?: string;
+        };
         SearchSeizureDetailsDto: {
             /** @description The requesting state could order the seizure by compulsory measures under its own law (some bilateral treaties ask for this statement) */
             compulsoryMeasuresAvailable?: boolean;
@@ -2244,6 +2615,21 @@ export interface components {
             required: boolean;
             /** @enum {string|null} */
             sessionRestriction: "password_change" | "mfa_enrolment" | null;
+        };
+        SignatureDto: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            /** @description Names the published key (GET /.well-known/mla-portal/keys) */
+            keyId: string;
+            /** @description base64 Ed25519 signature over the RFC 8785 canonical JSON of the document */
+            value: string;
+        };
+        SignedReceiptDto: {
+            /** @description The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it */
+            receipt: {
+                [key: string]: unknown;
+            };
+            signature: components["schemas"]["SignatureDto"];
         };
         SpontaneousInformationDetailsDto: {
             /** @description Conditions the sender proposes; the receiver says whether it can comply */
@@ -2548,6 +2934,28 @@ export interface components {
             /** @enum {string} */
             role?: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
         };
+        UploadEvidenceBodyDto: {
+            /** @example 2026-11-20T09:30:00+01:00 */
+            acquiredAt?: string;
+            acquiredBy?: string;
+            /** @example provider export */
+            acquisitionMethod?: string;
+            /** @description The hash recorded at acquisition (hex SHA-256) */
+            acquisitionSha256?: string;
+            /** @example FTK Imager 4.7.1 */
+            acquisitionTool?: string;
+            description?: string;
+            /**
+             * Format: binary
+             * @description The file; exactly one
+             */
+            file: string;
+            /** @description The order or warrant under which it was obtained */
+            legalAuthority?: string;
+            /** @description SHA-256 of the file (hex) as computed by the sender; a mismatch refuses the upload (422) */
+            sha256?: string;
+            sourceDescription?: string;
+        };
         UrgencyDto: {
             /** @enum {string} */
             level: "normal" | "urgent" | "emergency";
@@ -2583,6 +2991,13 @@ export interface components {
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             username: string;
+        };
+        VerificationResultDto: {
+            /** Format: uuid */
+            evidenceId: string;
+            intact: boolean;
+            sha256: string;
+            verifiedAt: string;
         };
         VideoHearingDetailsDto: {
             /** @description Who conducts the hearing (the requesting judicial authority, a requested-state judicial authority attending) */
@@ -2663,6 +3078,25 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    SigningKeys_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedKeysDto"];
+                };
+            };
+        };
+    };
     Health_live: {
         parameters: {
             query?: never;
@@ -3620,6 +4054,535 @@ export interface operations {
             };
             /** @description The caller's role lacks profile.read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EvidencePackages_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePackageDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such package, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    EvidencePackages_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgePackageDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePackageDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.download */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such package, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already acknowledged or disputed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_get: {
+        parameters: {
+            query?: {
+                /** @description Why the item is handled; recorded in its custody trail */
+                purpose?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_content: {
+        parameters: {
+            query?: {
+                /** @description Why the item is handled; recorded in its custody trail */
+                purpose?: string;
+            };
+            header?: {
+                /** @description bytes=start-end */
+                Range?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.download */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The stored bytes failed their integrity check */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The bytes were disposed of */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Range outside the file */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_custody: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustodyTrailDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_dispose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisposeEvidenceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.dispose */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Under a legal hold */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Already disposed of */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_legalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.dispose */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedReceiptDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Evidence_verify: {
+        parameters: {
+            query?: {
+                /** @description Why the item is handled; recorded in its custody trail */
+                purpose?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationResultDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such item, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The bytes were disposed of */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4610,6 +5573,260 @@ export interface operations {
                 };
             };
             /** @description Not an emergency, not executed yet, or reviewed already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RequestEvidence_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RequestEvidence_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadEvidenceBodyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceUploadResultDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.upload */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The request is not accepted or in execution */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Larger than the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Content type not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Declared SHA-256 does not match */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Could not be stored durably */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RequestEvidence_listPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePackageListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    RequestEvidence_seal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SealPackageDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePackageDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks evidence.upload */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Nothing to deliver, or an item failed its check */
             409: {
                 headers: {
                     [name: string]: unknown;

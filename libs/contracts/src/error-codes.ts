@@ -51,6 +51,24 @@ export const ErrorCode = {
   AgencyNotFound: 'agency.not_found',
   InstrumentProfileNotFound: 'instrument_profile.not_found',
   AgencyConflict: 'agency.conflict',
+  EvidenceNotFound: 'evidence.not_found',
+  EvidencePackageNotFound: 'evidence.package_not_found',
+  /** The request is not in a state where its executing side may add evidence (accepted, in execution). */
+  EvidenceUploadNotAllowed: 'evidence.upload_not_allowed',
+  /** The client declared a digest and the bytes received do not match it; nothing was stored. */
+  EvidenceDigestMismatch: 'evidence.digest_mismatch',
+  EvidenceTooLarge: 'evidence.too_large',
+  EvidenceMediaTypeNotAllowed: 'evidence.media_type_not_allowed',
+  /** Stored bytes no longer match their recorded hash or fail decryption: never served. */
+  EvidenceIntegrityFailure: 'evidence.integrity_failure',
+  /** The bytes were disposed of under the retention rules; the metadata and hash remain. */
+  EvidenceDisposed: 'evidence.disposed',
+  EvidenceRangeNotSatisfiable: 'evidence.range_not_satisfiable',
+  EvidenceNothingToSeal: 'evidence.nothing_to_seal',
+  EvidenceLegalHold: 'evidence.legal_hold',
+  EvidencePackageAlreadyAcknowledged: 'evidence.package_already_acknowledged',
+  /** The evidence store could not write durably (disk full, I/O error): nothing was acknowledged. */
+  EvidenceStorageFailure: 'evidence.storage_failure',
   PayloadTooLarge: 'common.payload_too_large',
   UnsupportedMediaType: 'common.unsupported_media_type',
   MethodNotAllowed: 'common.method_not_allowed',

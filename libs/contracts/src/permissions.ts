@@ -13,6 +13,13 @@ export const Permission = {
   RequestAssign: 'request.assign',
   MessageRead: 'message.read',
   MessageCreate: 'message.create',
+  /** Evidence metadata, custody trail, receipts and packages of a visible request. */
+  EvidenceRead: 'evidence.read',
+  /** Evidence bytes: separate from metadata, so a role can list items without reading the payload. */
+  EvidenceDownload: 'evidence.download',
+  EvidenceUpload: 'evidence.upload',
+  /** Dispose of bytes before their retention ends, and set or lift a legal hold. */
+  EvidenceDispose: 'evidence.dispose',
   AuditRead: 'audit.read',
   AuditVerify: 'audit.verify',
   UserRead: 'user.read',
@@ -27,6 +34,9 @@ const CASE_WORK: readonly Permission[] = [
   Permission.RequestTransition,
   Permission.MessageRead,
   Permission.MessageCreate,
+  Permission.EvidenceRead,
+  Permission.EvidenceDownload,
+  Permission.EvidenceUpload,
 ];
 
 /**
@@ -40,9 +50,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RequestCreate,
     Permission.RequestUpdate,
     Permission.RequestAssign,
+    Permission.EvidenceDispose,
   ],
   // Central authorities check and transmit what competent authorities draft (domain.md §3.2).
-  [Role.CentralAuthorityOfficer]: [...CASE_WORK, Permission.RequestAssign],
+  [Role.CentralAuthorityOfficer]: [...CASE_WORK, Permission.RequestAssign, Permission.EvidenceDispose],
   [Role.ExecutingOfficer]: [...CASE_WORK],
   // A 24/7 point works in shifts with no supervisor on duty at night, and its operators decide on
   // incoming requests (acknowledge, accept, refuse): they hand out need-to-know themselves.

@@ -15,6 +15,7 @@ import { AddLifecycleDepth1795901400000 } from './1795901400000-AddLifecycleDept
 import { AddTypeDetails1795901500000 } from './1795901500000-AddTypeDetails';
 import { AddConsents1795901600000 } from './1795901600000-AddConsents';
 import { AddTrafficDisclosures1795901700000 } from './1795901700000-AddTrafficDisclosures';
+import { AddEvidence1795901800000 } from './1795901800000-AddEvidence';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AddTypeDetails1795901500000,
   AddConsents1795901600000,
   AddTrafficDisclosures1795901700000,
+  AddEvidence1795901800000,
 ];

@@ -15,6 +15,8 @@ const bigintAsNumber = {
 @Index('ix_audit_entry_actor', ['actorUserId', 'seq'])
 @Index('ix_audit_entry_action', ['action', 'seq'])
 @Index('ix_audit_entry_ts', ['ts'])
+// The custody trail of one evidence item is the log's entries about it (security.md EVD-03).
+@Index('ix_audit_entry_target', ['targetType', 'targetId', 'seq'])
 @Unique('uq_audit_entry_id', ['id'])
 @Check('ck_audit_entry_seq', `"seq" > 0`)
 @Check('ck_audit_entry_outcome', `"outcome" IN ('success', 'failure', 'denied')`)

@@ -31,17 +31,21 @@ export class AuditService {
    * done, just before the commit, in the order appended: the log head is the one lock every
    * transaction shares, so it is always taken last (see TransactionRunner), and held briefly.
    */
-  async append(manager: EntityManager, event: AuditEvent): Promise<void> {
+  async append(manager: EntityManager, event: AuditEvent): Promise<string> {
     // The request's context (correlation id, address) as it is now, not when the hook runs.
     const context = RequestContext.current();
-    const write = () => this.write(manager, event, context);
+    // The id is fixed now so the caller can name the entry (a receipt does) before it is written.
+    const id = randomUUID();
+    const write = () => this.write(manager, event, context, id);
     if (!beforeCommit(manager, write)) await write();
+    return id;
   }
 
   private async write(
     manager: EntityManager,
     event: AuditEvent,
     context: ReturnType<typeof RequestContext.current>,
+    id: string,
   ): Promise<void> {
     const rows: Array<{ seq: string; chain_hash: string }> = await manager.query(
       'SELECT "seq", "chain_hash" FROM "audit_head" WHERE "id" = 1 FOR UPDATE',
@@ -53,7 +57,7 @@ export class AuditService {
     const body: AuditBody = {
       v: 1,
       seq,
-      id: randomUUID(),
+      id,
       ts: ts.toISOString(),
       type: event.action,
       outcome: event.outcome,
@@ -95,8 +99,8 @@ export class AuditService {
   }
 
   /** For events with no business change of their own (a failed login, a read): a transaction of one entry. */
-  record(event: AuditEvent): Promise<void> {
-    return this.transactions.run((manager) => this.append(manager, event));
+  async record(event: AuditEvent): Promise<void> {
+    await this.transactions.run((manager) => this.append(manager, event));
   }
 
   /**

@@ -32,7 +32,11 @@ export class ActionForbiddenError extends DomainError {
       | 'extend_preservation'
       | 'emergency_review'
       | 'disclose_traffic'
-      | 'prepare_preservation',
+      | 'prepare_preservation'
+      | 'upload_evidence'
+      | 'deliver_evidence'
+      | 'acknowledge_evidence'
+      | 'dispose_evidence',
     reason: 'role_or_side' | 'author_may_not_approve' | 'party_agency_inactive',
   ) {
     const message =

@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { PortalSigner } from '../../common/crypto/portal-signer';
+import { AppConfig } from '../../config/app-config';
+import { AuditModule } from '../audit/audit.module';
+import { RequestsModule } from '../requests/requests.module';
+import { EvidenceAccess } from './evidence-access';
+import { EvidenceAccessDenialInterceptor } from './evidence-access-denial.interceptor';
+import {
+  EvidenceController,
+  EvidencePackagesController,
+  RequestEvidenceController,
+} from './evidence.controller';
+import { EvidencePackagesService } from './evidence-packages.service';
+import { EvidenceRetentionService } from './evidence-retention.service';
+import { EvidenceService } from './evidence.service';
+import { EvidenceVault } from './storage/evidence-vault';
+import { LocalEvidenceStore } from './storage/local-evidence-store';
+import { SigningKeysController } from './signing-keys.controller';
+
+/** Evidence exchange with integrity and chain of custody (architecture.md §5; security.md §5). */
+@Module({
+  imports: [AuditModule, RequestsModule],
+  controllers: [
+    RequestEvidenceController,
+    EvidenceController,
+    EvidencePackagesController,
+    SigningKeysController,
+  ],
+  providers: [
+    {
+      provide: EvidenceVault,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new EvidenceVault(
+          new LocalEvidenceStore(config.evidence.dir),
+          config.evidence.masterKey,
+          config.evidence.dir,
+        ),
+    },
+    {
+      provide: PortalSigner,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new PortalSigner(config.signing.seed, config.signing.name, config.signing.retiredPublicKeys),
+    },
+    EvidenceAccess,
+    EvidenceAccessDenialInterceptor,
+    EvidenceService,
+    EvidencePackagesService,
+    EvidenceRetentionService,
+  ],
+  exports: [PortalSigner, EvidenceService, EvidenceRetentionService],
+})
+export class EvidenceModule {}

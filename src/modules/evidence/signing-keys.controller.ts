@@ -1,0 +1,24 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PortalSigner } from '../../common/crypto/portal-signer';
+import { Public } from '../auth/decorators/access.decorators';
+import { PublishedKeysDto } from './evidence.dto';
+
+/**
+ * The portal's public keys, for anyone to verify receipts and manifests offline (EVD-04). Public by
+ * design: a verifier may be a court with no account.
+ */
+@ApiTags('keys')
+@Controller('.well-known/mla-portal')
+export class SigningKeysController {
+  constructor(private readonly signer: PortalSigner) {}
+
+  @Get('keys')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'The Ed25519 public keys that sign receipts and manifests, current and retired' })
+  @ApiOkResponse({ type: PublishedKeysDto })
+  keys(): PublishedKeysDto {
+    return { name: this.signer.name, keys: this.signer.publishedKeys() };
+  }
+}
