@@ -37,7 +37,8 @@ import { RequestConsentEntity } from './request-consent.entity';
 import { RequestFurtherUseEntity } from './request-further-use.entity';
 import { RequestOnwardTransferEntity } from './request-onward-transfer.entity';
 import { travellingConditions } from './travelling-conditions';
-import { requireAcceptedOnce, requireActor, writeMessage } from './use-policy';
+import { writeMessage } from '../request-messages';
+import { requireAcceptedOnce, requireActor } from './use-policy';
 
 /**
  * Consent to further use and onward transfer (domain.md §8.2; scenario 16). The requesting side asks
@@ -96,7 +97,7 @@ export class ConsentsService {
         decidedAt: null,
       });
       await manager.insert(RequestConsentEntity, row);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,
@@ -159,7 +160,7 @@ export class ConsentsService {
         throw new ConsentAlreadyDecidedError(consentId, current.decision ?? 'decided');
       }
       const row = { ...existing, ...decided };
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,

@@ -17,7 +17,8 @@ import type {
 } from './consent.dto';
 import { ConsultationAlreadyRequestedError, ExculpatoryNoticeNotFoundError } from './consents.errors';
 import { RequestExculpatoryNoticeEntity } from './request-exculpatory-notice.entity';
-import { requireAcceptedOnce, requireActor, writeMessage } from './use-policy';
+import { writeMessage } from '../request-messages';
+import { requireAcceptedOnce, requireActor } from './use-policy';
 
 /**
  * Exculpatory disclosure (domain.md §8.2; UNCAC 46(19); scenario 17): the requesting side may
@@ -74,7 +75,7 @@ export class ExculpatoryNoticesService {
         consultationMessage: null,
       });
       await manager.insert(RequestExculpatoryNoticeEntity, row);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,
@@ -128,7 +129,7 @@ export class ExculpatoryNoticesService {
         .where({ id: noticeId, consultationRequestedAt: IsNull() })
         .execute();
       if (result.affected !== 1) throw new ConsultationAlreadyRequestedError(noticeId);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,

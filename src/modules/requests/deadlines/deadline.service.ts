@@ -22,7 +22,7 @@ import { AuditService } from '../../audit/audit.service';
 import type { AgencyEntity } from '../../directory/agency.entity';
 import { CooperationRequestEntity } from '../cooperation-request.entity';
 import type { DeadlineDto } from '../dto/request.dto';
-import { RequestMessageEntity } from '../request-message.entity';
+import { writeMessage } from '../request-messages';
 import { RequestDeadlineEntity, type DeadlineStatus } from './request-deadline.entity';
 
 export class PreservationNotExtendableError extends DomainError {
@@ -306,14 +306,7 @@ export class DeadlineService {
   }
 
   private async remind(manager: EntityManager, deadline: RequestDeadlineEntity, now: Date, body: string) {
-    await manager.insert(RequestMessageEntity, {
-      requestId: deadline.requestId,
-      kind: MessageKind.DeadlineReminder,
-      body,
-      authorId: null,
-      authorAgencyId: null,
-      createdAt: now,
-    });
+    await writeMessage(manager, null, deadline.requestId, MessageKind.DeadlineReminder, body, now);
   }
 
   /** The instant a profile deadline falls due for this request, or undefined when it has none. */
