@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+} from 'typeorm';
 import {
   PartyRelation,
   Permission,
@@ -809,6 +815,18 @@ export class RequestsService {
     if (needsAssignment(principal, request) && !(await this.ledger.holds(manager, principal, id)))
       throw new RequestNotFoundError();
     return { request, standing };
+  }
+
+  /** The rows of `entity` kept for a request the caller can see (404 otherwise), in `order`. */
+  async listOf<Row extends { requestId: string }>(
+    principal: Principal,
+    requestId: string,
+    entity: EntityTarget<Row>,
+    order: FindOptionsOrder<Row>,
+  ): Promise<Row[]> {
+    const manager = this.dataSource.manager;
+    await this.loadVisible(manager, principal, requestId);
+    return manager.find(entity, { where: { requestId } as FindOptionsWhere<Row>, order });
   }
 
   /** The visibility rule as a lookup: the request if the caller may see it, undefined otherwise. */

@@ -57,13 +57,11 @@ export class ConsentsService {
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<ConsentListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestConsentEntity, {
-      where: { requestId },
-      order: { requestedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestConsentEntity, {
+      requestedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toConsentDtos(manager, rows) };
+    return { items: await this.toConsentDtos(this.dataSource.manager, rows) };
   }
 
   async requestConsent(
@@ -192,13 +190,11 @@ export class ConsentsService {
   }
 
   async listOnwardTransfers(principal: Principal, requestId: string): Promise<OnwardTransferListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestOnwardTransferEntity, {
-      where: { requestId },
-      order: { recordedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestOnwardTransferEntity, {
+      recordedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toUseDtos(manager, rows, toOnwardTransferDto) };
+    return { items: await this.toUseDtos(this.dataSource.manager, rows, toOnwardTransferDto) };
   }
 
   /** Records an onward transfer to a third state; 409 `request.consent_required` without consent for it. */
@@ -248,13 +244,11 @@ export class ConsentsService {
   }
 
   async listFurtherUses(principal: Principal, requestId: string): Promise<FurtherUseListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestFurtherUseEntity, {
-      where: { requestId },
-      order: { recordedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestFurtherUseEntity, {
+      recordedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toUseDtos(manager, rows, toFurtherUseDto) };
+    return { items: await this.toUseDtos(this.dataSource.manager, rows, toFurtherUseDto) };
   }
 
   /** Records a use in another proceeding; 409 `request.consent_required` without consent naming it. */

@@ -16,8 +16,8 @@ import type {
   RequestConsultationDto,
 } from './consent.dto';
 import { ConsultationAlreadyRequestedError, ExculpatoryNoticeNotFoundError } from './consents.errors';
-import { RequestExculpatoryNoticeEntity } from './request-exculpatory-notice.entity';
 import { writeMessage } from '../request-messages';
+import { RequestExculpatoryNoticeEntity } from './request-exculpatory-notice.entity';
 import { requireAcceptedOnce, requireActor } from './use-policy';
 
 /**
@@ -37,13 +37,11 @@ export class ExculpatoryNoticesService {
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<ExculpatoryNoticeListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestExculpatoryNoticeEntity, {
-      where: { requestId },
-      order: { notifiedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestExculpatoryNoticeEntity, {
+      notifiedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toDtos(manager, rows) };
+    return { items: await this.toDtos(this.dataSource.manager, rows) };
   }
 
   async file(

@@ -148,11 +148,9 @@ export class TrafficDisclosuresService {
   }
 
   async list(principal: Principal, requestId: string): Promise<TrafficDisclosureListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestTrafficDisclosureEntity, {
-      where: { requestId },
-      order: { disclosedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestTrafficDisclosureEntity, {
+      disclosedAt: 'ASC',
+      id: 'ASC',
     });
     return { items: await this.toDtos(rows) };
   }
