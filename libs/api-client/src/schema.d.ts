@@ -1334,12 +1334,6 @@ export interface components {
             /** @enum {string} */
             type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
         };
-        ConditionInputDto: {
-            /** @description The words that bind the requesting side */
-            text: string;
-            /** @enum {string} */
-            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
-        };
         ConditionListDto: {
             items: components["schemas"]["ConditionDto"][];
         };
@@ -1354,15 +1348,6 @@ export interface components {
             /** @example 123456 */
             code: string;
         };
-        ConsentConditionDto: {
-            /** @example Not to be disclosed beyond the prosecutors of State C */
-            text: string;
-            /**
-             * @example cond_confidential
-             * @enum {string}
-             */
-            type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
-        };
         ConsentDocumentDto: {
             /** @example FR-CA/2026/0815 */
             reference: string;
@@ -1370,7 +1355,7 @@ export interface components {
             title: string;
         };
         ConsentDto: {
-            conditions: components["schemas"]["ConsentConditionDto"][];
+            conditions: components["schemas"]["UseConditionDto"][];
             /** Format: date-time */
             decidedAt: string | null;
             decidedBy: components["schemas"]["PersonRefDto"] | null;
@@ -1644,7 +1629,7 @@ export interface components {
         };
         DecideConsentDto: {
             /** @description Mandatory (at least one) when conditional; not allowed otherwise */
-            conditions?: components["schemas"]["ConsentConditionDto"][];
+            conditions?: components["schemas"]["UseConditionDto"][];
             /** @enum {string} */
             decision: "granted" | "refused" | "conditional";
             /** @description The consent document or authorisation record */
@@ -1880,7 +1865,7 @@ export interface components {
         };
         FurtherUseDto: {
             /** @description The conditions that bind the use */
-            conditions: components["schemas"]["ConsentConditionDto"][];
+            conditions: components["schemas"]["UseConditionDto"][];
             /**
              * Format: uuid
              * @description The consent that allowed it
@@ -2131,7 +2116,7 @@ export interface components {
         };
         OnwardTransferDto: {
             /** @description The conditions that travel with the material */
-            conditions: components["schemas"]["ConsentConditionDto"][];
+            conditions: components["schemas"]["UseConditionDto"][];
             /**
              * Format: uuid
              * @description The consent that allowed it
@@ -2815,7 +2800,7 @@ export interface components {
             /** @description request_clarification: the fields the questions are about */
             clarificationItems?: components["schemas"]["ClarificationItemDto"][];
             /** @description Mandatory for propose_conditions */
-            conditions?: components["schemas"]["ConditionInputDto"][];
+            conditions?: components["schemas"]["UseConditionDto"][];
             /** @description Why a refusal or postponement was not preceded by a consultation (BUD 27(6) "where appropriate") */
             consultationSkippedReason?: string;
             /**
@@ -2968,8 +2953,15 @@ export interface components {
             requestedBy?: string;
         };
         UseConditionDto: {
+            /**
+             * @description The words that bind the side receiving the material
+             * @example Not to be disclosed beyond the prosecutors of State C
+             */
             text: string;
-            /** @enum {string} */
+            /**
+             * @example cond_confidential
+             * @enum {string}
+             */
             type: "cond_confidential" | "cond_speciality" | "cond_explain_use" | "cond_personal_data" | "cond_no_onward_transfer" | "cond_return_originals" | "cond_partial" | "cond_costs";
         };
         UserDto: {

@@ -76,12 +76,3 @@ export const CONSENT_DECIDERS: readonly TransitionActor[] = [
     roles: [Role.CentralAuthorityOfficer, Role.ContactPointOperator],
   },
 ];
-
-export function isActor(
-  actors: readonly TransitionActor[],
-  standing: { readonly role: Role; readonly relations: ReadonlySet<PartyRelation> },
-): boolean {
-  return actors.some(
-    (actor) => standing.relations.has(actor.relation) && actor.roles.includes(standing.role),
-  );
-}

@@ -480,12 +480,20 @@ export function transitionFor(action: RequestAction): TransitionRule {
   return rule;
 }
 
+/** Whether the caller's role, in one of its relations to the request, is among `actors`. */
+export function isActor(
+  actors: readonly TransitionActor[],
+  standing: { readonly role: Role; readonly relations: ReadonlySet<PartyRelation> },
+): boolean {
+  return actors.some(
+    (actor) => standing.relations.has(actor.relation) && actor.roles.includes(standing.role),
+  );
+}
+
 /** Whether the actor's role and relation to the request let them fire the rule at all. */
 export function actorMayFire(rule: TransitionRule, standing: ActorStanding): boolean {
   if (rule.notByAuthor && standing.isAuthor) return false;
-  return rule.actors.some(
-    (actor) => standing.relations.has(actor.relation) && actor.roles.includes(standing.role),
-  );
+  return isActor(rule.actors, standing);
 }
 
 /** The actions this actor may take now on a request of `type` in `status`. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { DataSource } from 'typeorm';
@@ -14,6 +13,7 @@ import { toAgencyDto } from '../directory/directory.service';
 import { UserEntity } from '../users/user.entity';
 import type { CreateMessageDto, MessageDto, MessagePageDto } from './dto/message.dto';
 import { RequestMessageEntity } from './request-message.entity';
+import { writeMessage } from './request-messages';
 import { MessageNotAllowedError } from './requests.errors';
 import { RequestsService } from './requests.service';
 
@@ -56,16 +56,7 @@ export class MessagesService {
       if (!request.transmittedAt)
         throw new MessageNotAllowedError('Messages open once the request is transmitted');
       if (request.status === RequestStatus.Closed) throw new MessageNotAllowedError('The request is closed');
-      const entity = manager.create(RequestMessageEntity, {
-        id: randomUUID(),
-        requestId,
-        kind: dto.kind,
-        body: dto.body,
-        authorId: principal.userId,
-        authorAgencyId: principal.agencyId,
-        createdAt: this.clock.now(),
-      });
-      await manager.insert(RequestMessageEntity, entity);
+      const entity = await writeMessage(manager, principal, requestId, dto.kind, dto.body, this.clock.now());
       await this.audit.append(manager, {
         action: 'message.create',
         outcome: 'success',

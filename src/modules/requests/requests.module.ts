@@ -21,6 +21,7 @@ import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
+import { SystemTransitions } from './lifecycle/system-transitions';
 import { TrafficDisclosuresController } from './disclosures/traffic-disclosures.controller';
 import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.service';
 
@@ -47,6 +48,7 @@ import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.ser
     TranslationsService,
     DualCriminalityService,
     LifecycleRecords,
+    SystemTransitions,
     TrafficDisclosuresService,
     ConsentsService,
     ExculpatoryNoticesService,

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+} from 'typeorm';
 import {
   PartyRelation,
   Permission,
@@ -40,7 +46,7 @@ import type { TransitionDto } from './dto/transition.dto';
 import type { ClarificationDto } from './lifecycle/lifecycle.dto';
 import { buildRequestContent, contentAsInput, type RequestContent } from './request-content';
 import { canonicalJson } from '../audit/canonical-json';
-import { RequestMessageEntity } from './request-message.entity';
+import { writeMessage } from './request-messages';
 import { needsAssignment, sideOfCaller, standingOf, visibilityCondition } from './request.policy';
 import { AssignmentLedger } from './assignment-ledger';
 import { OffenceCatalogue } from '../offences/offence-catalogue.service';
@@ -469,24 +475,22 @@ export class RequestsService {
       await this.deadlines.settle(manager, id, to, now);
       // The emergency track (domain.md §6.6) follows transitions without being part of the table.
       await this.emergency.afterTransition(manager, request, rule.action, rules, now);
-      let messageId: string | undefined;
       const message =
         effects.message ??
         (rule.recordsMessage && dto.reason
           ? { kind: rule.recordsMessage, body: dto.reason, authorId: principal.userId }
           : undefined);
-      if (message) {
-        messageId = randomUUID();
-        await manager.insert(RequestMessageEntity, {
-          id: messageId,
-          requestId: id,
-          kind: message.kind,
-          body: message.body,
-          authorId: message.authorId,
-          authorAgencyId: principal.agencyId,
-          createdAt: now,
-        });
-      }
+      // Not always the caller's words: an approved clarification answer stays its writer's message.
+      const written =
+        message &&
+        (await writeMessage(
+          manager,
+          { userId: message.authorId, agencyId: principal.agencyId },
+          id,
+          message.kind,
+          message.body,
+          now,
+        ));
       await this.audit.append(manager, {
         action: `request.${dto.action}`,
         outcome: 'success',
@@ -509,7 +513,7 @@ export class RequestsService {
           ...(dto.consultationSkippedReason
             ? { consultationSkippedReason: dto.consultationSkippedReason }
             : {}),
-          ...(messageId ? { messageId } : {}),
+          ...(written ? { messageId: written.id } : {}),
           ...effects.audit,
         },
       });
@@ -811,6 +815,18 @@ export class RequestsService {
     if (needsAssignment(principal, request) && !(await this.ledger.holds(manager, principal, id)))
       throw new RequestNotFoundError();
     return { request, standing };
+  }
+
+  /** The rows of `entity` kept for a request the caller can see (404 otherwise), in `order`. */
+  async listOf<Row extends { requestId: string }>(
+    principal: Principal,
+    requestId: string,
+    entity: EntityTarget<Row>,
+    order: FindOptionsOrder<Row>,
+  ): Promise<Row[]> {
+    const manager = this.dataSource.manager;
+    await this.loadVisible(manager, principal, requestId);
+    return manager.find(entity, { where: { requestId } as FindOptionsWhere<Row>, order });
   }
 
   /** The visibility rule as a lookup: the request if the caller may see it, undefined otherwise. */

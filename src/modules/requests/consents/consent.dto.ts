@@ -10,29 +10,12 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import {
-  CONDITION_TYPES,
-  CONSENT_DECISIONS,
-  CONSENT_KINDS,
-  type ConditionType,
-  type ConsentDecision,
-  type ConsentKind,
-} from '@mla/contracts';
+import { CONSENT_DECISIONS, CONSENT_KINDS, type ConsentDecision, type ConsentKind } from '@mla/contracts';
 import { IsOmittable, IsText } from '../../../common/validation/decorators';
+import { UseConditionDto } from '../dto/request-details.dto';
 import { PersonRefDto } from '../dto/request.dto';
 
 const STATE_CODE = /^[A-Z]{2}$/;
-
-/** A condition on use (domain.md §8.1): its type and the words that bind. */
-export class ConsentConditionDto {
-  @ApiProperty({ enum: CONDITION_TYPES, example: 'cond_confidential' })
-  @IsIn(CONDITION_TYPES)
-  type: ConditionType;
-
-  @ApiProperty({ maxLength: 2000, example: 'Not to be disclosed beyond the prosecutors of State C' })
-  @IsText(2000)
-  text: string;
-}
 
 export class RequestConsentInputDto {
   @ApiProperty({ enum: CONSENT_KINDS })
@@ -86,7 +69,7 @@ export class DecideConsentDto {
   decision: ConsentDecision;
 
   @ApiPropertyOptional({
-    type: [ConsentConditionDto],
+    type: [UseConditionDto],
     maxItems: 20,
     description: 'Mandatory (at least one) when conditional; not allowed otherwise',
   })
@@ -94,8 +77,8 @@ export class DecideConsentDto {
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
-  @Type(() => ConsentConditionDto)
-  conditions?: ConsentConditionDto[];
+  @Type(() => UseConditionDto)
+  conditions?: UseConditionDto[];
 
   @ApiPropertyOptional({ maxLength: 5000, description: 'Mandatory when refused' })
   @IsOmittable()
@@ -147,8 +130,8 @@ export class ConsentDto {
   @ApiProperty({ enum: CONSENT_DECISIONS, nullable: true, description: 'null while undecided' })
   decision: ConsentDecision | null;
 
-  @ApiProperty({ type: [ConsentConditionDto] })
-  conditions: ConsentConditionDto[];
+  @ApiProperty({ type: [UseConditionDto] })
+  conditions: UseConditionDto[];
 
   @ApiProperty({ type: String, nullable: true })
   reasons: string | null;
@@ -198,8 +181,8 @@ export class OnwardTransferDto {
   @ApiProperty()
   purpose: string;
 
-  @ApiProperty({ type: [ConsentConditionDto], description: 'The conditions that travel with the material' })
-  conditions: ConsentConditionDto[];
+  @ApiProperty({ type: [UseConditionDto], description: 'The conditions that travel with the material' })
+  conditions: UseConditionDto[];
 
   @ApiProperty({ type: PersonRefDto })
   recordedBy: PersonRefDto;
@@ -236,8 +219,8 @@ export class FurtherUseDto {
   @ApiProperty()
   purpose: string;
 
-  @ApiProperty({ type: [ConsentConditionDto], description: 'The conditions that bind the use' })
-  conditions: ConsentConditionDto[];
+  @ApiProperty({ type: [UseConditionDto], description: 'The conditions that bind the use' })
+  conditions: UseConditionDto[];
 
   @ApiProperty({ type: PersonRefDto })
   recordedBy: PersonRefDto;

@@ -37,7 +37,8 @@ import { RequestConsentEntity } from './request-consent.entity';
 import { RequestFurtherUseEntity } from './request-further-use.entity';
 import { RequestOnwardTransferEntity } from './request-onward-transfer.entity';
 import { travellingConditions } from './travelling-conditions';
-import { requireAcceptedOnce, requireActor, writeMessage } from './use-policy';
+import { writeMessage } from '../request-messages';
+import { requireAcceptedOnce, requireActor } from './use-policy';
 
 /**
  * Consent to further use and onward transfer (domain.md §8.2; scenario 16). The requesting side asks
@@ -56,13 +57,11 @@ export class ConsentsService {
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<ConsentListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestConsentEntity, {
-      where: { requestId },
-      order: { requestedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestConsentEntity, {
+      requestedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toConsentDtos(manager, rows) };
+    return { items: await this.toConsentDtos(this.dataSource.manager, rows) };
   }
 
   async requestConsent(
@@ -96,7 +95,7 @@ export class ConsentsService {
         decidedAt: null,
       });
       await manager.insert(RequestConsentEntity, row);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,
@@ -159,7 +158,7 @@ export class ConsentsService {
         throw new ConsentAlreadyDecidedError(consentId, current.decision ?? 'decided');
       }
       const row = { ...existing, ...decided };
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,
@@ -191,13 +190,11 @@ export class ConsentsService {
   }
 
   async listOnwardTransfers(principal: Principal, requestId: string): Promise<OnwardTransferListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestOnwardTransferEntity, {
-      where: { requestId },
-      order: { recordedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestOnwardTransferEntity, {
+      recordedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toUseDtos(manager, rows, toOnwardTransferDto) };
+    return { items: await this.toUseDtos(this.dataSource.manager, rows, toOnwardTransferDto) };
   }
 
   /** Records an onward transfer to a third state; 409 `request.consent_required` without consent for it. */
@@ -247,13 +244,11 @@ export class ConsentsService {
   }
 
   async listFurtherUses(principal: Principal, requestId: string): Promise<FurtherUseListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestFurtherUseEntity, {
-      where: { requestId },
-      order: { recordedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestFurtherUseEntity, {
+      recordedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toUseDtos(manager, rows, toFurtherUseDto) };
+    return { items: await this.toUseDtos(this.dataSource.manager, rows, toFurtherUseDto) };
   }
 
   /** Records a use in another proceeding; 409 `request.consent_required` without consent naming it. */

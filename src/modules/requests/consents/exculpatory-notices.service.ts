@@ -16,8 +16,9 @@ import type {
   RequestConsultationDto,
 } from './consent.dto';
 import { ConsultationAlreadyRequestedError, ExculpatoryNoticeNotFoundError } from './consents.errors';
+import { writeMessage } from '../request-messages';
 import { RequestExculpatoryNoticeEntity } from './request-exculpatory-notice.entity';
-import { requireAcceptedOnce, requireActor, writeMessage } from './use-policy';
+import { requireAcceptedOnce, requireActor } from './use-policy';
 
 /**
  * Exculpatory disclosure (domain.md §8.2; UNCAC 46(19); scenario 17): the requesting side may
@@ -36,13 +37,11 @@ export class ExculpatoryNoticesService {
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<ExculpatoryNoticeListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestExculpatoryNoticeEntity, {
-      where: { requestId },
-      order: { notifiedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestExculpatoryNoticeEntity, {
+      notifiedAt: 'ASC',
+      id: 'ASC',
     });
-    return { items: await this.toDtos(manager, rows) };
+    return { items: await this.toDtos(this.dataSource.manager, rows) };
   }
 
   async file(
@@ -74,7 +73,7 @@ export class ExculpatoryNoticesService {
         consultationMessage: null,
       });
       await manager.insert(RequestExculpatoryNoticeEntity, row);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,
@@ -128,7 +127,7 @@ export class ExculpatoryNoticesService {
         .where({ id: noticeId, consultationRequestedAt: IsNull() })
         .execute();
       if (result.affected !== 1) throw new ConsultationAlreadyRequestedError(noticeId);
-      const messageId = await writeMessage(
+      const { id: messageId } = await writeMessage(
         manager,
         principal,
         requestId,

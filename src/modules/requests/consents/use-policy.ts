@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import {
   ACCEPTANCE_ACTIONS,
@@ -7,13 +6,10 @@ import {
   ACCEPTED_STATUSES,
   isActor,
   type ActorStanding,
-  type MessageKind,
   type TransitionActor,
 } from '@mla/contracts';
 import { AuditEntryEntity } from '../../audit/audit-entry.entity';
-import type { Principal } from '../../auth/principal';
 import type { CooperationRequestEntity } from '../cooperation-request.entity';
-import { RequestMessageEntity } from '../request-message.entity';
 import {
   ConsentNotApplicableError,
   RequestNotAcceptedError,
@@ -50,26 +46,4 @@ export async function requireAcceptedOnce(
     return;
   }
   throw new RequestNotAcceptedError(request.status);
-}
-
-/** Writes a message of the portal thread, visible to both sides, and returns its id. */
-export async function writeMessage(
-  manager: EntityManager,
-  principal: Principal,
-  requestId: string,
-  kind: MessageKind,
-  body: string,
-  now: Date,
-): Promise<string> {
-  const id = randomUUID();
-  await manager.insert(RequestMessageEntity, {
-    id,
-    requestId,
-    kind,
-    body,
-    authorId: principal.userId,
-    authorAgencyId: principal.agencyId,
-    createdAt: now,
-  });
-  return id;
 }

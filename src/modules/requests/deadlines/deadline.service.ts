@@ -12,7 +12,6 @@ import {
   RequestType,
   type ProfileDeadline,
   type RequestTypeRules,
-  transitionFor,
 } from '@mla/contracts';
 import { Clock } from '../../../common/clock';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -22,7 +21,8 @@ import { AuditService } from '../../audit/audit.service';
 import type { AgencyEntity } from '../../directory/agency.entity';
 import { CooperationRequestEntity } from '../cooperation-request.entity';
 import type { DeadlineDto } from '../dto/request.dto';
-import { RequestMessageEntity } from '../request-message.entity';
+import { SystemTransitions } from '../lifecycle/system-transitions';
+import { writeMessage } from '../request-messages';
 import { RequestDeadlineEntity, type DeadlineStatus } from './request-deadline.entity';
 
 export class PreservationNotExtendableError extends DomainError {
@@ -62,6 +62,7 @@ export class DeadlineService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly system: SystemTransitions,
   ) {}
 
   /** Opens the deadlines the request's profile starts at `event` (e.g. `transmitted`). */
@@ -264,20 +265,15 @@ export class DeadlineService {
       { id: deadline.id },
       { status: 'expired', settledAt: now, nextWarningAt: null },
     );
-    let lapsed = false;
-    if (deadline.onExpiry.startsWith('lapse')) {
-      // Conditional, like every status change: only a request still in a state that can lapse.
-      const result = await manager
-        .createQueryBuilder()
-        .update(CooperationRequestEntity)
-        .set({ status: RequestStatus.Lapsed, version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND status IN (:...from)', {
-          id: deadline.requestId,
-          from: transitionFor(RequestAction.Lapse).from,
+    // Locked from here to the lapse, so the status it lapses from is the one read now, and the
+    // expiry notice and its audit entry (written first) can say whether it lapses.
+    const request = deadline.onExpiry.startsWith('lapse')
+      ? await manager.findOneOrFail(CooperationRequestEntity, {
+          where: { id: deadline.requestId },
+          lock: { mode: 'for_no_key_update' },
         })
-        .execute();
-      lapsed = result.affected === 1;
-    }
+      : undefined;
+    const lapsed = request !== undefined && this.system.canFire(request, RequestAction.Lapse);
     await this.remind(
       manager,
       deadline,
@@ -293,27 +289,17 @@ export class DeadlineService {
       requestId: deadline.requestId,
       data: { deadline: deadline.name, dueAt: deadline.dueAt.toISOString(), lapsed },
     });
-    if (lapsed) {
-      await this.audit.append(manager, {
-        action: `request.${RequestAction.Lapse}`,
-        outcome: 'success',
+    if (request && lapsed) {
+      await this.system.fire(manager, request, RequestAction.Lapse, {
         actor: null,
-        target: { type: 'request', id: deadline.requestId },
-        requestId: deadline.requestId,
+        at: now,
         data: { to: RequestStatus.Lapsed, deadline: deadline.name },
       });
     }
   }
 
   private async remind(manager: EntityManager, deadline: RequestDeadlineEntity, now: Date, body: string) {
-    await manager.insert(RequestMessageEntity, {
-      requestId: deadline.requestId,
-      kind: MessageKind.DeadlineReminder,
-      body,
-      authorId: null,
-      authorAgencyId: null,
-      createdAt: now,
-    });
+    await writeMessage(manager, null, deadline.requestId, MessageKind.DeadlineReminder, body, now);
   }
 
   /** The instant a profile deadline falls due for this request, or undefined when it has none. */

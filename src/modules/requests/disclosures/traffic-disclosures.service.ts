@@ -25,7 +25,7 @@ import { UserEntity } from '../../users/user.entity';
 import { acceptedRequestConditions, mergeConditions } from '../consents/travelling-conditions';
 import type { CooperationRequestEntity } from '../cooperation-request.entity';
 import type { CreateRequestDto } from '../dto/create-request.dto';
-import { RequestMessageEntity } from '../request-message.entity';
+import { writeMessage } from '../request-messages';
 import { ActionForbiddenError } from '../requests.errors';
 import { RequestsService } from '../requests.service';
 import { RequestTrafficDisclosureEntity } from './request-traffic-disclosure.entity';
@@ -123,15 +123,14 @@ export class TrafficDisclosuresService {
         disclosedAt: now,
       });
       await manager.insert(RequestTrafficDisclosureEntity, disclosure);
-      await manager.insert(RequestMessageEntity, {
-        id: randomUUID(),
+      await writeMessage(
+        manager,
+        principal,
         requestId,
-        kind: MessageKind.StatusUpdate,
-        body: `Traffic data disclosed: the communication passed through ${dto.providerName} (${state.name}). ${dto.pathDescription}`,
-        authorId: principal.userId,
-        authorAgencyId: principal.agencyId,
-        createdAt: now,
-      });
+        MessageKind.StatusUpdate,
+        `Traffic data disclosed: the communication passed through ${dto.providerName} (${state.name}). ${dto.pathDescription}`,
+        now,
+      );
       await this.audit.append(manager, {
         action: 'request.traffic_disclosure',
         outcome: 'success',
@@ -149,11 +148,9 @@ export class TrafficDisclosuresService {
   }
 
   async list(principal: Principal, requestId: string): Promise<TrafficDisclosureListDto> {
-    const manager = this.dataSource.manager;
-    await this.requests.loadVisible(manager, principal, requestId);
-    const rows = await manager.find(RequestTrafficDisclosureEntity, {
-      where: { requestId },
-      order: { disclosedAt: 'ASC', id: 'ASC' },
+    const rows = await this.requests.listOf(principal, requestId, RequestTrafficDisclosureEntity, {
+      disclosedAt: 'ASC',
+      id: 'ASC',
     });
     return { items: await this.toDtos(rows) };
   }

@@ -359,13 +359,20 @@ export class JointInvestigationDetailsDto {
   costTerms?: string;
 }
 
-/** A condition on use proposed with the information (domain.md §8.1). */
+/**
+ * A condition on use (domain.md §8.1): its type and the words that bind. One shape wherever
+ * conditions travel: offered with information, in consultation, with a consent or a disclosure.
+ */
 export class UseConditionDto {
-  @ApiProperty({ enum: CONDITION_TYPES })
+  @ApiProperty({ enum: CONDITION_TYPES, example: 'cond_confidential' })
   @IsIn(CONDITION_TYPES)
   type: ConditionType;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({
+    maxLength: 2000,
+    description: 'The words that bind the side receiving the material',
+    example: 'Not to be disclosed beyond the prosecutors of State C',
+  })
   @IsText(2000)
   text: string;
 }

@@ -10,21 +10,12 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { CONDITION_TYPES, REQUEST_ACTIONS, RequestAction, type ConditionType } from '@mla/contracts';
+import { REQUEST_ACTIONS, RequestAction } from '@mla/contracts';
 import { IsOmittable, IsText, IsUuid } from '../../../common/validation/decorators';
 import { ItemOutcomeKind } from '../request.types';
+import { UseConditionDto } from './request-details.dto';
 
 const GROUND_CODE = /^[A-Z][A-Z0-9_]{2,63}$/;
-
-export class ConditionInputDto {
-  @ApiProperty({ enum: CONDITION_TYPES })
-  @IsIn(CONDITION_TYPES)
-  type: ConditionType;
-
-  @ApiProperty({ maxLength: 5000, description: 'The words that bind the requesting side' })
-  @IsText(5000)
-  text: string;
-}
 
 export class ClarificationItemDto {
   @ApiProperty({ maxLength: 200, example: 'targets[0].timestamp.timeZone' })
@@ -100,14 +91,14 @@ export class TransitionDto {
   @IsText(5000)
   consultationSkippedReason?: string;
 
-  @ApiPropertyOptional({ type: [ConditionInputDto], description: 'Mandatory for propose_conditions' })
+  @ApiPropertyOptional({ type: [UseConditionDto], description: 'Mandatory for propose_conditions' })
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
-  @Type(() => ConditionInputDto)
-  conditions?: ConditionInputDto[];
+  @Type(() => UseConditionDto)
+  conditions?: UseConditionDto[];
 
   @ApiPropertyOptional({
     format: 'date-time',

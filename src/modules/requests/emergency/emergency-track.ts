@@ -17,7 +17,7 @@ import { UserEntity } from '../../users/user.entity';
 import type { CooperationRequestEntity } from '../cooperation-request.entity';
 import { DeadlineService } from '../deadlines/deadline.service';
 import { RequestDeadlineEntity } from '../deadlines/request-deadline.entity';
-import { RequestMessageEntity } from '../request-message.entity';
+import { writeMessage } from '../request-messages';
 import { EmergencyReviewNotDueError } from '../requests.errors';
 import type { EmergencyReviewDto } from '../dto/request.dto';
 import type { RecordEmergencyReviewDto } from './emergency-review.dto';
@@ -67,17 +67,16 @@ export class EmergencyTrack {
     const dueText = due
       ? ` Respond by ${DateTime.fromJSDate(due.dueAt, { zone: requested.timeZone }).toFormat('yyyy-MM-dd HH:mm')} ${requested.timeZone} (${due.dueAt.toISOString()}, deadline ${due.name}, ${Math.round((due.dueAt.getTime() - at.getTime()) / 3_600_000)} hours).`
       : '';
-    await manager.insert(RequestMessageEntity, {
-      requestId: request.id,
-      kind: MessageKind.EmergencyAlert,
-      body:
-        `EMERGENCY: ${request.type} request ${request.reference} for the 24/7 duty officers of ${requested.name}.` +
+    await writeMessage(
+      manager,
+      null,
+      request.id,
+      MessageKind.EmergencyAlert,
+      `EMERGENCY: ${request.type} request ${request.reference} for the 24/7 duty officers of ${requested.name}.` +
         dueText +
         ` Imminent risk: ${request.urgency.reasons ?? ''}`,
-      authorId: null,
-      authorAgencyId: null,
-      createdAt: at,
-    });
+      at,
+    );
     await this.audit.append(manager, {
       action: 'request.emergency_alert',
       outcome: 'success',

@@ -8,7 +8,7 @@ import { CooperationRequestEntity } from '../cooperation-request.entity';
 import { RequestDeadlineEntity } from '../deadlines/request-deadline.entity';
 import type { RequestLinkDto } from '../dto/request.dto';
 import type { RequestLinkInputDto } from '../dto/create-request.dto';
-import { RequestMessageEntity } from '../request-message.entity';
+import { writeMessage } from '../request-messages';
 import { RequestLinkEntity } from './request-link.entity';
 import { requestedItems } from '../lifecycle/transition-inputs';
 import { ItemOutcomeKind, type ItemOutcome } from '../request.types';
@@ -125,14 +125,14 @@ export class RequestLinksService {
         { status: 'held', settledAt: at, nextWarningAt: null },
       );
       if (!held.affected) continue;
-      await manager.insert(RequestMessageEntity, {
-        requestId: link.linkedRequestId,
-        kind: MessageKind.DeadlineReminder,
-        body: 'The follow-up request has been transmitted: the data stays preserved until a decision on it.',
-        authorId: null,
-        authorAgencyId: null,
-        createdAt: at,
-      });
+      await writeMessage(
+        manager,
+        null,
+        link.linkedRequestId,
+        MessageKind.DeadlineReminder,
+        'The follow-up request has been transmitted: the data stays preserved until a decision on it.',
+        at,
+      );
       await this.audit.append(manager, {
         action: 'request.preservation_held',
         outcome: 'success',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PartyRelation, RequestAction, RequestStatus, transitionFor } from '@mla/contracts';
+import { PartyRelation, RequestAction, RequestStatus } from '@mla/contracts';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../../common/clock';
 import { findByIds } from '../../../database/find-by-ids';
@@ -10,10 +10,11 @@ import { auditActor, type Principal } from '../../auth/principal';
 import { ProfileCatalog } from '../../profiles/profile-catalog.service';
 import { UserEntity } from '../../users/user.entity';
 import { CooperationRequestEntity } from '../cooperation-request.entity';
-import { ActionForbiddenError, NotEditableError, VersionConflictError } from '../requests.errors';
+import { ActionForbiddenError, NotEditableError } from '../requests.errors';
 import { RequestsService } from '../requests.service';
 import { acceptedLanguages, LanguageGate } from './language-gate';
 import { LifecycleRecords } from '../lifecycle/lifecycle-records.service';
+import { SystemTransitions } from '../lifecycle/system-transitions';
 import { sideOfCaller } from '../request.policy';
 import { RequestTranslationEntity } from './request-translation.entity';
 import type { TranslationDto, TranslationListDto } from './translation.dto';
@@ -43,6 +44,7 @@ export class TranslationsService {
     private readonly clock: Clock,
     private readonly languageGate: LanguageGate,
     private readonly records: LifecycleRecords,
+    private readonly system: SystemTransitions,
   ) {}
 
   async list(principal: Principal, requestId: string): Promise<TranslationListDto> {
@@ -120,24 +122,12 @@ export class TranslationsService {
     principal: Principal,
     request: CooperationRequestEntity,
   ): Promise<void> {
-    const rule = transitionFor(RequestAction.CompleteTranslation);
-    if (!rule.from.includes(request.status)) return;
+    if (!this.system.canFire(request, RequestAction.CompleteTranslation)) return;
     const profile = await this.profiles.version(manager, request.legalBasis, request.profileVersion);
     if (!profile || !(await this.languageGate.satisfied(manager, request, profile.profile))) return;
-    const result = await manager
-      .createQueryBuilder()
-      .update(CooperationRequestEntity)
-      .set({ status: rule.to, version: () => 'version + 1', updatedAt: this.clock.now() })
-      .where('id = :id AND version = :version', { id: request.id, version: request.version })
-      .execute();
-    if (result.affected !== 1) throw new VersionConflictError();
-    await this.audit.append(manager, {
-      action: `request.${rule.action}`,
-      outcome: 'success',
+    await this.system.fire(manager, request, RequestAction.CompleteTranslation, {
       actor: auditActor(principal),
-      target: { type: 'request', id: request.id },
-      requestId: request.id,
-      data: { from: request.status, to: rule.to, version: request.version + 1 },
+      at: this.clock.now(),
     });
   }
 
