@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RequestType } from '@mla/contracts';
+import type { EvidenceStoreSettings } from '../modules/evidence/storage/create-evidence-store';
 import { type EnvironmentVariables, NodeEnv } from './env.validation';
 
 export type DatabaseSettings =
@@ -33,6 +34,7 @@ export class AppConfig {
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
     const dataDir = resolve(env.DATA_DIR);
+    const evidenceDir = resolve(env.EVIDENCE_DIR ?? join(dataDir, 'evidence'));
     // Production is never a demo, whatever the database; validateEnv refuses DEMO_MODE=true there.
     const demo = env.DEMO_MODE ?? (!env.DATABASE_URL && env.NODE_ENV !== NodeEnv.Production);
     const database: DatabaseSettings = env.DATABASE_URL
@@ -70,7 +72,8 @@ export class AppConfig {
       { defaultTtlDays: env.API_KEY_DEFAULT_TTL_DAYS },
       { jobEnabled: env.DEADLINE_JOB },
       {
-        dir: resolve(env.EVIDENCE_DIR ?? join(dataDir, 'evidence')),
+        dir: evidenceDir,
+        store: evidenceStoreSettings(env, evidenceDir),
         maxBytes: env.EVIDENCE_MAX_BYTES,
         mediaTypes: env.EVIDENCE_MEDIA_TYPES?.split(',') ?? DEFAULT_EVIDENCE_MEDIA_TYPES,
         retentionDays: parseRetention(env.EVIDENCE_RETENTION_DAYS),
@@ -98,7 +101,9 @@ export class AppConfig {
 }
 
 export interface EvidenceSettings {
+  /** Local root: the store itself by default, and always the staging area of uploads. */
   dir: string;
+  store: EvidenceStoreSettings;
   maxBytes: number;
   mediaTypes: readonly string[];
   /** Days per request type; `default` for the others. */
@@ -193,4 +198,22 @@ function localSecret(dataDir: string, name: string, generate: () => string): str
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
     throw error;
   }
+}
+
+/** The evidence store the environment names; validateEnv has made sure the S3 settings are complete. */
+export function evidenceStoreSettings(env: EnvironmentVariables, localRoot: string): EvidenceStoreSettings {
+  if (env.EVIDENCE_STORE === 'local') return { kind: 'local', root: localRoot };
+  const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!bucket || !accessKeyId || !secretAccessKey)
+    throw new Error('EVIDENCE_STORE=s3 needs S3_BUCKET and keys');
+  return {
+    kind: 's3',
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    bucket,
+    prefix: env.S3_PREFIX,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+  };
 }

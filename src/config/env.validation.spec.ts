@@ -1,5 +1,5 @@
 import { AppConfig } from './app-config';
-import { validateEnv } from './env.validation';
+import { SECRET_SETTINGS, validateEnv } from './env.validation';
 
 describe('environment validation', () => {
   it('should apply the defaults: embedded database with demo data on port 3000', () => {
@@ -72,5 +72,48 @@ describe('environment validation', () => {
     });
     expect(production.demo.enabled).toBe(false);
     expect(production.mfa.required).toBe(true);
+  });
+
+  it('should keep evidence on the local store by default, with the S3 defaults for MinIO-like services', () => {
+    const env = validateEnv({});
+    expect(env.EVIDENCE_STORE).toBe('local');
+    expect(env).toMatchObject({ S3_REGION: 'us-east-1', S3_PREFIX: 'evidence/', S3_FORCE_PATH_STYLE: true });
+    expect(env.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it('should refuse EVIDENCE_STORE=s3 without a bucket and keys, naming each missing setting', () => {
+    const attempt = () => validateEnv({ EVIDENCE_STORE: 's3' });
+    expect(attempt).toThrow(/S3_BUCKET: required when EVIDENCE_STORE=s3/);
+    expect(attempt).toThrow(/S3_ACCESS_KEY_ID: required when EVIDENCE_STORE=s3/);
+    expect(attempt).toThrow(/S3_SECRET_ACCESS_KEY: required when EVIDENCE_STORE=s3/);
+    expect(() =>
+      validateEnv({ EVIDENCE_STORE: 's3', S3_BUCKET: 'evidence', S3_ACCESS_KEY_ID: 'key' }),
+    ).toThrow(/^Invalid environment:\n- S3_SECRET_ACCESS_KEY: required when EVIDENCE_STORE=s3$/);
+    expect(() => validateEnv({ EVIDENCE_STORE: 'ftp' })).toThrow(/EVIDENCE_STORE/);
+  });
+
+  it('should accept a complete S3 configuration and check the endpoint is an http(s) URL', () => {
+    const s3 = {
+      EVIDENCE_STORE: 's3',
+      S3_BUCKET: 'evidence',
+      S3_ACCESS_KEY_ID: 'portal',
+      S3_SECRET_ACCESS_KEY: 'secret-access-key-value',
+    };
+    const env = validateEnv({ ...s3, S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' });
+    expect(env).toMatchObject({
+      EVIDENCE_STORE: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_FORCE_PATH_STYLE: false,
+    });
+    expect(validateEnv({ ...s3, S3_ENDPOINT: '' }).S3_ENDPOINT).toBeUndefined();
+    expect(validateEnv({ ...s3, S3_ENDPOINT: 'https://127.0.0.1:9000' }).S3_ENDPOINT).toBe(
+      'https://127.0.0.1:9000',
+    );
+    expect(() => validateEnv({ ...s3, S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT must be an http/);
+    expect(() => validateEnv({ ...s3, S3_FORCE_PATH_STYLE: 'sometimes' })).toThrow(/S3_FORCE_PATH_STYLE/);
+  });
+
+  it('should treat the S3 secret key as a secret', () => {
+    expect(SECRET_SETTINGS).toContain('S3_SECRET_ACCESS_KEY');
   });
 });

@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -264,6 +265,50 @@ export class EnvironmentVariables {
   @Min(1000)
   @Type(() => Number)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
+
+  /** Where evidence objects are kept: `local` (a disk or a mount) or `s3` (an S3-compatible service). */
+  @IsEnum(['local', 's3'])
+  EVIDENCE_STORE: 'local' | 's3' = 'local';
+
+  /** The S3-compatible service (MinIO, Ceph RGW…), e.g. http://minio:9000. Absent: AWS S3 itself. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'S3_ENDPOINT must be an http:// or https:// URL' },
+  )
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1)
+  S3_REGION: string = 'us-east-1';
+
+  /** Required with EVIDENCE_STORE=s3. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  S3_BUCKET?: string;
+
+  /** Key prefix of the evidence objects in the bucket; empty for a bucket of their own. */
+  @IsString()
+  S3_PREFIX: string = 'evidence/';
+
+  /** Required with EVIDENCE_STORE=s3. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  /** Secret. Required with EVIDENCE_STORE=s3. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** The bucket in the URL path rather than in the host name, as most self-hosted services need. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE: boolean = true;
 }
 
 /** The names of settings whose values must never be logged or echoed. */
@@ -274,6 +319,7 @@ export const SECRET_SETTINGS: readonly (keyof EnvironmentVariables)[] = [
   'DEMO_PASSWORD',
   'EVIDENCE_MASTER_KEY',
   'SIGNING_KEY',
+  'S3_SECRET_ACCESS_KEY',
 ];
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -294,6 +340,14 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
       !env.SIGNING_KEY && '- SIGNING_KEY: required when NODE_ENV=production',
       env.MFA_REQUIRED === false && '- MFA_REQUIRED: cannot be false when NODE_ENV=production',
       env.DEMO_MODE === true && '- DEMO_MODE: cannot be true when NODE_ENV=production',
+    ].filter(Boolean);
+    if (missing.length > 0) throw new Error(`Invalid environment:\n${missing.join('\n')}`);
+  }
+  if (env.EVIDENCE_STORE === 's3') {
+    const missing = [
+      !env.S3_BUCKET && '- S3_BUCKET: required when EVIDENCE_STORE=s3',
+      !env.S3_ACCESS_KEY_ID && '- S3_ACCESS_KEY_ID: required when EVIDENCE_STORE=s3',
+      !env.S3_SECRET_ACCESS_KEY && '- S3_SECRET_ACCESS_KEY: required when EVIDENCE_STORE=s3',
     ].filter(Boolean);
     if (missing.length > 0) throw new Error(`Invalid environment:\n${missing.join('\n')}`);
   }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { PortalSigner } from '../../common/crypto/portal-signer';
 import { AppConfig } from '../../config/app-config';
 import { AuditModule } from '../audit/audit.module';
@@ -14,7 +14,7 @@ import { EvidencePackagesService } from './evidence-packages.service';
 import { EvidenceRetentionService } from './evidence-retention.service';
 import { EvidenceService } from './evidence.service';
 import { EvidenceVault } from './storage/evidence-vault';
-import { LocalEvidenceStore } from './storage/local-evidence-store';
+import { createEvidenceStore } from './storage/create-evidence-store';
 import { SigningKeysController } from './signing-keys.controller';
 
 /** Evidence exchange with integrity and chain of custody (architecture.md §5; security.md §5). */
@@ -30,9 +30,9 @@ import { SigningKeysController } from './signing-keys.controller';
     {
       provide: EvidenceVault,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
+      useFactory: async (config: AppConfig) =>
         new EvidenceVault(
-          new LocalEvidenceStore(config.evidence.dir),
+          await createEvidenceStore(config.evidence.store),
           config.evidence.masterKey,
           config.evidence.dir,
         ),
@@ -51,4 +51,10 @@ import { SigningKeysController } from './signing-keys.controller';
   ],
   exports: [PortalSigner, EvidenceService, EvidenceRetentionService],
 })
-export class EvidenceModule {}
+export class EvidenceModule implements OnApplicationShutdown {
+  constructor(private readonly vault: EvidenceVault) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.vault.store.close();
+  }
+}

@@ -28,6 +28,9 @@ export abstract class EvidenceStore {
 
   /** Every key held, for the sweep of objects no row refers to. */
   abstract keys(): AsyncIterable<{ key: string; modifiedAt: Date }>;
+
+  /** Releases connections at shutdown; nothing to do for a local directory. */
+  async close(): Promise<void> {}
 }
 
 /** The store's key for content with this SHA-256 (hex): fanned out so no directory grows huge. */
