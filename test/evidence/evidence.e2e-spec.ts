@@ -251,6 +251,17 @@ describe('Evidence exchange (issue 5)', () => {
     await fire(frExecuting, requestId, 'start_execution');
     expect((await postFile(t, executing, requestId, PDF, 'in-execution.pdf')).status).toBe(201);
     await fire(frExecuting, requestId, 'mark_executed');
+    // Marking it executed delivered what was not yet: one final package, now seen by the requesting side.
+    const officer = await as('vn.officer');
+    const packages = ok(
+      await officer.GET('/v1/requests/{id}/evidence-packages', { params: { path: { id: requestId } } }),
+    );
+    expect(packages.items.map((pkg) => [pkg.sequence, pkg.final, pkg.status])).toEqual([[1, true, 'sealed']]);
+    const delivered = ok(
+      await officer.GET('/v1/requests/{id}/evidence', { params: { path: { id: requestId } } }),
+    );
+    expect(delivered.items).toHaveLength(2);
+    expect(delivered.items.every((item) => item.packageId === packages.items[0].id)).toBe(true);
     const late = await postFile(t, executing, requestId, PDF, 'late.pdf');
     expect(late.status).toBe(409);
     expect(((await late.json()) as { code: string }).code).toBe('evidence.upload_not_allowed');

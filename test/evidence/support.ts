@@ -22,12 +22,12 @@ export async function fire(
 }
 
 /** A client with a session of its own, for suites whose fake clock outlives cached sessions. */
-export function fresh(t: TestApp, user: DemoUser): Promise<ApiClient> {
+export function fresh(t: Pick<TestApp, 'baseUrl'>, user: DemoUser): Promise<ApiClient> {
   return login(t.baseUrl, user, DEMO_PASSWORD);
 }
 
 /** A request from Viet Nam to the French central authority, carried to `accepted`. */
-export async function acceptedRequest(t: TestApp): Promise<string> {
+export async function acceptedRequest(t: Pick<TestApp, 'baseUrl'>): Promise<string> {
   const officer = await fresh(t, 'vn.officer');
   const draft = ok(
     await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
@@ -42,7 +42,7 @@ export async function acceptedRequest(t: TestApp): Promise<string> {
 }
 
 /** A bearer token for raw HTTP calls (multipart, ranges) that the typed client does not make. */
-export async function tokenOf(t: TestApp, user: DemoUser): Promise<string> {
+export async function tokenOf(t: Pick<TestApp, 'baseUrl'>, user: DemoUser): Promise<string> {
   const response = await fetch(`${t.baseUrl}/v1/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { RequestStatus } from '@mla/contracts';
+import { RequestAction, RequestStatus } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { PortalSigner } from '../../common/crypto/portal-signer';
 import { ValidationFailedError } from '../../common/errors/domain-error';
@@ -10,7 +10,9 @@ import { AuditService } from '../audit/audit.service';
 import { canonicalJson } from '../audit/canonical-json';
 import { auditActor, type Principal } from '../auth/principal';
 import { acceptedRequestConditions } from '../requests/consents/travelling-conditions';
+import type { CooperationRequestEntity } from '../requests/cooperation-request.entity';
 import { ActionForbiddenError } from '../requests/requests.errors';
+import { TransitionListeners } from '../requests/transition-listeners';
 import { EvidenceAccess } from './evidence-access';
 import type {
   AcknowledgePackageDto,
@@ -42,7 +44,7 @@ const DELIVERY_STATUSES: readonly RequestStatus[] = [
  * mismatch, which blocks nothing silently: the package is marked disputed for both sides to see.
  */
 @Injectable()
-export class EvidencePackagesService {
+export class EvidencePackagesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
@@ -50,6 +52,7 @@ export class EvidencePackagesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly signer: PortalSigner,
+    private readonly listeners: TransitionListeners,
   ) {}
 
   async seal(principal: Principal, requestId: string, dto: SealPackageDto): Promise<EvidencePackageDto> {
@@ -58,104 +61,142 @@ export class EvidencePackagesService {
       if (side !== 'requested') throw new ActionForbiddenError('deliver_evidence', 'role_or_side');
       if (!DELIVERY_STATUSES.includes(request.status))
         throw new EvidenceUploadNotAllowedError(request.status);
-      // Locked, so two deliveries at once cannot take the same items.
-      const items = await manager
-        .createQueryBuilder(EvidenceItemEntity, 'item')
-        .where('item.request_id = :requestId AND item.package_id IS NULL AND item.disposed_at IS NULL', {
-          requestId,
-        })
-        .orderBy('item.uploaded_at', 'ASC')
-        .addOrderBy('item.id', 'ASC')
-        .setLock('pessimistic_write')
-        .getMany();
-      if (items.length === 0) throw new NothingToSealError();
-      // A corrupt item is not certified to the other side: it must be uploaded again first.
-      if (items.some((item) => item.integrity === 'failed')) throw new EvidenceIntegrityError();
-      const [{ next }]: Array<{ next: number }> = await manager.query(
-        'SELECT COALESCE(MAX("sequence"), 0) + 1 AS "next" FROM "evidence_package" WHERE "request_id" = $1',
-        [requestId],
-      );
-      const id = randomUUID();
-      const sealedAt = this.clock.now();
-      const manifest = {
-        type: 'mla-portal/evidence-manifest',
-        version: 1,
-        issuer: this.signer.name,
-        package: {
-          id,
-          sequence: Number(next),
-          final: dto.final ?? false,
-          sealedAt: sealedAt.toISOString(),
-          ...(dto.note ? { note: dto.note } : {}),
-        },
-        request: {
-          id: request.id,
-          reference: request.reference,
-          type: request.type,
-          requestingStateCode: request.requestingStateCode,
-          requestedStateCode: request.requestedStateCode,
-        },
-        sender: {
-          userId: principal.userId,
-          username: principal.username,
-          agencyId: principal.agencyId,
-          agencyCode: principal.agencyCode,
-          role: principal.role,
-        },
-        hashAlgorithm: 'SHA-256',
-        items: items.map((item) => ({
-          id: item.id,
-          fileName: item.fileName,
-          size: item.size,
-          sha256: item.sha256,
-          mediaType: item.mediaType,
-          receivedAt: item.uploadedAt.toISOString(),
-          ...(item.description ? { description: item.description } : {}),
-          origin: item.origin,
-        })),
-        totalSha256: totalHash(items.map((item) => item.sha256)),
-        // Conditions attach to the material and travel with it (domain.md §8.1).
-        conditions: await acceptedRequestConditions(manager, requestId),
-      };
-      const text = canonicalJson(manifest);
-      const row = manager.create(EvidencePackageEntity, {
-        id,
-        requestId,
-        sequence: Number(next),
-        final: dto.final ?? false,
-        manifest: text,
-        signature: this.signer.sign(text),
-        sealedById: principal.userId,
-        sealedAt,
-        status: 'sealed',
-        acknowledgedById: null,
-        acknowledgedAt: null,
-        acknowledgement: null,
-      });
-      await manager.insert(EvidencePackageEntity, row);
-      await manager.update(EvidenceItemEntity, { id: In(items.map((item) => item.id)) }, { packageId: id });
-      await this.audit.append(manager, {
-        action: 'evidence_package.seal',
-        outcome: 'success',
-        actor: auditActor(principal),
-        target: { type: 'evidence_package', id },
-        requestId,
-        data: {
-          sequence: row.sequence,
-          final: row.final,
-          items: items.length,
-          totalSha256: manifest.totalSha256,
-        },
-      });
-      for (const item of items) {
-        await this.audit.append(manager, {
-          ...custody(principal, item, 'evidence.seal', 'success'),
-          data: { purpose: 'delivery to the requesting side', sha256: item.sha256, packageId: id },
-        });
-      }
-      return row;
+      const sealed = await this.sealWithin(manager, principal, request, dto);
+      if (!sealed) throw new NothingToSealError();
+      return sealed;
     });
     return toPackageDto(pkg);
+  }
+
+  /**
+   * Marking a request executed (in full or in part) delivers its results: whatever the executing
+   * side uploaded and has not delivered yet is sealed, in the same transaction, as the final package.
+   */
+  onModuleInit(): void {
+    this.listeners.register(async (manager, event) => {
+      if (event.action !== RequestAction.MarkExecuted && event.action !== RequestAction.MarkPartiallyExecuted)
+        return;
+      await this.sealWithin(
+        manager,
+        event.principal,
+        event.request,
+        {
+          final: true,
+          note: `Sealed when the request was marked ${event.to.replace('_', ' ')}`,
+        },
+        true,
+      );
+    });
+  }
+
+  /** Seals the request's undelivered items into a signed package; undefined when there are none. */
+  private async sealWithin(
+    manager: EntityManager,
+    principal: Principal,
+    request: CooperationRequestEntity,
+    dto: SealPackageDto,
+    skipFailed = false,
+  ): Promise<EvidencePackageEntity | undefined> {
+    const requestId = request.id;
+    // Locked, so two deliveries at once cannot take the same items.
+    const candidates = await manager
+      .createQueryBuilder(EvidenceItemEntity, 'item')
+      .where('item.request_id = :requestId AND item.package_id IS NULL AND item.disposed_at IS NULL', {
+        requestId,
+      })
+      .orderBy('item.uploaded_at', 'ASC')
+      .addOrderBy('item.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+    // A corrupt item is never certified to the other side: asked to deliver, the executing side is
+    // told (it must upload the item again); when the request is marked executed, it stays behind.
+    if (!skipFailed && candidates.some((item) => item.integrity === 'failed'))
+      throw new EvidenceIntegrityError();
+    const items = candidates.filter((item) => item.integrity === 'intact');
+    if (items.length === 0) return undefined;
+    const [{ next }]: Array<{ next: number }> = await manager.query(
+      'SELECT COALESCE(MAX("sequence"), 0) + 1 AS "next" FROM "evidence_package" WHERE "request_id" = $1',
+      [requestId],
+    );
+    const id = randomUUID();
+    const sealedAt = this.clock.now();
+    const manifest = {
+      type: 'mla-portal/evidence-manifest',
+      version: 1,
+      issuer: this.signer.name,
+      package: {
+        id,
+        sequence: Number(next),
+        final: dto.final ?? false,
+        sealedAt: sealedAt.toISOString(),
+        ...(dto.note ? { note: dto.note } : {}),
+      },
+      request: {
+        id: request.id,
+        reference: request.reference,
+        type: request.type,
+        requestingStateCode: request.requestingStateCode,
+        requestedStateCode: request.requestedStateCode,
+      },
+      sender: {
+        userId: principal.userId,
+        username: principal.username,
+        agencyId: principal.agencyId,
+        agencyCode: principal.agencyCode,
+        role: principal.role,
+      },
+      hashAlgorithm: 'SHA-256',
+      items: items.map((item) => ({
+        id: item.id,
+        fileName: item.fileName,
+        size: item.size,
+        sha256: item.sha256,
+        mediaType: item.mediaType,
+        receivedAt: item.uploadedAt.toISOString(),
+        ...(item.description ? { description: item.description } : {}),
+        origin: item.origin,
+      })),
+      totalSha256: totalHash(items.map((item) => item.sha256)),
+      // Conditions attach to the material and travel with it (domain.md §8.1).
+      conditions: await acceptedRequestConditions(manager, requestId),
+    };
+    const text = canonicalJson(manifest);
+    const row = manager.create(EvidencePackageEntity, {
+      id,
+      requestId,
+      sequence: Number(next),
+      final: dto.final ?? false,
+      manifest: text,
+      signature: this.signer.sign(text),
+      sealedById: principal.userId,
+      sealedAt,
+      status: 'sealed',
+      acknowledgedById: null,
+      acknowledgedAt: null,
+      acknowledgement: null,
+    });
+    await manager.insert(EvidencePackageEntity, row);
+    await manager.update(EvidenceItemEntity, { id: In(items.map((item) => item.id)) }, { packageId: id });
+    await this.audit.append(manager, {
+      action: 'evidence_package.seal',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'evidence_package', id },
+      requestId,
+      data: {
+        sequence: row.sequence,
+        final: row.final,
+        items: items.length,
+        totalSha256: manifest.totalSha256,
+      },
+    });
+    for (const item of items) {
+      await this.audit.append(manager, {
+        ...custody(principal, item, 'evidence.seal', 'success'),
+        data: { purpose: 'delivery to the requesting side', sha256: item.sha256, packageId: id },
+      });
+    }
+    return row;
   }
 
   async list(principal: Principal, requestId: string): Promise<EvidencePackageListDto> {

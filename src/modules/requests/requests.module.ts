@@ -19,6 +19,7 @@ import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsController } from './requests.controller';
 import { RequestsService } from './requests.service';
+import { TransitionListeners } from './transition-listeners';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
 import { SystemTransitions } from './lifecycle/system-transitions';
@@ -37,6 +38,7 @@ import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.ser
   ],
   providers: [
     RequestsService,
+    TransitionListeners,
     MessagesService,
     RequestHistoryService,
     RequestAssignmentsService,
@@ -54,6 +56,12 @@ import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.ser
     ExculpatoryNoticesService,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
-  exports: [RequestsService, MessagesService, RequestAssignmentsService, DeadlineService],
+  exports: [
+    RequestsService,
+    MessagesService,
+    RequestAssignmentsService,
+    DeadlineService,
+    TransitionListeners,
+  ],
 })
 export class RequestsModule {}

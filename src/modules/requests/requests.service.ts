@@ -72,6 +72,7 @@ import {
   RequestNotFoundError,
   VersionConflictError,
 } from './requests.errors';
+import { TransitionListeners } from './transition-listeners';
 
 @Injectable()
 export class RequestsService {
@@ -88,6 +89,7 @@ export class RequestsService {
     private readonly links: RequestLinksService,
     private readonly records: LifecycleRecords,
     private readonly emergency: EmergencyTrack,
+    private readonly listeners: TransitionListeners,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -517,6 +519,7 @@ export class RequestsService {
           ...effects.audit,
         },
       });
+      await this.listeners.notify(manager, { principal, request, action: rule.action, to, now });
     });
     return this.get(principal, id);
   }

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * Offline verification of what the portal signs: an evidence package (manifest + files) or an
+ * upload receipt. One file, Node.js 18 or later and nothing else, so a court or a counterpart can
+ * run it on a machine that never talks to the portal:
+ *
+ *   node verify-evidence.mjs package <package.json> --keys <keys.json> [--files <directory>]
+ *   node verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]
+ *
+ * <package.json>  GET /v1/evidence-packages/{id} saved as is (or any JSON with `manifest` and `signature`)
+ * <receipt.json>  GET /v1/evidence/{id}/receipt saved as is (`receipt` and `signature`)
+ * <keys.json>     GET /.well-known/mla-portal/keys saved as is, or a PEM public key
+ * --files         a directory holding the package's files, each named by its item id or its file name
+ *
+ * Exit status: 0 every check passed, 1 a check failed (each failure is printed), 2 bad usage.
+ */
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** RFC 8785 (JCS) canonical JSON: the exact bytes the portal signed. */
+function canonicalJson(value) {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+}
+
+function loadKeys(path) {
+  const text = readFileSync(path, 'utf8');
+  if (text.trimStart().startsWith('-----BEGIN PUBLIC KEY')) {
+    const key = createPublicKey(text);
+    return (keyId) => ({ key, keyId });
+  }
+  const published = JSON.parse(text);
+  const keys = new Map((published.keys ?? []).map((entry) => [entry.keyId, entry]));
+  return (keyId) => {
+    const entry = keys.get(keyId);
+    if (!entry) return undefined;
+    const raw = Buffer.from(entry.publicKey, 'base64');
+    // Ed25519 SubjectPublicKeyInfo: a fixed 12-byte prefix, then the 32-byte key (RFC 8410).
+    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+    return { key: createPublicKey({ key: der, format: 'der', type: 'spki' }), keyId, status: entry.status };
+  };
+}
+
+function checkSignature(document, signature, keyFor, report) {
+  if (!signature || signature.algorithm !== 'Ed25519')
+    return report.fail('signature: missing or not Ed25519');
+  const found = keyFor(signature.keyId);
+  if (!found) return report.fail(`signature: key ${signature.keyId} is not among the published keys`);
+  const ok = verify(
+    null,
+    Buffer.from(canonicalJson(document), 'utf8'),
+    found.key,
+    Buffer.from(signature.value, 'base64'),
+  );
+  if (!ok) return report.fail('signature: INVALID (the document was changed, or signed by another key)');
+  report.pass(
+    `signature: valid, Ed25519 key ${signature.keyId}${found.status === 'retired' ? ' (retired key)' : ''}`,
+  );
+}
+
+async function sha256Of(path) {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+async function checkFile(item, path, report, label) {
+  if (!path || !existsSync(path)) return report.fail(`${label}: file not found`);
+  const size = statSync(path).size;
+  if (size !== item.size) return report.fail(`${label}: size ${size}, expected ${item.size}`);
+  const sha256 = await sha256Of(path);
+  if (sha256 !== item.sha256) return report.fail(`${label}: SHA-256 ${sha256}, expected ${item.sha256}`);
+  report.pass(`${label}: ${size} bytes, SHA-256 matches`);
+}
+
+function locate(directory, item) {
+  for (const name of [item.id, item.fileName]) {
+    const candidate = join(directory, name);
+    if (name && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function verifyPackage(input, keyFor, options, report) {
+  const { manifest, signature } = input;
+  if (!manifest || manifest.type !== 'mla-portal/evidence-manifest')
+    return report.fail('not an evidence package manifest');
+  checkSignature(manifest, signature, keyFor, report);
+  const items = manifest.items ?? [];
+  const total = createHash('sha256')
+    .update(items.map((item) => `${item.sha256}\n`).join(''))
+    .digest('hex');
+  if (total === manifest.totalSha256) report.pass(`total SHA-256 of ${items.length} items: matches`);
+  else report.fail(`total SHA-256: ${total}, manifest says ${manifest.totalSha256}`);
+  report.info(
+    `package ${manifest.package?.id} (#${manifest.package?.sequence}${manifest.package?.final ? ', final' : ''}) ` +
+      `for request ${manifest.request?.reference}, sealed ${manifest.package?.sealedAt} by ${manifest.sender?.agencyCode}`,
+  );
+  for (const condition of manifest.conditions ?? [])
+    report.info(`condition on use: ${condition.type}: ${condition.text}`);
+  if (!options.files) return report.info('files not checked (no --files directory given)');
+  for (const item of items)
+    await checkFile(item, locate(options.files, item), report, `item ${item.id} (${item.fileName})`);
+}
+
+async function verifyReceipt(input, keyFor, options, report) {
+  const { receipt, signature } = input;
+  if (!receipt || receipt.type !== 'mla-portal/evidence-receipt')
+    return report.fail('not an evidence receipt');
+  checkSignature(receipt, signature, keyFor, report);
+  report.info(
+    `receipt for ${receipt.evidence?.id} (${receipt.evidence?.fileName}), received ${receipt.evidence?.receivedAt}, ` +
+      `audit entry #${receipt.audit?.seq}`,
+  );
+  if (options.file) await checkFile(receipt.evidence, options.file, report, `file ${options.file}`);
+}
+
+function parse(argv) {
+  const [kind, input, ...rest] = argv;
+  const options = {};
+  for (let index = 0; index < rest.length; index += 2) {
+    const flag = rest[index];
+    const value = rest[index + 1];
+    if (!['--keys', '--files', '--file'].includes(flag) || value === undefined) return undefined;
+    options[flag.slice(2)] = value;
+  }
+  if (!['package', 'receipt'].includes(kind) || !input || !options.keys) return undefined;
+  return { kind, input, options };
+}
+
+const args = parse(process.argv.slice(2));
+if (!args) {
+  process.stderr.write(
+    'usage: verify-evidence.mjs package <package.json> --keys <keys.json> [--files <directory>]\n' +
+      '       verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]\n',
+  );
+  process.exit(2);
+}
+const failures = [];
+const report = {
+  pass: (line) => process.stdout.write(`ok    ${line}\n`),
+  fail: (line) => {
+    failures.push(line);
+    process.stdout.write(`FAIL  ${line}\n`);
+  },
+  info: (line) => process.stdout.write(`      ${line}\n`),
+};
+try {
+  const input = JSON.parse(readFileSync(args.input, 'utf8'));
+  const keyFor = loadKeys(args.options.keys);
+  if (args.kind === 'package') await verifyPackage(input, keyFor, args.options, report);
+  else await verifyReceipt(input, keyFor, args.options, report);
+} catch (error) {
+  report.fail(`could not read the input: ${error.message}`);
+}
+process.stdout.write(failures.length === 0 ? 'VERIFIED\n' : `NOT VERIFIED: ${failures.length} problem(s)\n`);
+process.exit(failures.length === 0 ? 0 : 1);
