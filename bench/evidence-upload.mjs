@@ -47,9 +47,7 @@ const rssMb = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 async function startPortal() {
-  const database = process.env.BENCH_DATABASE_URL
-    ? { DATABASE_URL: process.env.BENCH_DATABASE_URL }
-    : {};
+  const database = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
@@ -69,7 +67,10 @@ async function startPortal() {
   });
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode}`);
-    const ready = await fetch(`${BASE}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${BASE}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return child;
     await sleep(100);
   }
@@ -87,7 +88,8 @@ async function call(token, method, path, body) {
   return json;
 }
 
-const token = async (username) => (await call(undefined, 'POST', '/v1/auth/login', { username, password: PASSWORD })).accessToken;
+const token = async (username) =>
+  (await call(undefined, 'POST', '/v1/auth/login', { username, password: PASSWORD })).accessToken;
 
 /** A request from VN-C50 to FR-CA, carried to `accepted`, as the demo accounts would. */
 async function acceptedRequest() {
@@ -179,7 +181,10 @@ try {
         upload: { medianMs: Math.round(uploadMs), MiBps: Math.round(SIZE / MiB / (uploadMs / 1000)) },
         ratio: Number((baselineMs / uploadMs).toFixed(2)),
         budgetRatio: 0.7,
-        serverRssGrowthMiB: { max: Number(Math.max(...rows.map((row) => row.growthMb)).toFixed(1)), budget: 64 },
+        serverRssGrowthMiB: {
+          max: Number(Math.max(...rows.map((row) => row.growthMb)).toFixed(1)),
+          budget: 64,
+        },
       },
       null,
       2,
