@@ -19,6 +19,9 @@ async function bootstrap(): Promise<void> {
   const server = await app.listen(config.http.port, config.http.host);
   // Keep-alive connections must not hold a graceful shutdown open.
   server.keepAliveTimeout = 5_000;
+  // Node's default five-minute limit per request would cut a 2 GiB evidence upload on a slow link;
+  // stalled uploads are cut by the upload's own idle timer instead, and headers keep their limit.
+  server.requestTimeout = 0;
   logger.info(
     {
       url: `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`,

@@ -489,6 +489,112 @@ describe('Evidence exchange (issue 5)', () => {
     });
   });
 
+  it('should keep item events out of the request history, and let each side lift only its own hold', async () => {
+    const requestId = await acceptedRequest(t);
+    const { evidence } = await upload(requestId, Buffer.from(`history ${Date.now()}\n`), 'history.txt');
+    const officer = await as('vn.officer');
+    const actions = async (client: ApiClient) =>
+      ok(await client.GET('/v1/requests/{id}/history', { params: { path: { id: requestId } } })).items.map(
+        (entry) => entry.action,
+      );
+    // Before delivery the requesting side learns nothing of the item, not even from the history.
+    expect((await actions(officer)).filter((action) => action.startsWith('evidence'))).toEqual([]);
+    ok(
+      await (
+        await as('fr.executing')
+      ).POST('/v1/requests/{id}/evidence-packages', {
+        params: { path: { id: requestId } },
+        body: { final: true },
+      }),
+    );
+    expect((await actions(officer)).filter((action) => action.startsWith('evidence'))).toEqual([
+      'evidence_package.seal',
+    ]);
+    expect((await actions(await as('fr.central'))).filter((action) => action.startsWith('evidence'))).toEqual(
+      ['evidence_package.seal'],
+    );
+
+    // After the final delivery nothing more is added or delivered.
+    const after = await postFile(t, executing, requestId, PDF, 'after-final.pdf');
+    expect(after.status).toBe(409);
+    expect(((await after.json()) as { code: string }).code).toBe('evidence.upload_not_allowed');
+
+    // The requesting side holds the item for its trial; the requested side can neither lift that
+    // hold nor dispose of the bytes under it.
+    const vnCentral = await as('vn.central');
+    const held = ok(
+      await vnCentral.PUT('/v1/evidence/{id}/legal-hold', {
+        params: { path: { id: evidence.id } },
+        body: { hold: true, reason: 'Trial in Hanoi' },
+      }),
+    );
+    expect(held.legalHolds.map((hold) => [hold.side, hold.reason])).toEqual([
+      ['requesting', 'Trial in Hanoi'],
+    ]);
+    const frCentral = await as('fr.central');
+    const lifted = ok(
+      await frCentral.PUT('/v1/evidence/{id}/legal-hold', {
+        params: { path: { id: evidence.id } },
+        body: { hold: false, reason: 'No longer needed here' },
+      }),
+    );
+    expect(lifted.legalHolds).toHaveLength(1);
+    const disposal = await frCentral.POST('/v1/evidence/{id}/disposal', {
+      params: { path: { id: evidence.id } },
+      body: { reason: 'Objection upheld' },
+    });
+    expect(disposal.response.status).toBe(409);
+  });
+
+  it('should store a fresh copy when content whose stored object failed its check is uploaded again', async () => {
+    const requestId = await acceptedRequest(t);
+    const content = Buffer.concat([PDF, Buffer.from(`again ${Date.now()}`)]);
+    const first = await upload(requestId, content, 'first.pdf');
+    const [object] = (await storedObjects(t.dataDir)).filter((path) => path.endsWith(first.evidence.sha256));
+    const raw = await readFile(object);
+    raw[raw.length - 1] ^= 0x01;
+    await writeFile(object, raw);
+    expect((await get(executing, `/v1/evidence/${first.evidence.id}/content`)).status).toBe(409);
+
+    const second = await upload(requestId, content, 'second.pdf');
+    expect(second.evidence.sha256).toBe(first.evidence.sha256);
+    const download = await get(executing, `/v1/evidence/${second.evidence.id}/content`);
+    expect(download.status).toBe(200);
+    expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(first.evidence.sha256);
+    // The damaged object was not overwritten: the fresh copy lives under a key of its own.
+    expect(
+      (await storedObjects(t.dataDir)).filter((path) => path.includes(first.evidence.sha256)),
+    ).toHaveLength(2);
+
+    // Delivering names the failed item; once it is disposed of, the rest goes out.
+    const frExecuting = await as('fr.executing');
+    const refused = await frExecuting.POST('/v1/requests/{id}/evidence-packages', {
+      params: { path: { id: requestId } },
+      body: {},
+    });
+    expect(refused.response.status).toBe(409);
+    expect((refused.error as unknown as { details: { items: string[] } }).details.items).toEqual([
+      first.evidence.id,
+    ]);
+    ok(
+      await (
+        await as('fr.central')
+      ).POST('/v1/evidence/{id}/disposal', {
+        params: { path: { id: first.evidence.id } },
+        body: { reason: 'Damaged copy, replaced by a fresh upload' },
+      }),
+    );
+    const sealed = ok(
+      await frExecuting.POST('/v1/requests/{id}/evidence-packages', {
+        params: { path: { id: requestId } },
+        body: {},
+      }),
+    );
+    expect((sealed.manifest as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([
+      second.evidence.id,
+    ]);
+  });
+
   it('should publish the signing key for offline verification, without authentication', async () => {
     const response = await fetch(`${t.baseUrl}/.well-known/mla-portal/keys`);
     expect(response.status).toBe(200);

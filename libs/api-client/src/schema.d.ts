@@ -1759,7 +1759,8 @@ export interface components {
             /** @enum {string} */
             integrity: "intact" | "failed";
             lastVerifiedAt: string | null;
-            legalHold: boolean;
+            /** @description Holds that keep the bytes past their retention */
+            legalHolds: components["schemas"]["LegalHoldViewDto"][];
             /** @description Detected from the content */
             mediaType: string;
             origin: components["schemas"]["EvidenceOriginDto"];
@@ -1989,6 +1990,14 @@ export interface components {
         LegalHoldDto: {
             hold: boolean;
             reason: string;
+        };
+        LegalHoldViewDto: {
+            /** Format: uuid */
+            agencyId: string;
+            reason: string;
+            setAt: string;
+            /** @enum {string} */
+            side: "requesting" | "requested";
         };
         LocalTimeDto: {
             /** @example 2027-01-29T16:30:00 */

@@ -42,6 +42,11 @@ export type UploadResult =
   | { ok: true; status: number; data: components['schemas']['EvidenceUploadResultDto'] }
   | { ok: false; status: number; error: components['schemas']['ErrorResponseDto'] | undefined };
 
+/** Quotes and line breaks escaped as RFC 7578 §4.2 and the WHATWG form encoder do. */
+function escapeName(name: string): string {
+  return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
 function authHeaders(credentials: Credentials): Record<string, string> {
   return {
     ...(credentials.token ? { Authorization: `Bearer ${credentials.token}` } : {}),
@@ -71,12 +76,12 @@ export async function uploadEvidence(options: UploadEvidenceOptions): Promise<Up
   if (options.sha256)
     fields.sha256 = options.sha256 === true ? await sha256File(options.file) : options.sha256;
   const boundary = `----mla-portal-${randomBytes(16).toString('hex')}`;
-  const name = (options.fileName ?? basename(options.file)).replace(/["\r\n]/g, '_');
+  const name = escapeName(options.fileName ?? basename(options.file));
   const preamble = Buffer.from(
     Object.entries(fields)
       .map(
         ([key, value]) =>
-          `--${boundary}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`,
+          `--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(key)}"\r\n\r\n${value}\r\n`,
       )
       .join('') +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}\r\n` +
@@ -111,7 +116,13 @@ export async function uploadEvidence(options: UploadEvidenceOptions): Promise<Up
     },
   );
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // Not the portal's answer (a proxy's error page): report the status alone.
+    parsed = undefined;
+  }
   return response.ok
     ? { ok: true, status: response.status, data: parsed as components['schemas']['EvidenceUploadResultDto'] }
     : { ok: false, status: response.status, error: parsed as components['schemas']['ErrorResponseDto'] };
@@ -184,6 +195,11 @@ export async function downloadEvidence(options: DownloadEvidenceOptions): Promis
     return downloadEvidence(options);
   }
   const announced = parseReprDigest(response.headers.get('repr-digest'));
+  if (!announced) {
+    // Without the portal's hash there is nothing to check the file against: refuse it.
+    await response.body.cancel();
+    throw new DownloadError('the response carries no Repr-Digest to check the file against', response.status);
+  }
   const total = totalSize(response, resumedFrom);
   let transferred = resumedFrom;
   const counted = async function* (source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
@@ -206,7 +222,7 @@ export async function downloadEvidence(options: DownloadEvidenceOptions): Promis
       `the download ended early (${transferred} of ${total} bytes); run it again to resume`,
     );
   }
-  if (announced && announced !== sha256) {
+  if (announced !== sha256) {
     await rm(partial, { force: true });
     throw new DownloadError(
       'the file received does not match the SHA-256 the portal announced',

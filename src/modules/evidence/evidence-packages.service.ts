@@ -61,6 +61,8 @@ export class EvidencePackagesService implements OnModuleInit {
       if (side !== 'requested') throw new ActionForbiddenError('deliver_evidence', 'role_or_side');
       if (!DELIVERY_STATUSES.includes(request.status))
         throw new EvidenceUploadNotAllowedError(request.status);
+      if (await manager.existsBy(EvidencePackageEntity, { requestId, final: true }))
+        throw new EvidenceUploadNotAllowedError('finally delivered');
       const sealed = await this.sealWithin(manager, principal, request, dto);
       if (!sealed) throw new NothingToSealError();
       return sealed;
@@ -110,8 +112,8 @@ export class EvidencePackagesService implements OnModuleInit {
       .getMany();
     // A corrupt item is never certified to the other side: asked to deliver, the executing side is
     // told (it must upload the item again); when the request is marked executed, it stays behind.
-    if (!skipFailed && candidates.some((item) => item.integrity === 'failed'))
-      throw new EvidenceIntegrityError();
+    const failed = candidates.filter((item) => item.integrity === 'failed').map((item) => item.id);
+    if (!skipFailed && failed.length > 0) throw new EvidenceIntegrityError(failed);
     const items = candidates.filter((item) => item.integrity === 'intact');
     if (items.length === 0) return undefined;
     const [{ next }]: Array<{ next: number }> = await manager.query(

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -11,13 +11,15 @@ import { EvidenceAccess } from './evidence-access';
 import type { EvidenceDto } from './evidence.dto';
 import { EvidenceBlobEntity, EvidenceItemEntity } from './evidence.entities';
 import { EvidenceDisposedError, LegalHoldError } from './evidence.errors';
-import { custodyBy, EvidenceService, toEvidenceDto } from './evidence.service';
+import { custodyBy, EvidenceService, lockContent, toEvidenceDto } from './evidence.service';
 import { EvidenceVault } from './storage/evidence-vault';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Anything a crash left behind is swept only once it is surely not an upload still in progress. */
 const ORPHAN_AGE_MS = 24 * HOUR_MS;
 const BATCH = 100;
+/** An hourly run spends at most this long re-hashing. */
+const FIXITY_BUDGET_MS = 50 * 60 * 1000;
 
 /**
  * Retention and disposal (domain.md §10: retention periods; security.md §5.2): bytes are removed
@@ -53,7 +55,10 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
     if (!this.config.evidence.jobsEnabled) return;
     const disposed = await this.disposeExpired();
     const verified = await this.checkFixity();
-    const swept = await this.sweepOrphans();
+    const swept = await this.sweepOrphans().catch((error: unknown) => {
+      this.logger.warn({ problem: (error as Error).message }, 'evidence sweep failed');
+      return 0;
+    });
     if (disposed + verified.checked + swept > 0)
       this.logger.log({ disposed, ...verified, swept }, 'evidence maintenance');
   }
@@ -64,25 +69,35 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
       const { item, side } = await this.access.item(manager, principal, id, 'update');
       if (side !== 'requested') throw new ActionForbiddenError('dispose_evidence', 'role_or_side');
       if (item.disposedAt) throw new EvidenceDisposedError(item.disposedAt);
-      if (item.legalHold) throw new LegalHoldError();
+      if (item.legalHolds.length > 0) throw new LegalHoldError();
       await this.disposeItem(manager, item, principal, reason);
       return item;
     });
     return toEvidenceDto(item);
   }
 
-  /** Either side may hold the bytes for proceedings of its own, and lift its hold, with reasons. */
+  /**
+   * Either side may hold the bytes for proceedings of its own, with reasons. Each side sets and
+   * lifts only its own hold; any hold keeps the bytes past their retention and refuses disposal.
+   */
   async setLegalHold(principal: Principal, id: string, hold: boolean, reason: string): Promise<EvidenceDto> {
     const item = await this.transactions.run(async (manager) => {
-      const { item } = await this.access.item(manager, principal, id, 'update');
+      const { item, side } = await this.access.item(manager, principal, id, 'update');
       if (item.disposedAt) throw new EvidenceDisposedError(item.disposedAt);
-      item.legalHold = hold;
-      item.legalHoldReason = hold ? reason : null;
-      await manager.update(
-        EvidenceItemEntity,
-        { id: item.id },
-        { legalHold: item.legalHold, legalHoldReason: item.legalHoldReason },
-      );
+      const others = item.legalHolds.filter((entry) => entry.side !== side);
+      item.legalHolds = hold
+        ? [
+            ...others,
+            {
+              side,
+              agencyId: principal.agencyId,
+              userId: principal.userId,
+              reason,
+              setAt: this.clock.now().toISOString(),
+            },
+          ]
+        : others;
+      await manager.update(EvidenceItemEntity, { id: item.id }, { legalHolds: item.legalHolds });
       await this.audit.append(manager, {
         ...custodyBy(
           principal,
@@ -90,7 +105,7 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
           hold ? 'evidence.legal_hold_set' : 'evidence.legal_hold_lifted',
           'success',
         ),
-        data: { purpose: reason, sha256: item.sha256 },
+        data: { purpose: reason, sha256: item.sha256, side },
       });
       return item;
     });
@@ -104,9 +119,12 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
       const done = await this.transactions.run(async (manager) => {
         const [item] = await manager
           .createQueryBuilder(EvidenceItemEntity, 'item')
-          .where('item.disposed_at IS NULL AND item.legal_hold = false AND item.retain_until <= :now', {
-            now: this.clock.now(),
-          })
+          .where(
+            "item.disposed_at IS NULL AND item.legal_holds = '[]'::jsonb AND item.retain_until <= :now",
+            {
+              now: this.clock.now(),
+            },
+          )
           .orderBy('item.retain_until', 'ASC')
           .limit(1)
           .setLock('pessimistic_write')
@@ -127,7 +145,9 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
     const cutoff = new Date(this.clock.now().getTime() - this.config.evidence.fixityIntervalHours * HOUR_MS);
     let checked = 0;
     let failed = 0;
-    for (let index = 0; index < BATCH; index += 1) {
+    // Everything due is checked, within a time budget, so the cycle keeps up however many items there are.
+    const started = Date.now();
+    while (Date.now() - started < FIXITY_BUDGET_MS) {
       // Claimed by moving its check time first, so another instance running the job skips it.
       const id = await this.transactions.run(async (manager) => {
         const [item] = await manager
@@ -146,9 +166,14 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
         return item.id;
       });
       if (!id) break;
-      const result = await this.evidence.verify(null, id);
-      checked += 1;
-      if (!result.intact) failed += 1;
+      try {
+        const result = await this.evidence.checkFixity(id);
+        checked += 1;
+        if (result && !result.intact) failed += 1;
+      } catch (error) {
+        // One item's trouble (its store unreachable) must not stop the checks of the others.
+        this.logger.warn({ evidenceId: id, problem: (error as Error).message }, 'fixity check failed to run');
+      }
     }
     return { checked, failed };
   }
@@ -162,12 +187,20 @@ export class EvidenceRetentionService implements OnApplicationBootstrap {
     let removed = await this.vault.sweepStaging(olderThanMs, now);
     for await (const object of this.vault.store.keys()) {
       if (now - object.modifiedAt.getTime() < olderThanMs) continue;
-      const referenced = await this.dataSource.manager.existsBy(EvidenceBlobEntity, {
-        storageKey: object.key,
+      const sha256 = /([0-9a-f]{64})[^/]*$/.exec(object.key)?.[1];
+      if (!sha256) continue;
+      // Under the content's lock, which an upload about to rely on this object also takes.
+      const gone = await this.transactions.run(async (manager) => {
+        await lockContent(manager, sha256);
+        const referenced = await manager.existsBy(EvidenceBlobEntity, {
+          storageKey: object.key,
+          disposedAt: IsNull(),
+        });
+        if (referenced) return false;
+        await this.vault.store.remove(object.key);
+        return true;
       });
-      if (referenced) continue;
-      await this.vault.store.remove(object.key);
-      removed += 1;
+      if (gone) removed += 1;
     }
     return removed;
   }

@@ -1,10 +1,12 @@
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   Body,
   Controller,
   Get,
   Headers,
   HttpCode,
+  Logger,
   Param,
   Post,
   Put,
@@ -146,6 +148,8 @@ export class RequestEvidenceController {
 @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such item, or not visible to the caller' })
 @Controller('v1/evidence')
 export class EvidenceController {
+  private readonly logger = new Logger(EvidenceController.name);
+
   constructor(
     private readonly evidence: EvidenceService,
     private readonly retention: EvidenceRetentionService,
@@ -210,18 +214,13 @@ export class EvidenceController {
     if (download.status === 206)
       response.setHeader('Content-Range', `bytes ${download.start}-${download.end}/${item.size}`);
     try {
-      for await (const chunk of download.body) {
-        if (response.destroyed) break;
-        if (!response.write(chunk)) await once(response, 'drain');
-      }
-      response.end();
+      // pipeline ends the source when the client goes away (no handle left open) and cuts the
+      // connection when the source fails: with the headers gone, the only honest signal left.
+      await pipeline(Readable.from(download.body), response);
     } catch (error) {
-      // Headers are gone: the only honest signal left is a connection cut before the full length.
-      response.destroy();
       if (error instanceof IntegrityError) await download.onIntegrityFailure(error.problem);
-      else if (!response.destroyed) throw error;
-    } finally {
-      await download.body.return(undefined);
+      else if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        this.logger.warn({ evidenceId: item.id, problem: (error as Error).message }, 'download failed');
     }
   }
 

@@ -84,6 +84,13 @@ export class EvidenceOriginDto {
   @ApiPropertyOptional() acquisitionSha256?: string;
 }
 
+export class LegalHoldViewDto {
+  @ApiProperty({ enum: ['requesting', 'requested'] }) side: 'requesting' | 'requested';
+  @ApiProperty({ format: 'uuid' }) agencyId: string;
+  @ApiProperty() reason: string;
+  @ApiProperty() setAt: string;
+}
+
 export class EvidenceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) requestId: string;
@@ -106,7 +113,8 @@ export class EvidenceDto {
   })
   packageId: string | null;
   @ApiProperty() retainUntil: string;
-  @ApiProperty() legalHold: boolean;
+  @ApiProperty({ type: [LegalHoldViewDto], description: 'Holds that keep the bytes past their retention' })
+  legalHolds: LegalHoldViewDto[];
   @ApiProperty({ enum: ['intact', 'failed'] }) integrity: 'intact' | 'failed';
   @ApiProperty({ nullable: true, type: String }) lastVerifiedAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The bytes are gone; metadata and hash remain' })

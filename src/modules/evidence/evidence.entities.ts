@@ -105,6 +105,15 @@ export class EvidencePackageEntity {
   acknowledgement: Array<{ id: string; sha256: string; matches: boolean }> | null;
 }
 
+/** A legal hold set by one side for proceedings of its own (domain.md §10: retention). */
+export interface LegalHold {
+  side: 'requesting' | 'requested';
+  agencyId: string;
+  userId: string;
+  reason: string;
+  setAt: string;
+}
+
 /** What the providing agency declares about how the item was obtained (security.md §5.2). */
 export interface EvidenceOrigin {
   acquisitionMethod?: string;
@@ -127,7 +136,6 @@ export interface EvidenceOrigin {
   'ck_evidence_item_disposed',
   `("disposed_at" IS NULL) = ("disposal_reason" IS NULL) AND ("disposed_by_id" IS NULL OR "disposed_at" IS NOT NULL)`,
 )
-@Check('ck_evidence_item_hold', `"legal_hold" = false OR "legal_hold_reason" IS NOT NULL`)
 export class EvidenceItemEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_evidence_item' })
   id: string;
@@ -200,11 +208,9 @@ export class EvidenceItemEntity {
   @Column({ name: 'retain_until', type: 'timestamptz' })
   retainUntil: Date;
 
-  @Column({ name: 'legal_hold', type: 'boolean', default: false })
-  legalHold: boolean;
-
-  @Column({ name: 'legal_hold_reason', type: 'text', nullable: true })
-  legalHoldReason: string | null;
+  /** At most one hold per side; each side lifts only its own, and any hold keeps the bytes. */
+  @Column({ name: 'legal_holds', type: 'jsonb' })
+  legalHolds: LegalHold[];
 
   @Column({ type: 'text', default: 'intact' })
   integrity: 'intact' | 'failed';

@@ -53,10 +53,14 @@ export class EvidenceMediaTypeNotAllowedError extends DomainError {
 
 export class EvidenceIntegrityError extends DomainError {
   readonly code = ErrorCode.EvidenceIntegrityFailure;
-  constructor() {
+  /** `items`: when delivering, the items that failed a check (upload them again, then dispose of these). */
+  constructor(items?: string[]) {
     // The problem itself goes to the audit log and the operators, not to the caller.
     super(
-      'The stored bytes of this item failed their integrity check and are not served; the incident is recorded',
+      items
+        ? 'Some items failed their integrity check and cannot be delivered: upload them again and dispose of these'
+        : 'The stored bytes of this item failed their integrity check and are not served; the incident is recorded',
+      items ? { items } : undefined,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
@@ -5,7 +6,8 @@ import parseRange from 'range-parser';
 import { OFFER_TYPES, RequestStatus } from '@mla/contracts';
 import { Clock } from '../../common/clock';
 import { PortalSigner } from '../../common/crypto/portal-signer';
-import { ActionForbiddenError } from '../requests/requests.errors';
+import { ActionForbiddenError, RequestNotFoundError } from '../requests/requests.errors';
+import { DomainError, ValidationFailedError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { beforeCommit, TransactionRunner } from '../../database/transaction-runner';
 import { canonicalJson } from '../audit/canonical-json';
@@ -14,7 +16,12 @@ import type { AuditEvent } from '../audit/audit.types';
 import { auditActor, type Principal } from '../auth/principal';
 import type { CooperationRequestEntity } from '../requests/cooperation-request.entity';
 import { EvidenceAccess, type VisibleItem } from './evidence-access';
-import { EvidenceBlobEntity, EvidenceItemEntity, type EvidenceOrigin } from './evidence.entities';
+import {
+  EvidenceBlobEntity,
+  EvidenceItemEntity,
+  type EvidenceOrigin,
+  EvidencePackageEntity,
+} from './evidence.entities';
 import {
   EvidenceDigestMismatchError,
   EvidenceDisposedError,
@@ -34,10 +41,10 @@ import {
   UploadEvidenceFieldsDto,
   type VerificationResultDto,
 } from './evidence.dto';
-import { StorageFailure } from './storage/evidence-store';
-import { EvidenceVault, UploadTooLargeError } from './storage/evidence-vault';
+import { contentKey, StorageFailure } from './storage/evidence-store';
+import { EvidenceVault, type StagedUpload, UploadTooLargeError } from './storage/evidence-vault';
 import { detectMediaType, sanitiseFileName } from './upload/content-checks';
-import { receiveUpload } from './upload/multipart-upload';
+import { receiveUpload, UploadIncompleteError } from './upload/multipart-upload';
 import { createValidationPipe } from '../../common/validation/validation.pipe';
 
 /** "Only while the request is accepted or in execution" (issue 5): before, nothing is owed; after, nothing more. */
@@ -84,19 +91,55 @@ export class EvidenceService {
     requestId: string,
     body: IncomingMessage,
   ): Promise<EvidenceUploadResultDto> {
-    // Checked before a byte is read, so a request that may not receive evidence costs no transfer.
+    try {
+      return await this.receive(principal, requestId, body);
+    } catch (error) {
+      // Every refusal is recorded (E1): those with facts of their own were recorded where they arose.
+      // An invisible request is recorded as an access denial by the interceptor instead.
+      if (
+        error instanceof DomainError &&
+        !recordedRefusals.has(error) &&
+        !(error instanceof RequestNotFoundError)
+      )
+        await this.audit.record({
+          action: 'evidence.upload',
+          outcome: error instanceof ActionForbiddenError ? 'denied' : 'failure',
+          actor: auditActor(principal),
+          target: { type: 'request', id: requestId },
+          requestId,
+          data: { reason: error.code },
+        });
+      throw error;
+    }
+  }
+
+  private async receive(
+    principal: Principal,
+    requestId: string,
+    body: IncomingMessage,
+  ): Promise<EvidenceUploadResultDto> {
+    // Checked before a byte is read, so a request that may not receive evidence is told at once.
     const { request, side } = await this.access.request(this.dataSource.manager, principal, requestId);
-    assertMayUpload(request, side);
+    await this.assertMayUpload(this.dataSource.manager, request, side);
     const limit = this.config.evidence.maxBytes;
     let received;
     try {
       received = await receiveUpload(body, this.vault, limit);
     } catch (error) {
       if (error instanceof UploadTooLargeError) {
-        await this.refused(principal, request, 'too_large', { limitBytes: limit });
-        throw new EvidenceTooLargeError(limit);
+        throw await this.refused(principal, request, new EvidenceTooLargeError(limit), 'too_large', {
+          limitBytes: limit,
+        });
       }
       if (error instanceof StorageFailure) throw await this.storageFailure(principal, request, error);
+      if (error instanceof UploadIncompleteError)
+        throw await this.refused(
+          principal,
+          request,
+          ValidationFailedError.field('file', 'the upload ended before it was complete'),
+          'incomplete',
+          {},
+        );
       throw error;
     }
     const { staged } = received;
@@ -106,24 +149,27 @@ export class EvidenceService {
         metatype: UploadEvidenceFieldsDto,
       })) as UploadEvidenceFieldsDto;
       if (fields.sha256 && fields.sha256 !== staged.sha256) {
-        await this.refused(principal, request, 'digest_mismatch', {
-          declaredSha256: fields.sha256,
-          sha256: staged.sha256,
-          size: staged.size,
-        });
-        throw new EvidenceDigestMismatchError(fields.sha256, staged.sha256);
+        throw await this.refused(
+          principal,
+          request,
+          new EvidenceDigestMismatchError(fields.sha256, staged.sha256),
+          'digest_mismatch',
+          { declaredSha256: fields.sha256, sha256: staged.sha256, size: staged.size },
+        );
       }
       const mediaType = await detectMediaType(staged.head, received.declaredMediaType);
       if (!this.config.evidence.mediaTypes.includes(mediaType)) {
-        await this.refused(principal, request, 'media_type_not_allowed', {
-          detected: mediaType,
-          sha256: staged.sha256,
-        });
-        throw new EvidenceMediaTypeNotAllowedError(mediaType);
+        throw await this.refused(
+          principal,
+          request,
+          new EvidenceMediaTypeNotAllowedError(mediaType),
+          'media_type_not_allowed',
+          { detected: mediaType, sha256: staged.sha256 },
+        );
       }
-      let key: string;
       try {
-        key = await this.vault.publish(staged);
+        // Durable before any transaction starts: a row can never exist without its bytes.
+        await this.vault.publish(staged);
       } catch (error) {
         if (error instanceof StorageFailure) throw await this.storageFailure(principal, request, error);
         throw error;
@@ -131,8 +177,8 @@ export class EvidenceService {
       const item = await this.transactions.run(async (manager) => {
         // Again, under a lock that holds off a withdrawal or closure until this commits.
         const current = await this.access.request(manager, principal, requestId, undefined, 'share');
-        assertMayUpload(current.request, current.side);
-        await this.ensureBlob(manager, staged, key);
+        await this.assertMayUpload(manager, current.request, current.side);
+        const deduplicated = await this.recordObject(manager, staged);
         const now = this.clock.now();
         const row = manager.create(EvidenceItemEntity, {
           requestId,
@@ -148,8 +194,7 @@ export class EvidenceService {
           uploadedAt: now,
           packageId: null,
           retainUntil: new Date(now.getTime() + this.retentionDays(current.request) * DAY_MS),
-          legalHold: false,
-          legalHoldReason: null,
+          legalHolds: [],
           integrity: 'intact',
           lastVerifiedAt: now,
           receipt: null,
@@ -167,7 +212,7 @@ export class EvidenceService {
             size: row.size,
             mediaType,
             fileName: row.fileName,
-            deduplicated: false,
+            deduplicated,
           },
         });
         // The receipt names the audit entry's position in the log, known only once it is written:
@@ -223,6 +268,15 @@ export class EvidenceService {
     const rows = await manager.find(EvidenceItemEntity, {
       where: { requestId, ...(side === 'requesting' ? { packageId: Not(IsNull()) } : {}) },
       order: { uploadedAt: 'ASC', id: 'ASC' },
+    });
+    // A listing shows every item's metadata: recorded once, on the request, with the items it showed.
+    await this.audit.record({
+      action: 'evidence.list',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'request', id: requestId },
+      requestId,
+      data: { items: rows.map((row) => row.id) },
     });
     return { items: rows.map(toEvidenceDto) };
   }
@@ -280,20 +334,37 @@ export class EvidenceService {
   }
 
   /** Re-hashes the stored bytes now (EVD-05) and records the result in the custody trail. */
-  async verify(principal: Principal | null, id: string, purpose?: string): Promise<VerificationResultDto> {
-    const item = principal
-      ? (await this.access.item(this.dataSource.manager, principal, id)).item
-      : await this.dataSource.manager.findOneByOrFail(EvidenceItemEntity, { id });
+  async verify(principal: Principal, id: string, purpose?: string): Promise<VerificationResultDto> {
+    const { item } = await this.access.item(this.dataSource.manager, principal, id);
     if (item.disposedAt) throw new EvidenceDisposedError(item.disposedAt);
+    const result = await this.check(principal, item, purpose);
+    if (!result) throw new EvidenceDisposedError(this.clock.now());
+    return result;
+  }
+
+  /** The scheduled fixity check of one item; undefined when it was disposed of meanwhile. */
+  async checkFixity(id: string): Promise<VerificationResultDto | undefined> {
+    const item = await this.dataSource.manager.findOneBy(EvidenceItemEntity, { id });
+    return item && !item.disposedAt ? this.check(null, item) : undefined;
+  }
+
+  private async check(
+    principal: Principal | null,
+    item: EvidenceItemEntity,
+    purpose?: string,
+  ): Promise<VerificationResultDto | undefined> {
     const blob = await this.dataSource.manager.findOneByOrFail(EvidenceBlobEntity, { sha256: item.sha256 });
     const result = await this.vault.verify(blob.storageKey, item.sha256, item.size);
     const verifiedAt = this.clock.now();
-    await this.transactions.run(async (manager) => {
-      await manager.update(
-        EvidenceItemEntity,
-        { id: item.id },
-        { lastVerifiedAt: verifiedAt, ...(result.intact ? {} : { integrity: 'failed' as const }) },
-      );
+    const recorded = await this.transactions.run(async (manager) => {
+      // A disposal that ran meanwhile removed the bytes on purpose: that is not a failure.
+      const updated = await manager
+        .createQueryBuilder()
+        .update(EvidenceItemEntity)
+        .set({ lastVerifiedAt: verifiedAt, ...(result.intact ? {} : { integrity: 'failed' as const }) })
+        .where('id = :id AND disposed_at IS NULL', { id: item.id })
+        .execute();
+      if (updated.affected === 0) return false;
       await this.audit.append(manager, {
         ...custodyBy(principal, item, 'evidence.verify', result.intact ? 'success' : 'failure'),
         data: {
@@ -303,7 +374,14 @@ export class EvidenceService {
           ...(result.problem ? { problem: result.problem } : {}),
         },
       });
+      if (!result.intact)
+        await this.audit.append(manager, {
+          ...custodyBy(principal, item, 'evidence.integrity_failure', 'failure'),
+          data: { purpose: 'verification', sha256: item.sha256, problem: result.problem ?? 'unknown' },
+        });
+      return true;
     });
+    if (!recorded) return undefined;
     if (!result.intact) this.alert(item, result.problem ?? 'unknown');
     return {
       evidenceId: item.id,
@@ -351,7 +429,8 @@ export class EvidenceService {
         status = 206;
       }
     }
-    if (item.size <= this.config.evidence.preverifyMaxBytes) {
+    // A range is served from segments that are each authenticated; only whole files are pre-read.
+    if (status === 200 && item.size <= this.config.evidence.preverifyMaxBytes) {
       const result = await this.vault.verify(blob.storageKey, item.sha256, item.size);
       if (!result.intact) {
         await this.recordIntegrityFailure(principal, visible, result.problem ?? 'unknown', true);
@@ -404,24 +483,41 @@ export class EvidenceService {
   }
 
   /**
-   * Records the stored object for this content, or finds the existing one. Locking its row orders
-   * this upload after a disposal of the same content in progress; if the bytes were removed by one,
-   * they are published again from this upload's staging file.
+   * Records the stored object for this content and makes sure it is sound; returns whether an
+   * existing object was reused. Under a lock on the content (shared with the sweep of unreferenced
+   * objects) and on its row (shared with disposal): an object swept or disposed of meanwhile is
+   * published again from this upload's staging file; one that is damaged (an item with this content
+   * failed a check, or its header or length is wrong) is replaced under a new key, never overwritten.
    */
-  private async ensureBlob(
-    manager: EntityManager,
-    staged: { file: string; sha256: string; size: number },
-    key: string,
-  ): Promise<void> {
+  private async recordObject(manager: EntityManager, staged: StagedUpload): Promise<boolean> {
+    await lockContent(manager, staged.sha256);
+    const blob = await manager.findOne(EvidenceBlobEntity, {
+      where: { sha256: staged.sha256 },
+      lock: { mode: 'pessimistic_write' },
+    });
+    let key = blob?.storageKey ?? contentKey(staged.sha256);
+    const failedBefore = await manager.existsBy(EvidenceItemEntity, {
+      sha256: staged.sha256,
+      integrity: 'failed',
+    });
+    const state = failedBefore ? 'damaged' : await this.vault.objectState(key, staged.sha256, staged.size);
+    try {
+      if (state === 'missing') await this.vault.publish(staged, key);
+      if (state === 'damaged') {
+        key = `${contentKey(staged.sha256)}v${randomBytes(8).toString('hex')}`;
+        await this.vault.publish(staged, key);
+      }
+    } catch (error) {
+      if (error instanceof StorageFailure) throw new EvidenceStorageFailureError();
+      throw error;
+    }
     await manager.query(
       `INSERT INTO "evidence_blob" ("sha256", "size", "storage_key", "created_at")
        VALUES ($1, $2, $3, $4)
-       ON CONFLICT ("sha256") DO UPDATE SET "disposed_at" = NULL`,
+       ON CONFLICT ("sha256") DO UPDATE SET "storage_key" = EXCLUDED."storage_key", "disposed_at" = NULL`,
       [staged.sha256, staged.size, key, this.clock.now()],
     );
-    if ((await this.vault.store.size(key)) === undefined) {
-      await this.vault.publish(staged as Parameters<EvidenceVault['publish']>[0]);
-    }
+    return blob !== null && state === 'sound';
   }
 
   private retentionDays(request: CooperationRequestEntity): number {
@@ -429,14 +525,15 @@ export class EvidenceService {
     return days[request.type] ?? days.default;
   }
 
-  /** A refused upload is recorded too (E1): who tried, on which request, and why. */
-  private refused(
+  /** A refused upload is recorded with its facts (E1); returns the error to throw. */
+  private async refused<E extends DomainError>(
     principal: Principal,
     request: CooperationRequestEntity,
+    error: E,
     reason: string,
     data: Record<string, unknown>,
-  ): Promise<void> {
-    return this.audit.record({
+  ): Promise<E> {
+    await this.audit.record({
       action: 'evidence.upload',
       outcome: 'failure',
       actor: auditActor(principal),
@@ -444,6 +541,21 @@ export class EvidenceService {
       requestId: request.id,
       data: { reason, ...data },
     });
+    recordedRefusals.add(error);
+    return error;
+  }
+
+  /** Uploads and deliveries: the requested side, while accepted or in execution, before a final delivery. */
+  private async assertMayUpload(
+    manager: EntityManager,
+    request: CooperationRequestEntity,
+    side: 'requesting' | 'requested',
+  ): Promise<void> {
+    if (side !== 'requested' || OFFER_TYPES.includes(request.type))
+      throw new ActionForbiddenError('upload_evidence', 'role_or_side');
+    if (!UPLOAD_STATUSES.includes(request.status)) throw new EvidenceUploadNotAllowedError(request.status);
+    if (await manager.existsBy(EvidencePackageEntity, { requestId: request.id, final: true }))
+      throw new EvidenceUploadNotAllowedError('finally delivered');
   }
 
   private async storageFailure(
@@ -452,15 +564,19 @@ export class EvidenceService {
     error: StorageFailure,
   ): Promise<EvidenceStorageFailureError> {
     this.logger.error({ requestId: request.id, problem: error.message }, 'evidence storage failure');
-    await this.refused(principal, request, 'storage_failure', {});
-    return new EvidenceStorageFailureError();
+    return this.refused(principal, request, new EvidenceStorageFailureError(), 'storage_failure', {});
   }
 }
 
-function assertMayUpload(request: CooperationRequestEntity, side: 'requesting' | 'requested'): void {
-  if (side !== 'requested' || OFFER_TYPES.includes(request.type))
-    throw new ActionForbiddenError('upload_evidence', 'role_or_side');
-  if (!UPLOAD_STATUSES.includes(request.status)) throw new EvidenceUploadNotAllowedError(request.status);
+/** Refusals already recorded with their facts, so the catch-all does not record them twice. */
+const recordedRefusals = new WeakSet<DomainError>();
+
+/**
+ * Serialises everything that decides whether a stored object is referenced (an upload's commit, the
+ * sweep of unreferenced objects) per content, across every instance of the portal.
+ */
+export async function lockContent(manager: EntityManager, sha256: string): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`evidence:${sha256}`]);
 }
 
 function originOf(fields: UploadEvidenceFieldsDto): EvidenceOrigin {
@@ -517,7 +633,12 @@ export function toEvidenceDto(item: EvidenceItemEntity): EvidenceDto {
     uploadedAt: item.uploadedAt.toISOString(),
     packageId: item.packageId,
     retainUntil: item.retainUntil.toISOString(),
-    legalHold: item.legalHold,
+    legalHolds: item.legalHolds.map(({ side, agencyId, reason, setAt }) => ({
+      side,
+      agencyId,
+      reason,
+      setAt,
+    })),
     integrity: item.integrity,
     lastVerifiedAt: item.lastVerifiedAt?.toISOString() ?? null,
     disposedAt: item.disposedAt?.toISOString() ?? null,

@@ -47,7 +47,17 @@ const SHARED_EVENTS = [
   'request.further_use',
   'request.exculpatory_notice',
   'request.consultation_requested',
+  // Results delivered and their receipt acknowledged; each item's own trail is its custody route.
+  'evidence_package.seal',
+  'evidence_package.acknowledge',
 ];
+
+/**
+ * Item-level evidence events stay out of the request's history for both sides: the requesting side
+ * must not learn of items before they are delivered, and each item's trail, with the right rules,
+ * is `GET /v1/evidence/{id}/custody`.
+ */
+const ITEM_EVENTS = "entry.action LIKE 'evidence.%'";
 
 /** Who was given or lost need-to-know: each side sees only the changes in its own agencies. */
 const ASSIGNMENT_EVENTS = ['request.assigned', 'request.unassigned'];
@@ -83,7 +93,7 @@ export class RequestHistoryService {
         );
       else
         builder.andWhere(
-          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide))`,
+          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)) AND NOT (${ITEM_EVENTS})`,
           params,
         );
     });

@@ -30,7 +30,7 @@ describe('EvidenceVault (sealed, content-addressed storage)', () => {
     const staged = await vault.stage(chunks(data, chunkSize), 1024 ** 3);
     expect(staged.sha256).toBe(createHash('sha256').update(data).digest('hex'));
     expect(staged.size).toBe(data.length);
-    const key = await vault.publish(staged);
+    const { key } = await vault.publish(staged);
     await vault.discard(staged);
     return key;
   }

@@ -97,14 +97,19 @@ export class EvidenceVault {
       await handle.close().catch(() => undefined);
       await rm(file, { force: true });
       if (isNoSpace(error)) throw new StorageFailure('the evidence volume is full', error);
+      // Any other file-system error (EIO…) on the staging file is a storage failure too, never a 500.
+      if (isSystemError(error))
+        throw new StorageFailure(`could not write the upload: ${(error as Error).message}`, error);
       throw error;
     }
   }
 
-  async publish(staged: StagedUpload): Promise<string> {
-    const key = contentKey(staged.sha256);
-    await this.store.publish(staged.file, key);
-    return key;
+  /** Publishes under `key` (the content address unless told otherwise); `created` false when it existed. */
+  async publish(
+    staged: StagedUpload,
+    key = contentKey(staged.sha256),
+  ): Promise<{ key: string; created: boolean }> {
+    return { key, created: await this.store.publish(staged.file, key) };
   }
 
   async discard(staged: StagedUpload): Promise<void> {
@@ -167,6 +172,28 @@ export class EvidenceVault {
       throw new IntegrityError('the content does not match its recorded SHA-256');
   }
 
+  /**
+   * A cheap look at a stored object before another item comes to rely on it: present, of the right
+   * length, and with a header that opens for this content. (A flipped bit inside a segment is found
+   * by the full check, on download and by the fixity job.)
+   */
+  async objectState(key: string, sha256: string, size: number): Promise<'sound' | 'missing' | 'damaged'> {
+    const stored = await this.store.size(key);
+    if (stored === undefined) return 'missing';
+    if (stored !== sealedSize(size)) return 'damaged';
+    try {
+      openHeader(
+        await readAll(this.store.read(key, 0, HEADER_SIZE - 1)),
+        this.masterKey,
+        Buffer.from(sha256, 'hex'),
+      );
+      return 'sound';
+    } catch (error) {
+      if (error instanceof IntegrityError) return 'damaged';
+      throw error;
+    }
+  }
+
   /** Reads the whole object and reports whether it is intact (the fixity check, EVD-05). */
   async verify(key: string, sha256: string, size: number): Promise<{ intact: boolean; problem?: string }> {
     try {
@@ -205,6 +232,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+function isSystemError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.syscall === 'string';
 }
 
 function isNoSpace(error: unknown): boolean {

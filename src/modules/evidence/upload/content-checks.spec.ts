@@ -7,6 +7,8 @@ describe('sanitiseFileName', () => {
     ['report\u0000.pdf', 'report.pdf'],
     ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
     ['bell\u0007\u0085name.txt', 'bellname.txt'],
+    ['zero\u200bwidth\ufeff\u2028line.txt', 'zerowidthline.txt'],
+    ['lone\ud800surrogate.txt', 'lone\ufffdsurrogate.txt'],
     ['...hidden', 'hidden'],
     ['con.txt', '_con.txt'],
     ['a<b>c:d"e|f?g*h.txt', 'a_b_c_d_e_f_g_h.txt'],
@@ -38,6 +40,15 @@ describe('detectMediaType', () => {
       'text/html',
     );
     expect(await detectMediaType(Buffer.from('<?xml version="1.0"?><a/>'), null)).toBe('application/xml');
+    const svg =
+      '<?xml version="1.0"?>\n<!-- drawn -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x">\n<svg:svg xmlns:svg="http://www.w3.org/2000/svg"/>';
+    expect(await detectMediaType(Buffer.from(svg), 'application/xml')).toBe('image/svg+xml');
+    expect(
+      await detectMediaType(
+        Buffer.from('\uFEFF<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>'),
+        null,
+      ),
+    ).toBe('text/html');
   });
 
   it('should take a text type from the client only for text content', async () => {

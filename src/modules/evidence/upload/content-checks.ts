@@ -16,13 +16,28 @@ export async function detectMediaType(head: Buffer, declared: string | null): Pr
   // file-type is published as ESM only; the portal is CommonJS, hence the dynamic import.
   const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(head);
-  if (detected) return detected.mime;
+  // XML is told apart by its root element: an SVG or XHTML document is active content, not data.
+  if (detected && detected.mime !== 'application/xml') return detected.mime;
   const text = asText(head);
-  if (text === undefined) return 'application/octet-stream';
+  if (text === undefined) return detected?.mime ?? 'application/octet-stream';
   if (ACTIVE_TEXT.test(text)) return 'text/html';
-  if (XML.test(text)) return 'application/xml';
+  if (detected || XML.test(text)) return xmlType(text);
   const claimed = declared?.split(';')[0].trim().toLowerCase();
   return claimed && TEXT_TYPES.has(claimed) ? claimed : 'text/plain';
+}
+
+/** The type of an XML document by its root element, past the prolog, comments and doctype. */
+function xmlType(text: string): string {
+  const body = text
+    .replace(/^\uFEFF/, '')
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/gi, '')
+    .trimStart();
+  const root = /^<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/.exec(body)?.[2]?.toLowerCase();
+  if (root === 'svg') return 'image/svg+xml';
+  if (root === 'html') return 'application/xhtml+xml';
+  return 'application/xml';
 }
 
 /** The head as text when it is UTF-8 without NUL bytes; a character cut at the end is tolerated. */
@@ -36,9 +51,11 @@ function asText(head: Buffer): string | undefined {
 }
 
 const MAX_NAME_LENGTH = 200;
-/** C0 and C1 controls, and the bidirectional overrides and isolates that disguise an extension (E3). */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Controls, format characters (the bidirectional overrides and isolates that disguise an extension,
+ * zero-width characters, byte-order marks) and line or paragraph separators (E3).
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
 /**
@@ -47,7 +64,8 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
  * kept. Whatever is left empty becomes `evidence`.
  */
 export function sanitiseFileName(raw: string): string {
-  const lastSegment = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  // Lone surrogates become U+FFFD first, so the stored name and the signed receipt cannot differ.
+  const lastSegment = raw.toWellFormed().normalize('NFC').split(/[\\/]/).pop() ?? '';
   let name = lastSegment
     .replace(UNSAFE, '')
     .replace(/[<>:"|?*]/g, '_')

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ValidationFailedError } from '../../../common/errors/domain-error';
-import type { EvidenceVault, StagedUpload } from '../storage/evidence-vault';
+import { StorageFailure } from '../storage/evidence-store';
+import { type EvidenceVault, type StagedUpload, UploadTooLargeError } from '../storage/evidence-vault';
 
 /** What one multipart upload carried: the staged file, its given name and type, and the form fields. */
 export interface ReceivedUpload {
@@ -17,6 +18,15 @@ const FIELD_LIMITS = { fields: 20, fieldSize: 8 * 1024, parts: 24, files: 1 };
  * instead of a reset connection; past this much more, the connection is cut.
  */
 const DRAIN_ALLOWANCE = 64 * 1024 * 1024;
+/** No byte for this long and the upload is abandoned. */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** The body ended before the upload was complete: the client went away or stalled. */
+export class UploadIncompleteError extends Error {
+  constructor() {
+    super('the upload ended before it was complete');
+  }
+}
 
 /**
  * Reads a `multipart/form-data` upload with exactly one part named `file`, streaming it into a sealed
@@ -53,8 +63,11 @@ export async function receiveUpload(
   let declaredMediaType: string | null = null;
   let received = 0;
 
+  // A client that stops sending is cut off after a while, so a stalled upload holds nothing for long.
+  const idle = setTimeout(() => request.destroy(), IDLE_TIMEOUT_MS);
   request.on('data', (chunk: Buffer) => {
     received += chunk.length;
+    idle.refresh();
     // A client that keeps sending long after it was refused is cut off.
     if (received > maxBytes + DRAIN_ALLOWANCE) request.destroy();
   });
@@ -93,11 +106,20 @@ export async function receiveUpload(
   try {
     await finished;
   } catch (error) {
-    const staged = await staging?.catch(() => undefined);
-    if (staged) await vault.discard(staged);
+    const outcome = await staging?.then(
+      (staged) => ({ staged, failure: undefined }),
+      (failure: unknown) => ({ staged: undefined, failure }),
+    );
+    if (outcome?.staged) await vault.discard(outcome.staged);
+    // Cut off for sending far past the limit, or the disk filled: that, not the cut, is the reason.
+    if (outcome?.failure instanceof UploadTooLargeError || outcome?.failure instanceof StorageFailure)
+      throw outcome.failure;
+    if (!request.complete) throw new UploadIncompleteError();
     if (error instanceof Error && /Unexpected end of form|Malformed/i.test(error.message))
       throw ValidationFailedError.field('file', 'the multipart body is malformed or incomplete');
     throw error;
+  } finally {
+    clearTimeout(idle);
   }
   if (!staging) throw ValidationFailedError.field('file', 'a part named file is required');
   const staged = await staging;
