@@ -48,23 +48,27 @@ const rssMb = (pid) =>
 
 async function startPortal() {
   const database = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: join(work, 'data'),
-      DEMO_MODE: 'true',
-      DEMO_REQUESTS: 'false',
-      DEMO_PASSWORD: PASSWORD,
-      LOG_LEVEL: 'silent',
-      EVIDENCE_JOBS: 'false',
-      DEADLINE_JOB: 'false',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      ...database,
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), 'dist/src/main.js'],
+    {
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: join(work, 'data'),
+        DEMO_MODE: 'true',
+        DEMO_REQUESTS: 'false',
+        DEMO_PASSWORD: PASSWORD,
+        LOG_LEVEL: 'silent',
+        EVIDENCE_JOBS: 'false',
+        DEADLINE_JOB: 'false',
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        ...database,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode}`);
     const ready = await fetch(`${BASE}/health/ready`).then(

@@ -1,6 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type ApiClient, login, type Schemas } from '@mla/api-client';
 import { EvidenceRetentionService } from '../../src/modules/evidence/evidence-retention.service';
+import { StorageFailure } from '../../src/modules/evidence/storage/evidence-store';
+import { EvidenceVault } from '../../src/modules/evidence/storage/evidence-vault';
 import { ok } from '../support/factories';
 import { createTestApp, DEMO_PASSWORD, type DemoUser, FakeClock, type TestApp } from '../support/test-app';
 import {
@@ -593,6 +596,34 @@ describe('Evidence exchange (issue 5)', () => {
     expect((sealed.manifest as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([
       second.evidence.id,
     ]);
+  });
+
+  it('should answer 507 and record nothing when the store cannot make the bytes durable (F6, EVD-07)', async () => {
+    const requestId = await acceptedRequest(t);
+    const store = t.app.get(EvidenceVault).store;
+    const publish = jest
+      .spyOn(store, 'publish')
+      .mockRejectedValueOnce(new StorageFailure('could not store the object durably: ENOSPC'));
+    try {
+      const itemsBefore = await countRows('evidence_item');
+      const objectsBefore = (await storedObjects(t.dataDir)).length;
+      const response = await postFile(
+        t,
+        executing,
+        requestId,
+        Buffer.from(`disk full ${Date.now()}\n`),
+        'full.txt',
+      );
+      expect(response.status).toBe(507);
+      expect(((await response.json()) as { code: string }).code).toBe('evidence.storage_failure');
+      expect(await countRows('evidence_item')).toBe(itemsBefore);
+      expect((await storedObjects(t.dataDir)).length).toBe(objectsBefore);
+      // Nothing is left in staging either.
+      const staging = await readdir(join(t.dataDir, 'evidence', 'staging'));
+      expect(staging).toEqual([]);
+    } finally {
+      publish.mockRestore();
+    }
   });
 
   it('should publish the signing key for offline verification, without authentication', async () => {

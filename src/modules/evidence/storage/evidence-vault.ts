@@ -17,6 +17,8 @@ import {
 
 /** How many plaintext bytes of the start of an upload are kept to detect its media type. */
 export const SNIFF_BYTES = 64 * 1024;
+/** Sealed segments (about 1 MiB each) being written at once while the upload streams in. */
+const WRITES_IN_FLIGHT = 8;
 
 /** An upload written to a local temporary file, sealed and fsynced, not yet in the store. */
 export interface StagedUpload {
@@ -65,10 +67,17 @@ export class EvidenceVault {
     let headLength = 0;
     let size = 0;
     let position = HEADER_SIZE;
+    // Writes go to explicit positions, so several may be in flight at once: the network is read
+    // while the disk writes, instead of each mebibyte waiting for the one before it.
+    const inFlight: Array<Promise<unknown>> = [];
     const write = async (chunks: Buffer[]): Promise<void> => {
       for (const chunk of chunks) {
-        await handle.write(chunk, 0, chunk.length, position);
+        const written = handle.write(chunk, 0, chunk.length, position);
+        // Handled now, awaited later: a failed write must not count as an unhandled rejection.
+        written.catch(() => undefined);
+        inFlight.push(written);
         position += chunk.length;
+        if (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift();
       }
     };
     try {
@@ -83,6 +92,7 @@ export class EvidenceVault {
         await write(sealer.push(chunk));
       }
       await write([sealer.finish()]);
+      await Promise.all(inFlight.splice(0));
       const digest = hash.digest();
       const header = sealer.header(digest);
       await handle.write(header, 0, header.length, 0);
@@ -94,6 +104,7 @@ export class EvidenceVault {
       await handle.close();
       return { file, sha256: digest.toString('hex'), size, head: Buffer.concat(head) };
     } catch (error) {
+      await Promise.allSettled(inFlight);
       await handle.close().catch(() => undefined);
       await rm(file, { force: true });
       if (isNoSpace(error)) throw new StorageFailure('the evidence volume is full', error);
