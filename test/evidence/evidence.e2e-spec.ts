@@ -156,6 +156,17 @@ describe('Evidence exchange (issue 5)', () => {
     });
     expect(beyond.status).toBe(416);
     expect(((await beyond.json()) as { code: string }).code).toBe('evidence.range_not_satisfiable');
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${PDF.length}`);
+    // A suffix longer than the file is the whole file; a range that ends before it starts is ignored.
+    const suffix = await get(executing, `/v1/evidence/${evidence.id}/content`, { Range: 'bytes=-99999999' });
+    expect([suffix.status, suffix.headers.get('content-range')]).toEqual([
+      206,
+      `bytes 0-${PDF.length - 1}/${PDF.length}`,
+    ]);
+    await suffix.arrayBuffer();
+    const backwards = await get(executing, `/v1/evidence/${evidence.id}/content`, { Range: 'bytes=50-10' });
+    expect(backwards.status).toBe(200);
+    await backwards.arrayBuffer();
 
     const trail = ok(
       await (
@@ -166,6 +177,8 @@ describe('Evidence exchange (issue 5)', () => {
     expect(downloads.map((event) => [event.purpose, event.details.range ?? null])).toEqual([
       ['court bundle', null],
       ['download', '100-199'],
+      ['download', `0-${PDF.length - 1}`],
+      ['download', null],
     ]);
   });
 

@@ -57,6 +57,7 @@ import {
   VerificationResultDto,
 } from './evidence.dto';
 import { EvidenceAccessDenialInterceptor } from './evidence-access-denial.interceptor';
+import { RangeNotSatisfiableError } from './evidence.errors';
 import { EvidencePackagesService } from './evidence-packages.service';
 import { EvidenceRetentionService } from './evidence-retention.service';
 import { EvidenceService } from './evidence.service';
@@ -196,7 +197,14 @@ export class EvidenceController {
     @CurrentPrincipal() principal: Principal,
     @Res() response: Response,
   ): Promise<void> {
-    const download = await this.evidence.openDownload(principal, id, range, query.purpose);
+    const download = await this.evidence
+      .openDownload(principal, id, range, query.purpose)
+      .catch((error: unknown) => {
+        // RFC 9110 §15.5.17: a 416 says how long the file is.
+        if (error instanceof RangeNotSatisfiableError)
+          response.setHeader('Content-Range', `bytes */${error.size}`);
+        throw error;
+      });
     const { item } = download;
     response.status(download.status);
     response.setHeader(

@@ -419,8 +419,9 @@ export class EvidenceService {
     let start = 0;
     let end = item.size - 1;
     let status: 200 | 206 = 200;
-    if (rangeHeader && item.size > 0) {
-      const ranges = parseRange(item.size, rangeHeader, { combine: true });
+    const range = rangeHeader ? normaliseRange(rangeHeader, item.size) : undefined;
+    if (range && item.size > 0) {
+      const ranges = parseRange(item.size, range, { combine: true });
       if (ranges === -1) throw new RangeNotSatisfiableError(item.size);
       // A malformed header, or several ranges, is answered with the whole file (RFC 9110 §14.2 allows it).
       if (Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1) {
@@ -566,6 +567,18 @@ export class EvidenceService {
     this.logger.error({ requestId: request.id, problem: error.message }, 'evidence storage failure');
     return this.refused(principal, request, new EvidenceStorageFailureError(), 'storage_failure', {});
   }
+}
+
+/**
+ * Two readings of RFC 9110 §14.1.2 that range-parser does not make: a suffix longer than the file
+ * means the whole file, and a range whose last byte comes before its first is invalid, so ignored.
+ */
+function normaliseRange(header: string, size: number): string | undefined {
+  const suffix = /^bytes=-(\d+)$/.exec(header.trim());
+  if (suffix && Number(suffix[1]) > 0 && Number(suffix[1]) >= size) return `bytes=0-${size - 1}`;
+  const explicit = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (explicit && Number(explicit[2]) < Number(explicit[1])) return undefined;
+  return header;
 }
 
 /** Refusals already recorded with their facts, so the catch-all does not record them twice. */
