@@ -163,9 +163,15 @@ export function noteKeyHash(name, publicKey) {
 
 /** `<name>+<hex key hash>+<base64(0x01 || public key)>` → { ok, value: { name, keyHash, publicKey } }. */
 export function parseVerifierKey(vkey) {
-  const parts = vkey.split('+');
-  if (parts.length !== 3) return fail('verifier key is not name+hash+key');
-  const [name, hashHex, keyB64] = parts;
+  // Only the first two '+' separate fields: the base64 key may itself contain '+'.
+  const first = vkey.indexOf('+');
+  const second = first < 0 ? -1 : vkey.indexOf('+', first + 1);
+  if (second < 0) return fail('verifier key is not name+hash+key');
+  const [name, hashHex, keyB64] = [
+    vkey.slice(0, first),
+    vkey.slice(first + 1, second),
+    vkey.slice(second + 1),
+  ];
   if (!isValidKeyName(name)) return fail('verifier key name is not valid');
   if (!/^[0-9a-f]{8}$/.test(hashHex)) return fail('verifier key hash is not 8 hex digits');
   const key = strictBase64(keyB64);
