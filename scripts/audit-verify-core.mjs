@@ -1,0 +1,249 @@
+// The audit log's verification core for auditors: RFC 9162 hashing and proof checks, C2SP checkpoints
+// and signed notes. One file, plain ESM, nothing but node:crypto, so that an auditor can read all of
+// it and run it on a machine that has only Node. src/modules/audit/merkle/ holds the same algorithms
+// in TypeScript; their unit tests run the shared vectors through both, so the two cannot drift.
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+
+export const HASH_SIZE = 32;
+const SIGNATURE_PREFIX = '\u2014 ';
+const ED25519_TYPE = 0x01;
+const MAX_SIGNATURES = 100;
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** RFC 9162 §2.1.1: SHA-256(0x00 || leaf). */
+export function leafHash(leaf) {
+  const bytes = typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf;
+  return createHash('sha256')
+    .update(Buffer.from([0x00]))
+    .update(bytes)
+    .digest();
+}
+
+/** RFC 9162 §2.1.1: SHA-256(0x01 || left || right). */
+export function nodeHash(left, right) {
+  return createHash('sha256')
+    .update(Buffer.from([0x01]))
+    .update(left)
+    .update(right)
+    .digest();
+}
+
+const OK = Object.freeze({ ok: true });
+const fail = (reason) => ({ ok: false, reason });
+
+function toBig(value) {
+  if (typeof value === 'bigint') return value >= 0n ? value : undefined;
+  return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+}
+
+function equalBytes(a, b) {
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
+/** RFC 9162 §2.1.3.2, step for step. Returns { ok: true } or { ok: false, reason }. */
+export function verifyInclusion(leaf, index, size, proof, root) {
+  const idx = toBig(index);
+  const treeSize = toBig(size);
+  if (idx === undefined || treeSize === undefined)
+    return fail('index and tree size must be non-negative integers');
+  if (leaf.length !== HASH_SIZE) return fail(`leaf hash has ${leaf.length} bytes, not ${HASH_SIZE}`);
+  if (root.length !== HASH_SIZE) return fail(`root hash has ${root.length} bytes, not ${HASH_SIZE}`);
+  const badElement = proof.findIndex((p) => p.length !== HASH_SIZE);
+  if (badElement >= 0) return fail(`proof element ${badElement} is not ${HASH_SIZE} bytes`);
+  if (idx >= treeSize) return fail(`leaf index ${idx} is not below tree size ${treeSize}`);
+  let fn = idx;
+  let sn = treeSize - 1n;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0n) return fail('proof is longer than the path to the root');
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = nodeHash(p, r);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) return fail('proof is shorter than the path to the root');
+  if (!equalBytes(r, root)) return fail('computed root does not match the root hash');
+  return OK;
+}
+
+/**
+ * RFC 9162 §2.1.4.2, step for step, for 0 < size1 < size2. Equal sizes need an empty proof and equal
+ * roots; size1 = 0 is rejected: a proof from the empty tree proves nothing.
+ */
+export function verifyConsistency(size1, size2, root1, root2, proof) {
+  const first = toBig(size1);
+  const second = toBig(size2);
+  if (first === undefined || second === undefined) return fail('tree sizes must be non-negative integers');
+  if (first > second) return fail(`size1 ${first} is above size2 ${second}`);
+  if (first === 0n) return fail('a consistency proof from the empty tree is meaningless');
+  if (first === second) {
+    if (proof.length !== 0) return fail('tree sizes are equal but the proof is not empty');
+    if (!equalBytes(root1, root2)) return fail('tree sizes are equal but the roots differ');
+    return OK;
+  }
+  if (root1.length !== HASH_SIZE) return fail(`root1 has ${root1.length} bytes, not ${HASH_SIZE}`);
+  if (root2.length !== HASH_SIZE) return fail(`root2 has ${root2.length} bytes, not ${HASH_SIZE}`);
+  const badElement = proof.findIndex((p) => p.length !== HASH_SIZE);
+  if (badElement >= 0) return fail(`proof element ${badElement} is not ${HASH_SIZE} bytes`);
+  if (proof.length === 0) return fail('proof is empty');
+  const path = (first & (first - 1n)) === 0n ? [root1, ...proof] : [...proof];
+  let fn = first - 1n;
+  let sn = second - 1n;
+  while ((fn & 1n) === 1n) {
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0n) return fail('proof is longer than needed');
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) return fail('proof is shorter than needed');
+  if (!equalBytes(fr, root1)) return fail('computed root1 does not match');
+  if (!equalBytes(sr, root2)) return fail('computed root2 does not match');
+  return OK;
+}
+
+/** Base64 that re-encodes to itself, so that each value has one spelling. */
+function strictBase64(s) {
+  if (s.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s)) return undefined;
+  const bytes = Buffer.from(s, 'base64');
+  return bytes.toString('base64') === s ? bytes : undefined;
+}
+
+function isValidKeyName(name) {
+  return name.length > 0 && !/[\s+]/u.test(name);
+}
+
+/** C2SP tlog-checkpoint body → { ok, value: { origin, treeSize, rootHash, extensions } } or { ok: false, reason }. */
+export function parseCheckpoint(body) {
+  if (!body.endsWith('\n')) return fail('checkpoint does not end with a newline');
+  const lines = body.slice(0, -1).split('\n');
+  if (lines.length < 3) return fail('checkpoint has fewer than three lines');
+  const [origin, size, root, ...extensions] = lines;
+  if (origin.length === 0) return fail('checkpoint origin is empty');
+  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size))) {
+    return fail('checkpoint tree size is not a canonical decimal');
+  }
+  const rootHash = strictBase64(root);
+  if (!rootHash || rootHash.length !== HASH_SIZE)
+    return fail(`checkpoint root is not ${HASH_SIZE} bytes of base64`);
+  if (extensions.some((l) => l.length === 0)) return fail('checkpoint has an empty line');
+  return { ok: true, value: { origin, treeSize: Number(size), rootHash, extensions } };
+}
+
+/** C2SP signed-note key hash: SHA-256(name || 0x0A || 0x01 || public key), first 4 bytes. */
+export function noteKeyHash(name, publicKey) {
+  return createHash('sha256')
+    .update(Buffer.from(`${name}\n`, 'utf8'))
+    .update(Buffer.from([ED25519_TYPE]))
+    .update(publicKey)
+    .digest()
+    .subarray(0, 4);
+}
+
+/** `<name>+<hex key hash>+<base64(0x01 || public key)>` → { ok, value: { name, keyHash, publicKey } }. */
+export function parseVerifierKey(vkey) {
+  // Only the first two '+' separate fields: the base64 key may itself contain '+'.
+  const first = vkey.indexOf('+');
+  const second = first < 0 ? -1 : vkey.indexOf('+', first + 1);
+  if (second < 0) return fail('verifier key is not name+hash+key');
+  const [name, hashHex, keyB64] = [
+    vkey.slice(0, first),
+    vkey.slice(first + 1, second),
+    vkey.slice(second + 1),
+  ];
+  if (!isValidKeyName(name)) return fail('verifier key name is not valid');
+  if (!/^[0-9a-f]{8}$/.test(hashHex)) return fail('verifier key hash is not 8 hex digits');
+  const key = strictBase64(keyB64);
+  if (!key || key.length !== 33 || key[0] !== ED25519_TYPE) return fail('verifier key is not an Ed25519 key');
+  const raw = key.subarray(1);
+  const keyHash = noteKeyHash(name, raw);
+  if (keyHash.toString('hex') !== hashHex) return fail('verifier key hash does not match its key');
+  const publicKey = createPublicKey({
+    key: Buffer.concat([SPKI_ED25519_PREFIX, raw]),
+    format: 'der',
+    type: 'spki',
+  });
+  return { ok: true, value: { name, keyHash, publicKey } };
+}
+
+function textProblem(text) {
+  if (!text.endsWith('\n')) return 'note text does not end with a newline';
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x0a) return 'note text holds a control character';
+  }
+  if (!text.isWellFormed()) return 'note text is not valid UTF-8';
+  return undefined;
+}
+
+/**
+ * Opens a C2SP signed note. Every signature by a known key must verify, and there must be one;
+ * signatures by unknown keys are listed in `unknown`. Failure reasons: 'malformed', 'unknown-key',
+ * 'invalid-signature'.
+ */
+export function verifyNote(note, verifiers) {
+  const unknown = [];
+  const malformed = (detail) => ({ ok: false, reason: 'malformed', detail, unknown });
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0) return malformed('note has no signature block');
+  const text = note.slice(0, split + 1);
+  const problem = textProblem(text);
+  if (problem) return malformed(problem);
+  const block = note.slice(split + 2);
+  if (!block.endsWith('\n')) return malformed('signature block does not end with a newline');
+  const lines = block.slice(0, -1).split('\n');
+  if (lines.length > MAX_SIGNATURES) return malformed('note has too many signatures');
+  const message = Buffer.from(text, 'utf8');
+  const verified = [];
+  const seen = new Set();
+  for (const line of lines) {
+    if (!line.startsWith(SIGNATURE_PREFIX)) return malformed('signature line does not start with an em dash');
+    const rest = line.slice(SIGNATURE_PREFIX.length);
+    const space = rest.indexOf(' ');
+    const name = rest.slice(0, space);
+    const blob = space > 0 ? strictBase64(rest.slice(space + 1)) : undefined;
+    if (!isValidKeyName(name) || !blob || blob.length < 5) return malformed('signature line is malformed');
+    const keyHash = blob.subarray(0, 4);
+    const id = `${name} ${keyHash.toString('hex')}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const verifier = verifiers.find((v) => v.name === name && v.keyHash.equals(keyHash));
+    if (!verifier) {
+      unknown.push({ name, keyHash });
+      continue;
+    }
+    if (!verifySignature(null, message, verifier.publicKey, blob.subarray(4))) {
+      return {
+        ok: false,
+        reason: 'invalid-signature',
+        detail: `signature by ${id} does not verify`,
+        unknown,
+      };
+    }
+    verified.push({ name, keyHash });
+  }
+  if (verified.length === 0)
+    return { ok: false, reason: 'unknown-key', detail: 'no signature by a known key', unknown };
+  return { ok: true, text, verified, unknown };
+}
