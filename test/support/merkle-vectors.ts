@@ -2,13 +2,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /**
- * Loads the transparency-dev proof vectors kept in ../shared/testdata/merkle. Test support only.
+ * Loads the transparency-dev proof vectors (RFC 6962 / RFC 9162). Test support only.
+ *
+ * They are copied, unchanged and with their licence, into test/fixtures/merkle: the clone CI tests
+ * may have no ../shared beside it. Where ../shared/testdata/merkle is present, a test checks that
+ * the copy still equals it.
  *
  * The files hold 64-bit integers (2^64 − 1 as a "leafIdx sub 1" mutation) that JSON.parse would
  * round to a float; they are read as bigints so that each case is judged on what it really says.
  */
 
-export const VECTOR_ROOT = join(__dirname, '../../../shared/testdata/merkle');
+export const VECTOR_ROOT = join(__dirname, '../fixtures/merkle');
+
+/** The shared workspace copy, when the checkout sits beside it. */
+export const SHARED_VECTOR_ROOT = join(__dirname, '../../../shared/testdata/merkle');
 
 export interface VectorFile {
   /** Path below VECTOR_ROOT, e.g. `inclusion/1/happy-path.json`. */

@@ -1,17 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   hash,
   int,
   loadVectors,
+  SHARED_VECTOR_ROOT,
   VECTOR_ROOT,
   type VectorFile,
 } from '../../../../test/support/merkle-vectors';
 import * as ts from './merkle';
 
 /**
- * Every transparency-dev vector in ../shared/testdata/merkle must give its `wantErr`, through the
- * TypeScript verifier and through scripts/audit-verify-core.mjs alike.
+ * Every transparency-dev vector (test/fixtures/merkle, a copy of ../shared/testdata/merkle) must
+ * give its `wantErr`, through the TypeScript verifier and through scripts/audit-verify-core.mjs alike.
  */
 
 type Verification = { ok: true } | { ok: false; reason: string };
@@ -100,6 +101,20 @@ describe('transparency-dev Merkle proof vectors', () => {
 
   beforeAll(async () => {
     core = (await import(CORE_PATH)) as Verifier;
+  });
+
+  it('should hold the same vectors as the shared workspace copy, where there is one', () => {
+    if (!existsSync(SHARED_VECTOR_ROOT)) return;
+    const files = (root: string) =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(root.length))
+        .sort();
+    expect(files(VECTOR_ROOT)).toEqual(files(SHARED_VECTOR_ROOT));
+    for (const file of files(SHARED_VECTOR_ROOT))
+      expect(readFileSync(join(VECTOR_ROOT, file)).equals(readFileSync(join(SHARED_VECTOR_ROOT, file)))).toBe(
+        true,
+      );
   });
 
   it('should find every folder with cases', () => {
