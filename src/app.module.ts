@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { Clock } from './common/clock';
+import { CryptoModule } from './common/crypto/crypto.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DemoRequestSeeder } from './database/seeds/demo-requests';
@@ -38,6 +39,7 @@ export class AppModule {
           exports: [AppConfig, Clock],
         },
         ScheduleModule.forRoot(),
+        CryptoModule,
         DatabaseModule,
         AuditModule,
         UsersModule,

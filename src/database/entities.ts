@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
 import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
+import { AuditCheckpointEntity, AuditNodeEntity } from '../modules/audit/merkle/audit-merkle.entity';
 import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RecoveryCodeEntity } from '../modules/users/recovery-code.entity';
 import { RefreshTokenEntity, SessionEntity } from '../modules/auth/session.entity';
@@ -61,4 +62,6 @@ export const ENTITIES = [
   RequestAssignmentEntity,
   AuditEntryEntity,
   AuditHeadEntity,
+  AuditNodeEntity,
+  AuditCheckpointEntity,
 ];

@@ -49,6 +49,10 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'POST /v1/api-keys/:id/revoke': { default: 403, admin: 404, anonymous: 401 },
   'GET /v1/audit/events': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/verify': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/audit/checkpoints/latest': { default: 403, auditor: 200, anonymous: 401 },
+  // Proofs probed at the smallest sizes (QUERIES): the demo seeding has written entries already.
+  'GET /v1/audit/proofs/inclusion': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/audit/proofs/consistency': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/requests': { default: 200, auditor: 403, admin: 403, anonymous: 401 },
   'POST /v1/requests': {
     default: 403,
@@ -506,6 +510,13 @@ const CALLERS: Caller[] = [
 /** Valid, but no account: never assignable, never assigned. */
 const PROBE_USER_ID = '00000000-0000-4000-8000-000000000000';
 
+/** Query strings of the routes that need one to pass validation. */
+const QUERIES: Record<string, string> = {
+  'GET /v1/requests/:id/versions/diff': '?from=1&to=1',
+  'GET /v1/audit/proofs/inclusion': '?seq=1&treeSize=1',
+  'GET /v1/audit/proofs/consistency': '?from=1&to=1',
+};
+
 const BODIES: Record<string, unknown> = {
   'POST /v1/auth/login': {},
   'POST /v1/auth/refresh': {},
@@ -630,7 +641,7 @@ describe('The authorization matrix: every route, every role, every side', () => 
           expectations.default;
         const body = BODIES[route];
         const response = await fetch(
-          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr').replace(':consentId', PROBE_USER_ID).replace(':noticeId', PROBE_USER_ID).replace(':disclosureId', PROBE_USER_ID).replace(':contentVersion', '1')}${route.endsWith('/versions/diff') ? '?from=1&to=1' : ''}`,
+          `${t.baseUrl}${path.replace(':id', requestId).replace(':userId', PROBE_USER_ID).replace(':legalBasis', 'uncc').replace(':language', 'fr').replace(':consentId', PROBE_USER_ID).replace(':noticeId', PROBE_USER_ID).replace(':disclosureId', PROBE_USER_ID).replace(':contentVersion', '1')}${QUERIES[route] ?? ''}`,
           {
             method,
             headers: {

@@ -128,6 +128,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoints/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed checkpoint of the whole log (C2SP tlog-checkpoint in a signed note), signed on demand
+         * @description The origin line is `<SIGNING_KEY_NAME>/audit`; the signature line names the key `<SIGNING_KEY_NAME>`. Keep the checkpoint: a later one must be consistent with it (GET /v1/audit/proofs/consistency).
+         */
+        get: operations["Audit_latestCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/events": {
         parameters: {
             query?: never;
@@ -137,6 +157,46 @@ export interface paths {
         };
         /** Audit entries, newest first, filtered by request, actor, action and time */
         get: operations["Audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RFC 9162 consistency proof that the tree of `to` entries extends the tree of `from`
+         * @description A `to` beyond the current log, or `from` above `to`, is 400 validation.failed.
+         */
+        get: operations["Audit_consistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries
+         * @description A treeSize beyond the current log, or a seq beyond treeSize, is 400 validation.failed.
+         */
+        get: operations["Audit_inclusionProof"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1235,6 +1295,16 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        AuditCheckpointDto: {
+            /** @description keyId of the signing key, as /.well-known/mla-portal/keys lists it */
+            keyId: string;
+            /** @description C2SP signed note of the C2SP tlog-checkpoint body: origin `<SIGNING_KEY_NAME>/audit`, tree size, base64 root, a blank line, then one Ed25519 signature line per key. Verify it with the `noteVerifierKey` of /.well-known/mla-portal/keys */
+            note: string;
+            /** @description RFC 9162 Merkle root of those entries, base64 */
+            rootHash: string;
+            /** @description Number of entries the checkpoint covers: seq 1 to treeSize */
+            treeSize: number;
+        };
         AuditEventDto: {
             /** @example request.transmit */
             action: string;
@@ -1275,6 +1345,8 @@ export interface components {
             firstBadSequence?: number;
             /** @description Chain hash the log head records: keep it outside the portal to detect a later rewrite */
             headChainHash: string;
+            /** @description Merkle root of the log at the head, base64, from the stored tree: a checkpoint of this size signs it */
+            headRootHash: string;
             /** @description Sequence number the log head records */
             headSequence: number;
             /** @description True when every entry and the head agree with the hashes */
@@ -1384,6 +1456,16 @@ export interface components {
         };
         ConsentListDto: {
             items: components["schemas"]["ConsentDto"][];
+        };
+        ConsistencyProofDto: {
+            from: number;
+            /** @description Merkle root at from, base64 */
+            fromRoot: string;
+            /** @description RFC 9162 §2.1.4.1 consistency proof, base64; empty when from = to */
+            proof: string[];
+            to: number;
+            /** @description Merkle root at to, base64 */
+            toRoot: string;
         };
         ConsultationDto: {
             /** @description The ground codes the requested side had in mind */
@@ -1882,6 +1964,18 @@ export interface components {
         };
         FurtherUseListDto: {
             items: components["schemas"]["FurtherUseDto"][];
+        };
+        InclusionProofDto: {
+            /** @description SHA-256(0x00 || canonical body), base64 (the hex leafHash of the entry) */
+            leafHash: string;
+            /** @description RFC 9162 leaf index: seq − 1 */
+            leafIndex: number;
+            /** @description RFC 9162 §2.1.3.1 inclusion path, bottom-up, base64 */
+            proof: string[];
+            /** @description Merkle root at treeSize, base64 */
+            rootHash: string;
+            seq: number;
+            treeSize: number;
         };
         InstrumentProfileDto: {
             /**
@@ -3594,6 +3688,43 @@ export interface operations {
             };
         };
     };
+    Audit_latestCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditCheckpointDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     Audit_events: {
         parameters: {
             query?: {
@@ -3620,6 +3751,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_consistencyProof: {
+        parameters: {
+            query: {
+                /** @description Tree size of the older checkpoint */
+                from: number;
+                /** @description Tree size of the newer checkpoint; at least from */
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProofDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_inclusionProof: {
+        parameters: {
+            query: {
+                /** @description The entry to prove */
+                seq: number;
+                /** @description Tree size of the checkpoint to prove against; at least seq */
+                treeSize: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProofDto"];
                 };
             };
             400: {

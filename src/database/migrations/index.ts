@@ -16,6 +16,7 @@ import { AddTypeDetails1795901500000 } from './1795901500000-AddTypeDetails';
 import { AddConsents1795901600000 } from './1795901600000-AddConsents';
 import { AddTrafficDisclosures1795901700000 } from './1795901700000-AddTrafficDisclosures';
 import { AddEvidence1795901800000 } from './1795901800000-AddEvidence';
+import { AddAuditMerkleTree1795901900000 } from './1795901900000-AddAuditMerkleTree';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AddConsents1795901600000,
   AddTrafficDisclosures1795901700000,
   AddEvidence1795901800000,
+  AddAuditMerkleTree1795901900000,
 ];

@@ -7,6 +7,14 @@ import { auditActor, type Principal } from '../auth/principal';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
+import {
+  AuditCheckpointDto,
+  ConsistencyProofDto,
+  ConsistencyProofQueryDto,
+  InclusionProofDto,
+  InclusionProofQueryDto,
+} from './dto/merkle-log.dto';
+import { MerkleLogService } from './merkle-log.service';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -16,7 +24,48 @@ export class AuditController {
   constructor(
     private readonly audit: AuditService,
     private readonly queries: AuditQueryService,
+    private readonly merkle: MerkleLogService,
   ) {}
+
+  // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
+  // recorded: each record would grow the tree the auditor is checking, and a fresh checkpoint would
+  // then never be the latest one.
+  @Get('checkpoints/latest')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({
+    summary: 'A signed checkpoint of the whole log (C2SP tlog-checkpoint in a signed note), signed on demand',
+    description:
+      'The origin line is `<SIGNING_KEY_NAME>/audit`; the signature line names the key `<SIGNING_KEY_NAME>`. ' +
+      'Keep the checkpoint: a later one must be consistent with it (GET /v1/audit/proofs/consistency).',
+  })
+  @ApiOkResponse({ type: AuditCheckpointDto })
+  latestCheckpoint(): Promise<AuditCheckpointDto> {
+    return this.merkle.latestCheckpoint();
+  }
+
+  @Get('proofs/inclusion')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({
+    summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries',
+    description: 'A treeSize beyond the current log, or a seq beyond treeSize, is 400 validation.failed.',
+  })
+  @ApiOkResponse({ type: InclusionProofDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  inclusionProof(@Query() query: InclusionProofQueryDto): Promise<InclusionProofDto> {
+    return this.merkle.inclusion(query.seq, query.treeSize);
+  }
+
+  @Get('proofs/consistency')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({
+    summary: 'RFC 9162 consistency proof that the tree of `to` entries extends the tree of `from`',
+    description: 'A `to` beyond the current log, or `from` above `to`, is 400 validation.failed.',
+  })
+  @ApiOkResponse({ type: ConsistencyProofDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  consistencyProof(@Query() query: ConsistencyProofQueryDto): Promise<ConsistencyProofDto> {
+    return this.merkle.consistency(query.from, query.to);
+  }
 
   @Get('events')
   @RequirePermission(Permission.AuditRead)

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
+import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService],
-  exports: [AuditService, AuditQueryService],
+  providers: [AuditService, AuditQueryService, MerkleLogService],
+  exports: [AuditService, AuditQueryService, MerkleLogService],
 })
 export class AuditModule {}

@@ -7,12 +7,23 @@ import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
 import type { AuditBody, AuditEvent } from './audit.types';
 import { canonicalJson } from './canonical-json';
+import {
+  appendLeaf,
+  emptyFrontier,
+  type Frontier,
+  frontierRoot,
+  loadFrontier,
+  type NodeRow,
+} from './merkle/merkle';
+import { completedBy, insertNodes, nodeKey, type SqlRunner, SqlNodeReader } from './merkle/node-store';
 
 export interface VerificationResult {
   ok: boolean;
   checked: number;
   headSequence: number;
   headChainHash: string;
+  /** The Merkle root of the log at the head, base64, as the stored tree gives it. */
+  headRootHash: string;
   firstBadSequence?: number;
   problem?: string;
 }
@@ -95,6 +106,9 @@ export class AuditService {
       chainHash: chain,
     });
     await manager.insert(AuditEntryEntity, entry);
+    // Still under the head lock: the frontier read here is the tree every earlier append left.
+    const frontier = await loadFrontier(new SqlNodeReader(manager), seq - 1);
+    await insertNodes(manager, appendLeaf(frontier, Buffer.from(leaf, 'hex')).rows);
     await manager.update(AuditHeadEntity, { id: 1 }, { seq, chainHash: chain });
   }
 
@@ -110,45 +124,65 @@ export class AuditService {
    * single session free for other requests in between.
    */
   async verify(): Promise<VerificationResult> {
-    const head = await this.dataSource.manager.findOneByOrFail(AuditHeadEntity, { id: 1 });
+    const db = this.dataSource.manager;
+    const head = await db.findOneByOrFail(AuditHeadEntity, { id: 1 });
+    // The root the stored tree gives for the head: what a checkpoint of this size would sign.
+    const storedRoot = await rootOfStoredTree(db, head.seq);
+    const outcome = (checked: number, bad?: { seq: number; problem: string }): VerificationResult => ({
+      ok: !bad,
+      checked,
+      headSequence: head.seq,
+      headChainHash: head.chainHash,
+      headRootHash: storedRoot?.toString('base64') ?? '',
+      ...(bad ? { firstBadSequence: bad.seq, problem: bad.problem } : {}),
+    });
     let previous = GENESIS_CHAIN_HASH;
+    let frontier: Frontier = emptyFrontier();
     let expected = 1;
     for (;;) {
-      const batch = await this.dataSource.manager
+      const batch = await db
         .createQueryBuilder(AuditEntryEntity, 'entry')
         .where('entry.seq >= :from', { from: expected })
         .orderBy('entry.seq', 'ASC')
         .limit(VERIFY_BATCH)
         .getMany();
+      const batchStart = expected;
+      let entryBad: { seq: number; problem: string } | undefined;
+      const rows: NodeRow[] = [];
       for (const entry of batch) {
         if (entry.seq > head.seq) break;
         const problem = entryProblem(entry, expected, previous);
-        const checked = expected - 1;
-        if (problem)
-          return {
-            ok: false,
-            checked,
-            headSequence: head.seq,
-            headChainHash: head.chainHash,
-            firstBadSequence: expected,
-            problem,
-          };
+        if (problem) {
+          entryBad = { seq: expected, problem };
+          break;
+        }
+        const appended = appendLeaf(frontier, Buffer.from(entry.leafHash, 'hex'));
+        frontier = appended.frontier;
+        rows.push(...appended.rows);
         previous = entry.chainHash;
         expected += 1;
       }
+      // The stored tree must be exactly the tree of the entries walked so far: a node that differs
+      // changes some proof, even when every entry is intact. The earlier of the two problems wins.
+      const nodeBad = await firstStoredNodeMismatch(db, batchStart - 1, expected - 1, rows);
+      if (nodeBad !== undefined && (!entryBad || nodeBad < entryBad.seq))
+        return outcome(nodeBad - 1, {
+          seq: nodeBad,
+          problem: 'a stored Merkle tree node differs from the entries',
+        });
+      if (entryBad) return outcome(entryBad.seq - 1, entryBad);
       if (batch.length < VERIFY_BATCH || expected > head.seq) break;
     }
     const checked = expected - 1;
     if (checked !== head.seq || previous !== head.chainHash) {
       // Entries missing at the end, or a head rewound or advanced by hand.
-      return {
-        ok: false,
-        checked,
-        headSequence: head.seq,
-        headChainHash: head.chainHash,
-        firstBadSequence: Math.min(checked, head.seq) + 1,
+      return outcome(checked, {
+        seq: Math.min(checked, head.seq) + 1,
         problem: 'the log head does not match the last entry',
-      };
+      });
+    }
+    if (!storedRoot || !frontierRoot(frontier).equals(storedRoot)) {
+      return outcome(checked, { seq: head.seq, problem: 'the Merkle root does not match the entries' });
     }
     // An appender moves the head in the same transaction as its entry, so in any one snapshot no
     // entry lies beyond the head; one that does was put there by hand.
@@ -156,17 +190,82 @@ export class AuditService {
       'SELECT min(e."seq") AS "seq" FROM "audit_entry" e, "audit_head" h WHERE h."id" = 1 AND e."seq" > h."seq"',
     );
     if (beyond?.seq) {
-      return {
-        ok: false,
-        checked,
-        headSequence: head.seq,
-        headChainHash: head.chainHash,
-        firstBadSequence: Number(beyond.seq),
-        problem: 'an entry lies beyond the log head',
-      };
+      return outcome(checked, { seq: Number(beyond.seq), problem: 'an entry lies beyond the log head' });
     }
-    return { ok: true, checked, headSequence: head.seq, headChainHash: head.chainHash };
+    const nodeBeyond = await firstNodeBeyond(db);
+    if (nodeBeyond !== undefined) {
+      return outcome(checked, { seq: nodeBeyond, problem: 'a Merkle tree node lies beyond the log head' });
+    }
+    return outcome(checked);
   }
+}
+
+/** The root at `size` from the stored frontier, or undefined when a frontier node is missing. */
+async function rootOfStoredTree(db: SqlRunner, size: number): Promise<Buffer | undefined> {
+  try {
+    return frontierRoot(await loadFrontier(new SqlNodeReader(db), size));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compares the stored nodes completed by the leaves [from, to) (0-based) with `expected`, the rows
+ * recomputed from the entries, and returns the seq of the first entry whose append should have
+ * written a node that is missing or different. One query: per level, one index range.
+ */
+async function firstStoredNodeMismatch(
+  db: SqlRunner,
+  from: number,
+  to: number,
+  expected: readonly NodeRow[],
+): Promise<number | undefined> {
+  if (to <= from) return undefined;
+  const clauses: string[] = [];
+  const parameters: number[] = [];
+  for (let level = 0; 2 ** level <= to; level += 1) {
+    // Node (level, i) is completed by leaf (i + 1)·2^level − 1.
+    const low = Math.ceil((from + 1) / 2 ** level) - 1;
+    const high = Math.floor(to / 2 ** level) - 1;
+    if (high < low) continue;
+    parameters.push(level, low, high);
+    const n = parameters.length;
+    clauses.push(`("level" = $${n - 2}::smallint AND "idx" BETWEEN $${n - 1}::bigint AND $${n}::bigint)`);
+  }
+  const stored = new Map<string, string>();
+  if (clauses.length > 0) {
+    const rows = (await db.query(
+      `SELECT "level", "idx", "hash" FROM "audit_node" WHERE ${clauses.join(' OR ')}`,
+      parameters,
+    )) as Array<{ level: number; idx: string; hash: string }>;
+    for (const row of rows)
+      stored.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), row.hash);
+  }
+  let first: number | undefined;
+  for (const row of expected) {
+    if (stored.get(nodeKey(row)) !== row.hash.toString('hex')) {
+      const seq = completedBy(row);
+      if (first === undefined || seq < first) first = seq;
+    }
+  }
+  return first;
+}
+
+/**
+ * The seq of the first append that a stored node claims beyond the head, read in one snapshot with
+ * the head (appends go on meanwhile): node (level, i) lies beyond it when (i + 1)·2^level > seq,
+ * that is i >= floor(seq / 2^level), one index range per level.
+ */
+async function firstNodeBeyond(db: SqlRunner): Promise<number | undefined> {
+  const clauses: string[] = [];
+  for (let level = 0; level <= 62; level += 1) {
+    clauses.push(`(n."level" = ${level} AND n."idx" >= h."seq" / ${2n ** BigInt(level)})`);
+  }
+  const rows = (await db.query(
+    `SELECT n."level", n."idx" FROM "audit_node" n, "audit_head" h WHERE h."id" = 1 AND (${clauses.join(' OR ')})`,
+  )) as Array<{ level: number; idx: string }>;
+  const seqs = rows.map((row) => completedBy({ level: Number(row.level), index: Number(row.idx) }));
+  return seqs.length > 0 ? Math.min(...seqs) : undefined;
 }
 
 function entryProblem(

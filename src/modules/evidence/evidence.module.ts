@@ -1,5 +1,4 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PortalSigner } from '../../common/crypto/portal-signer';
 import { AppConfig } from '../../config/app-config';
 import { AuditModule } from '../audit/audit.module';
 import { RequestsModule } from '../requests/requests.module';
@@ -37,19 +36,13 @@ import { SigningKeysController } from './signing-keys.controller';
           config.evidence.dir,
         ),
     },
-    {
-      provide: PortalSigner,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new PortalSigner(config.signing.seed, config.signing.name, config.signing.retiredPublicKeys),
-    },
     EvidenceAccess,
     EvidenceAccessDenialInterceptor,
     EvidenceService,
     EvidencePackagesService,
     EvidenceRetentionService,
   ],
-  exports: [PortalSigner, EvidenceService, EvidenceRetentionService],
+  exports: [EvidenceService, EvidenceRetentionService],
 })
 export class EvidenceModule implements OnApplicationShutdown {
   constructor(private readonly vault: EvidenceVault) {}

@@ -112,6 +112,12 @@ export class AuditVerificationDto {
   })
   headChainHash: string;
 
+  @ApiProperty({
+    description:
+      'Merkle root of the log at the head, base64, from the stored tree: a checkpoint of this size signs it',
+  })
+  headRootHash: string;
+
   @ApiPropertyOptional({ description: 'The first entry that does not verify' })
   firstBadSequence?: number;
 

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PortalSigner } from '../../common/crypto/portal-signer';
+import { ValidationFailedError } from '../../common/errors/domain-error';
+import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
+import { AuditCheckpointEntity } from './merkle/audit-merkle.entity';
+import { formatCheckpoint, portalNoteSigner, signNote } from './merkle/checkpoint';
+import { consistencyProof, inclusionProof, rootAt } from './merkle/merkle';
+import { SqlNodeReader } from './merkle/node-store';
+import type { AuditCheckpointDto, ConsistencyProofDto, InclusionProofDto } from './dto/merkle-log.dto';
+
+/**
+ * The audit log as a verifiable log for auditors: signed checkpoints and RFC 9162 proofs, read
+ * from the stored tree with one query per proof. Sizes are taken from the log head as committed;
+ * rows under it never change, so no read needs a transaction or the head lock.
+ */
+@Injectable()
+export class MerkleLogService {
+  private readonly reader: SqlNodeReader;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: PortalSigner,
+  ) {
+    this.reader = new SqlNodeReader(dataSource);
+  }
+
+  /** `<SIGNING_KEY_NAME>/audit`: the log's name in every checkpoint, the key's name with a path. */
+  get origin(): string {
+    return `${this.signer.name}/audit`;
+  }
+
+  async treeSize(): Promise<number> {
+    return (await this.dataSource.manager.findOneByOrFail(AuditHeadEntity, { id: 1 })).seq;
+  }
+
+  /**
+   * The checkpoint of the current tree size, signed now if none exists at that size yet. Two
+   * callers racing sign the same body with the same deterministic key; the first row stays.
+   */
+  async latestCheckpoint(): Promise<AuditCheckpointDto> {
+    const treeSize = await this.treeSize();
+    const repository = this.dataSource.getRepository(AuditCheckpointEntity);
+    let checkpoint = await repository.findOneBy({ treeSize });
+    if (!checkpoint) {
+      const root = await rootAt(this.reader, treeSize);
+      const body = formatCheckpoint({ origin: this.origin, treeSize, rootHash: root, extensions: [] });
+      await repository
+        .createQueryBuilder()
+        .insert()
+        .values({
+          treeSize,
+          rootHash: root.toString('hex'),
+          note: signNote(body, [portalNoteSigner(this.signer)]),
+          keyId: this.signer.keyId,
+        })
+        .orIgnore()
+        .execute();
+      checkpoint = await repository.findOneByOrFail({ treeSize });
+    }
+    return {
+      treeSize: checkpoint.treeSize,
+      rootHash: Buffer.from(checkpoint.rootHash, 'hex').toString('base64'),
+      note: checkpoint.note,
+      keyId: checkpoint.keyId,
+    };
+  }
+
+  async inclusion(seq: number, treeSize: number): Promise<InclusionProofDto> {
+    const current = await this.treeSize();
+    if (treeSize > current) throw beyondTree('treeSize', current);
+    if (seq > treeSize)
+      throw ValidationFailedError.field('seq', `seq must be at most treeSize (${treeSize})`);
+    const entry = await this.dataSource.manager.findOneByOrFail(AuditEntryEntity, { seq });
+    const leafIndex = seq - 1;
+    const [proof, root] = await Promise.all([
+      inclusionProof(this.reader, leafIndex, treeSize),
+      rootAt(this.reader, treeSize),
+    ]);
+    return {
+      seq,
+      leafIndex,
+      treeSize,
+      leafHash: Buffer.from(entry.leafHash, 'hex').toString('base64'),
+      proof: proof.map((hash) => hash.toString('base64')),
+      rootHash: root.toString('base64'),
+    };
+  }
+
+  async consistency(from: number, to: number): Promise<ConsistencyProofDto> {
+    const current = await this.treeSize();
+    if (to > current) throw beyondTree('to', current);
+    if (from > to) throw ValidationFailedError.field('from', `from must be at most to (${to})`);
+    const [proof, fromRoot, toRoot] = await Promise.all([
+      consistencyProof(this.reader, from, to),
+      rootAt(this.reader, from),
+      rootAt(this.reader, to),
+    ]);
+    return {
+      from,
+      to,
+      proof: proof.map((hash) => hash.toString('base64')),
+      fromRoot: fromRoot.toString('base64'),
+      toRoot: toRoot.toString('base64'),
+    };
+  }
+}
+
+function beyondTree(field: string, current: number): ValidationFailedError {
+  return ValidationFailedError.field(field, `${field} must be at most the current tree size (${current})`);
+}
