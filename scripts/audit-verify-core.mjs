@@ -28,6 +28,53 @@ export function nodeHash(left, right) {
     .digest();
 }
 
+/** RFC 9162 §2.1.1: the hash of the empty tree, SHA-256 of nothing. */
+export function emptyRoot() {
+  return createHash('sha256').digest();
+}
+
+/**
+ * The compact frontier of a growing tree: the roots of its perfect subtrees, largest first, one per
+ * set bit of its size. Leaves are appended one at a time and the root of the tree so far is read at
+ * any size, in O(log n) memory, so an export of any length is checked in one pass.
+ */
+export class CompactTree {
+  size = 0;
+  #stack = [];
+
+  append(leaf) {
+    let hash = leaf;
+    // Each trailing 1 bit of the old size is a perfect subtree the new leaf completes a parent of.
+    for (let n = this.size; (n & 1) === 1; n = Math.floor(n / 2)) hash = nodeHash(this.#stack.pop(), hash);
+    this.#stack.push(hash);
+    this.size += 1;
+  }
+
+  root() {
+    if (this.#stack.length === 0) return emptyRoot();
+    let hash = this.#stack[this.#stack.length - 1];
+    for (let i = this.#stack.length - 2; i >= 0; i -= 1) hash = nodeHash(this.#stack[i], hash);
+    return hash;
+  }
+}
+
+/**
+ * RFC 8785 (JCS) canonical JSON of what JSON.parse gives: keys sorted by UTF-16 code unit, no
+ * whitespace, strings and numbers as JSON.stringify writes them. The portal hashes exactly this form
+ * (src/modules/audit/canonical-json.ts); a body that is not in it was not written by the portal.
+ */
+export function canonicalJson(value) {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+}
+
 const OK = Object.freeze({ ok: true });
 const fail = (reason) => ({ ok: false, reason });
 

@@ -165,6 +165,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole log as NDJSON, streamed, for offline verification with scripts/verify-audit.mjs
+         * @description First line: the checkpoint the export is taken against (the latest, signed now if needed), `{"type":"checkpoint","treeSize","rootHash","note","keyId"}`; then every earlier stored checkpoint, smallest first, in the same form; then entries 1..treeSize in seq order, `{"type":"entry","seq","body","leafHash"}` with `body` the canonical JSON exactly as hashed and `leafHash` the stored hash, base64. The export is recorded in the log (`audit.export`) after its checkpoint, so it is not part of what it exports.
+         */
+        get: operations["Audit_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/proofs/consistency": {
         parameters: {
             query?: never;
@@ -3759,6 +3779,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newline-delimited JSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Missing, invalid or expired token */

@@ -1,9 +1,13 @@
-import { Controller, Get, Logger, Query } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
 import { auditActor, type Principal } from '../auth/principal';
+import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
@@ -25,6 +29,7 @@ export class AuditController {
     private readonly audit: AuditService,
     private readonly queries: AuditQueryService,
     private readonly merkle: MerkleLogService,
+    private readonly exports: AuditExportService,
   ) {}
 
   // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
@@ -65,6 +70,46 @@ export class AuditController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   consistencyProof(@Query() query: ConsistencyProofQueryDto): Promise<ConsistencyProofDto> {
     return this.merkle.consistency(query.from, query.to);
+  }
+
+  @Get('export')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({
+    summary: 'The whole log as NDJSON, streamed, for offline verification with scripts/verify-audit.mjs',
+    description:
+      'First line: the checkpoint the export is taken against (the latest, signed now if needed), ' +
+      '`{"type":"checkpoint","treeSize","rootHash","note","keyId"}`; then every earlier stored ' +
+      'checkpoint, smallest first, in the same form; then entries 1..treeSize in seq order, ' +
+      '`{"type":"entry","seq","body","leafHash"}` with `body` the canonical JSON exactly as hashed and ' +
+      '`leafHash` the stored hash, base64. The export is recorded in the log (`audit.export`) after ' +
+      'its checkpoint, so it is not part of what it exports.',
+  })
+  @ApiOkResponse({
+    description: 'Newline-delimited JSON',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+  })
+  async export(@CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
+    const exported = await this.exports.open(auditActor(principal));
+    response.status(200);
+    response.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="audit-export-${exported.checkpoint.treeSize}.ndjson"`,
+    );
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    try {
+      // pipeline waits for the client to drain each batch before the next query, and ends the
+      // generator (no further reads) when the client goes away.
+      await pipeline(Readable.from(exported.lines), response);
+    } catch (error) {
+      // Headers are gone: the cut connection is the signal, and the verifier reports a short export.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        this.logger.warn(
+          { treeSize: exported.checkpoint.treeSize, problem: (error as Error).message },
+          'audit export failed',
+        );
+    }
   }
 
   @Get('events')

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, MerkleLogService],
+  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService],
   exports: [AuditService, AuditQueryService, MerkleLogService],
 })
 export class AuditModule {}

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
 import { canonicalJson } from './canonical-json';
 
@@ -17,6 +19,24 @@ describe('canonical JSON (RFC 8785 subset)', () => {
   it('should refuse values that have no canonical form', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+  });
+});
+
+describe("the standalone verifier's canonical JSON (scripts/audit-verify-core.mjs)", () => {
+  it("should give the portal's canonical form of anything JSON.parse returns, and so accept exactly its bodies", async () => {
+    const core = (await import(join(__dirname, '../../../scripts/audit-verify-core.mjs'))) as {
+      canonicalJson(value: unknown): string;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(core.canonicalJson(parsed)).toBe(canonicalJson(parsed));
+      }),
+      { numRuns: 500 },
+    );
+    const body = canonicalJson({ v: 1, seq: 7, data: { é: 'ü', a: [1, null, { z: 0.5, b: '\u2028' }] } });
+    expect(core.canonicalJson(JSON.parse(body))).toBe(body);
+    expect(core.canonicalJson(JSON.parse('{"seq": 7}'))).not.toBe('{"seq": 7}');
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   consistencyProof,
@@ -82,6 +83,20 @@ describe('Merkle tree hashing (RFC 9162 §2.1)', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("should give the same root at every size through the standalone verifier's compact tree", async () => {
+    // scripts/verify-audit.mjs checks an export with this class: it must agree with the stored tree.
+    const core = (await import(join(__dirname, '../../../../scripts/audit-verify-core.mjs'))) as {
+      CompactTree: new () => { size: number; append(leaf: Buffer): void; root(): Buffer };
+    };
+    const tree = new core.CompactTree();
+    expect(tree.root()).toEqual(EMPTY_ROOT);
+    for (let i = 0; i < MAX; i += 1) {
+      tree.append(leafHash(leafOf(i)));
+      expect(tree.root()).toEqual(roots[i + 1]);
+    }
+    expect(tree.size).toBe(MAX);
   });
 
   it('should write one leaf row plus one row per parent completed, never more than log2(n) + 1', () => {

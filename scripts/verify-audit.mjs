@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+/**
+ * Offline verification of an audit log export (GET /v1/audit/export) against the portal's public
+ * key. Node.js 20 or later and the file beside it (audit-verify-core.mjs), nothing else, so an
+ * auditor can run it on a machine that never talks to the portal:
+ *
+ *   node verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkey.txt> [--json]
+ *
+ * <export.ndjson>  GET /v1/audit/export saved as is
+ * --keys           GET /.well-known/mla-portal/keys saved as is (every key, active and retired), a
+ *                  PEM Ed25519 public key, or a file of C2SP verifier keys (name+hash+key), one a line
+ * --json           print the result as one JSON object instead of sentences
+ *
+ * What it checks, reading the export once, line by line, in O(log n) memory:
+ * - every checkpoint's signed note verifies with a known key, and its tree size and root are the
+ *   line's; all checkpoints name the same log (with keys.json: `<name>/audit`);
+ * - entries run 1..N in order with no gap, N being the first checkpoint's tree size;
+ * - each body is canonical JSON whose `seq` is the line's, and hashes to the stored `leafHash`;
+ * - the RFC 9162 root of the leaf hashes recomputed from the bodies equals each checkpoint's root
+ *   at its size.
+ * It reports the first bad seq and what is wrong. A wrong root can only place the damage between
+ * the last checkpoint that matched and the one that did not: the first seq of that range is given.
+ *
+ * Exit status: 0 everything verified, 1 a check failed, 2 bad usage or unreadable input.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import * as core from './audit-verify-core.mjs';
+
+class UsageError extends Error {}
+
+/**
+ * The known keys as a function from a note's signature names to verifiers. A PEM key has no name,
+ * so it is tried under each name a note signs with: the key hash still binds name and key.
+ */
+export function loadKeys(text) {
+  if (text.trimStart().startsWith('-----BEGIN PUBLIC KEY')) {
+    const der = createPublicKey(text).export({ format: 'der', type: 'spki' });
+    const raw = der.subarray(der.length - 32);
+    return {
+      origin: undefined,
+      verifiersFor: (names) =>
+        names.map((name) => {
+          const vkey = `${name}+${core.noteKeyHash(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([1]), raw]).toString('base64')}`;
+          return parsed(core.parseVerifierKey(vkey), vkey);
+        }),
+    };
+  }
+  let published;
+  try {
+    published = JSON.parse(text);
+  } catch {
+    const vkeys = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const verifiers = vkeys.map((vkey) => parsed(core.parseVerifierKey(vkey), vkey));
+    return { origin: undefined, verifiersFor: () => verifiers };
+  }
+  if (!Array.isArray(published?.keys) || published.keys.length === 0)
+    throw new UsageError('the keys file lists no keys');
+  const verifiers = published.keys.map((key) =>
+    parsed(core.parseVerifierKey(key.noteVerifierKey), key.keyId),
+  );
+  return {
+    origin: typeof published.name === 'string' ? `${published.name}/audit` : undefined,
+    verifiersFor: () => verifiers,
+  };
+}
+
+function parsed(result, what) {
+  if (!result.ok) throw new UsageError(`key ${what}: ${result.reason}`);
+  return result.value;
+}
+
+function signatureNames(note) {
+  const block = note.slice(note.lastIndexOf('\n\n') + 2);
+  return [
+    ...new Set(
+      block
+        .split('\n')
+        .filter((l) => l.startsWith('\u2014 '))
+        .map((l) => l.slice(2).split(' ')[0]),
+    ),
+  ];
+}
+
+const isSize = (value) => Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Verifies an export read from `input` (a readable stream). Returns
+ * { ok, entries, treeSize, checkpoints, witnessed, firstBadSeq?, problem?, checkpointProblems[] }.
+ */
+export async function verifyExport(input, keys) {
+  const checkpointProblems = [];
+  /** Sizes and roots of the checkpoints whose signature verified, smallest first. */
+  const witnesses = [];
+  const tree = new core.CompactTree();
+  let head; // the first checkpoint line: the export is taken against it
+  let origin = keys.origin;
+  let checkpoints = 0;
+  let previousSize = -1; // the size of the last earlier checkpoint, to keep them in order
+  let lastVerified = 0; // the largest size a verified checkpoint matched so far
+  let bad; // { seq, problem }: the first bad entry; checking stops there
+  let lineNo = 0;
+
+  const checkpointLine = (line) => {
+    checkpoints += 1;
+    const label = `checkpoint at tree size ${line.treeSize} (line ${lineNo})`;
+    const complain = (problem) => checkpointProblems.push({ treeSize: line.treeSize, line: lineNo, problem });
+    if (!isSize(line.treeSize) || typeof line.rootHash !== 'string' || typeof line.note !== 'string') {
+      complain(`${label}: treeSize, rootHash or note is missing`);
+      return;
+    }
+    if (head && (line.treeSize >= head.treeSize || line.treeSize <= previousSize)) {
+      complain(`${label}: earlier checkpoints must follow the first, smallest first, below its size`);
+      return;
+    }
+    previousSize = head ? line.treeSize : -1;
+    head ??= line;
+    const opened = core.verifyNote(line.note, keys.verifiersFor(signatureNames(line.note)));
+    if (!opened.ok) {
+      const why =
+        opened.reason === 'unknown-key'
+          ? 'signed by an unknown key (not one of --keys)'
+          : opened.reason === 'invalid-signature'
+            ? 'its signature does not verify: the note was altered'
+            : `malformed note: ${opened.detail}`;
+      complain(`${label}: ${why}`);
+      return;
+    }
+    const body = core.parseCheckpoint(opened.text);
+    if (!body.ok) return complain(`${label}: ${body.reason}`);
+    const { value } = body;
+    if (value.treeSize !== line.treeSize || value.rootHash.toString('base64') !== line.rootHash)
+      return complain(`${label}: the signed tree size or root differs from the line's`);
+    origin ??= value.origin;
+    if (value.origin !== origin) return complain(`${label}: origin ${value.origin} is not ${origin}`);
+    if (value.treeSize === 0 && !value.rootHash.equals(core.emptyRoot()))
+      return complain(`${label}: the root of the empty tree is SHA-256 of nothing`);
+    // Smallest first: the export's own checkpoint comes first in the file but is checked last.
+    const at = witnesses.findIndex((w) => w.size > value.treeSize);
+    witnesses.splice(at < 0 ? witnesses.length : at, 0, { size: value.treeSize, root: value.rootHash });
+  };
+
+  const entryLine = (line) => {
+    const expected = tree.size + 1;
+    if (!Number.isSafeInteger(line.seq))
+      return { seq: expected, problem: `line ${lineNo}: an entry without an integer seq` };
+    if (line.seq > expected)
+      return { seq: expected, problem: `entry ${expected} is missing (line ${lineNo} holds ${line.seq})` };
+    if (line.seq < expected)
+      return {
+        seq: line.seq,
+        problem: `entry ${line.seq} appears again at line ${lineNo}, after entry ${expected - 1}: one of the two is not the logged one`,
+      };
+    if (line.seq > head.treeSize)
+      return {
+        seq: line.seq,
+        problem: `entry ${line.seq} lies beyond the checkpoint's tree size ${head.treeSize}`,
+      };
+    if (typeof line.body !== 'string') return { seq: line.seq, problem: 'the entry has no body' };
+    const leaf = core.leafHash(line.body);
+    if (line.leafHash !== undefined && line.leafHash !== leaf.toString('base64'))
+      return {
+        seq: line.seq,
+        problem:
+          'the body does not hash to the leaf hash the portal stored: it was changed after it was logged',
+      };
+    let body;
+    try {
+      body = JSON.parse(line.body);
+    } catch {
+      return { seq: line.seq, problem: 'the body is not JSON' };
+    }
+    if (
+      body === null ||
+      typeof body !== 'object' ||
+      Array.isArray(body) ||
+      core.canonicalJson(body) !== line.body
+    )
+      return { seq: line.seq, problem: 'the body is not a canonical JSON object' };
+    if (body.seq !== line.seq)
+      return { seq: line.seq, problem: `the body's seq is ${body.seq}, not ${line.seq}` };
+    tree.append(leaf);
+    while (witnesses.length > 0 && witnesses[0].size <= tree.size) {
+      const witness = witnesses.shift();
+      if (witness.size === 0) continue; // the empty tree: no entry to compare with
+      if (!tree.root().equals(witness.root))
+        return {
+          seq: lastVerified + 1,
+          problem:
+            `entries 1..${witness.size} do not give the root of the checkpoint at ${witness.size}, ` +
+            `which the checkpoint at ${lastVerified} still matched: the first bad entry is one of ${lastVerified + 1}..${witness.size}`,
+        };
+      lastVerified = witness.size;
+    }
+    return undefined;
+  };
+
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const text of lines) {
+    lineNo += 1;
+    let line;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      bad = { seq: tree.size + 1, problem: `line ${lineNo} is not JSON` };
+      break;
+    }
+    if (line?.type === 'checkpoint') {
+      if (tree.size > 0) {
+        bad = { seq: tree.size + 1, problem: `line ${lineNo}: a checkpoint after the entries began` };
+        break;
+      }
+      checkpointLine(line);
+    } else if (line?.type === 'entry') {
+      if (!head) {
+        bad = { seq: 1, problem: 'the export does not start with a checkpoint' };
+        break;
+      }
+      bad = entryLine(line);
+      if (bad) break;
+    } else {
+      bad = { seq: tree.size + 1, problem: `line ${lineNo} is neither a checkpoint nor an entry` };
+      break;
+    }
+  }
+  lines.close();
+  input.destroy?.();
+
+  if (!bad && !head) bad = { seq: 1, problem: 'the export holds no checkpoint' };
+  if (!bad && isSize(head.treeSize) && tree.size < head.treeSize)
+    bad = {
+      seq: tree.size + 1,
+      problem: `the export ends after entry ${tree.size} but its checkpoint covers ${head.treeSize}: entries ${tree.size + 1}..${head.treeSize} are missing`,
+    };
+  if (!bad && tree.size > lastVerified)
+    bad = {
+      seq: lastVerified + 1,
+      problem: `entries ${lastVerified + 1}..${tree.size} are covered by no checkpoint signed by a known key`,
+    };
+  return {
+    ok: !bad && checkpointProblems.length === 0,
+    entries: tree.size,
+    treeSize: head?.treeSize ?? null,
+    checkpoints,
+    witnessed: lastVerified,
+    ...(bad ? { firstBadSeq: bad.seq, problem: bad.problem } : {}),
+    checkpointProblems,
+  };
+}
+
+async function main(argv) {
+  const args = [...argv];
+  const json = args.includes('--json');
+  const keysAt = args.indexOf('--keys');
+  const keysPath = keysAt >= 0 ? args[keysAt + 1] : undefined;
+  const rest = args.filter((a, i) => a !== '--json' && i !== keysAt && i !== keysAt + 1);
+  if (!keysPath || rest.length !== 1 || rest[0].startsWith('--'))
+    throw new UsageError(
+      'usage: verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkeys.txt> [--json]',
+    );
+  let keys;
+  try {
+    keys = loadKeys(readFileSync(keysPath, 'utf8'));
+  } catch (error) {
+    throw error instanceof UsageError
+      ? error
+      : new UsageError(`cannot read keys ${keysPath}: ${error.message}`);
+  }
+  const input = createReadStream(rest[0]);
+  await new Promise((resolve, reject) => {
+    input.once('open', resolve);
+    input.once('error', (error) => reject(new UsageError(`cannot read ${rest[0]}: ${error.message}`)));
+  });
+  const started = process.hrtime.bigint();
+  const result = await verifyExport(input, keys);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
+  } else {
+    for (const c of result.checkpointProblems) process.stdout.write(`FAILED ${c.problem}\n`);
+    if (result.problem !== undefined)
+      process.stdout.write(`FAILED at seq ${result.firstBadSeq}: ${result.problem}\n`);
+    if (result.ok)
+      process.stdout.write(
+        `OK: entries 1..${result.entries} and ${result.checkpoints} checkpoint(s) verified in ${seconds.toFixed(2)} s\n`,
+      );
+  }
+  return result.ok ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(
+        `${error instanceof UsageError ? error.message : `error: ${error.stack ?? error}`}\n`,
+      );
+      process.exitCode = 2;
+    },
+  );
+}
