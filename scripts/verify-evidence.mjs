@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Offline verification of what the portal signs: an evidence package (manifest + files) or an
- * upload receipt. One file, Node.js 18 or later and nothing else, so a court or a counterpart can
- * run it on a machine that never talks to the portal:
+ * upload receipt. Node.js 20 or later and the file beside it (audit-verify-core.mjs), nothing else,
+ * so a court or a counterpart can run it on a machine that never talks to the portal:
  *
  *   node verify-evidence.mjs package <package.json> --keys <keys.json> [--files <directory>]
  *   node verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]
@@ -12,11 +12,16 @@
  * <keys.json>     GET /.well-known/mla-portal/keys saved as is, or a PEM public key
  * --files         a directory holding the package's files, each named by its item id or its file name
  *
+ * A receipt also carries the audit log's signed checkpoint taken when the upload was recorded, and
+ * the RFC 9162 inclusion proof of the upload's audit entry in it: both are checked, so the receipt
+ * holds the portal to a log that contains the entry (a later checkpoint must be consistent with it).
+ *
  * Exit status: 0 every check passed, 1 a check failed (each failure is printed), 2 bad usage.
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import * as core from './audit-verify-core.mjs';
 
 /** RFC 8785 (JCS) canonical JSON: the exact bytes the portal signed. */
 function canonicalJson(value) {
@@ -31,15 +36,29 @@ function canonicalJson(value) {
   return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
 }
 
+/**
+ * The known keys, two ways: by key id for the JSON signatures, and as C2SP note verifiers for the
+ * audit checkpoints. A PEM key has no name, so it is tried under each name a note signs with: the
+ * note's key hash still binds name and key.
+ */
 function loadKeys(path) {
   const text = readFileSync(path, 'utf8');
   if (text.trimStart().startsWith('-----BEGIN PUBLIC KEY')) {
     const key = createPublicKey(text);
-    return (keyId) => ({ key, keyId });
+    const der = key.export({ format: 'der', type: 'spki' });
+    const raw = der.subarray(der.length - 32);
+    const keyFor = (keyId) => ({ key, keyId });
+    keyFor.noteVerifiers = (note) =>
+      signatureNames(note).map((name) => ({ name, keyHash: core.noteKeyHash(name, raw), publicKey: key }));
+    return keyFor;
   }
   const published = JSON.parse(text);
   const keys = new Map((published.keys ?? []).map((entry) => [entry.keyId, entry]));
-  return (keyId) => {
+  const verifiers = (published.keys ?? [])
+    .map((entry) => (entry.noteVerifierKey ? core.parseVerifierKey(entry.noteVerifierKey) : { ok: false }))
+    .filter((parsed) => parsed.ok)
+    .map((parsed) => parsed.value);
+  const keyFor = (keyId) => {
     const entry = keys.get(keyId);
     if (!entry) return undefined;
     const raw = Buffer.from(entry.publicKey, 'base64');
@@ -47,6 +66,18 @@ function loadKeys(path) {
     const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
     return { key: createPublicKey({ key: der, format: 'der', type: 'spki' }), keyId, status: entry.status };
   };
+  keyFor.noteVerifiers = () => verifiers;
+  return keyFor;
+}
+
+/** The key names of a signed note's signature lines (`— <name> <base64>`). */
+function signatureNames(note) {
+  const block = note.slice(note.lastIndexOf('\n\n') + 2);
+  const names = block
+    .split('\n')
+    .filter((line) => line.startsWith('\u2014 '))
+    .map((line) => line.slice(2).split(' ')[0]);
+  return [...new Set(names)];
 }
 
 function checkSignature(document, signature, keyFor, report) {
@@ -121,7 +152,43 @@ async function verifyReceipt(input, keyFor, options, report) {
     `receipt for ${receipt.evidence?.id} (${receipt.evidence?.fileName}), received ${receipt.evidence?.receivedAt}, ` +
       `audit entry #${receipt.audit?.seq}`,
   );
+  checkAuditWitness(receipt, keyFor, report);
   if (options.file) await checkFile(receipt.evidence, options.file, report, `file ${options.file}`);
+}
+
+/**
+ * The checkpoint the receipt embeds must be signed by a known key as a note of the issuer's log,
+ * say what the receipt says of it, and the upload's audit entry must be in the tree it signs.
+ */
+function checkAuditWitness(receipt, keyFor, report) {
+  const audit = receipt.audit ?? {};
+  const { checkpoint, inclusionProof } = audit;
+  if (!checkpoint) return report.warn('audit log NOT checked: this receipt carries no checkpoint');
+  if (typeof checkpoint.note !== 'string' || !Array.isArray(inclusionProof))
+    return report.fail('audit checkpoint: malformed (note or inclusion proof missing)');
+  const opened = core.verifyNote(checkpoint.note, keyFor.noteVerifiers(checkpoint.note));
+  if (!opened.ok) return report.fail(`audit checkpoint: signature ${opened.reason} (${opened.detail})`);
+  const parsed = core.parseCheckpoint(opened.text);
+  if (!parsed.ok) return report.fail(`audit checkpoint: ${parsed.reason}`);
+  const { origin, treeSize, rootHash } = parsed.value;
+  if (origin !== `${receipt.issuer}/audit`)
+    return report.fail(`audit checkpoint: origin ${origin}, expected ${receipt.issuer}/audit`);
+  if (treeSize !== checkpoint.treeSize || rootHash.toString('base64') !== checkpoint.rootHash)
+    return report.fail('audit checkpoint: the signed size or root differs from the receipt');
+  report.pass(`audit checkpoint: signed note of ${origin} at tree size ${treeSize}`);
+  if (!Number.isSafeInteger(audit.seq) || typeof audit.leafHash !== 'string')
+    return report.fail('audit entry: seq or leaf hash missing');
+  const proof = inclusionProof.map((element) => Buffer.from(String(element), 'base64'));
+  const included = core.verifyInclusion(
+    Buffer.from(audit.leafHash, 'hex'),
+    audit.seq - 1,
+    treeSize,
+    proof,
+    rootHash,
+  );
+  if (!included.ok)
+    return report.fail(`audit entry #${audit.seq}: inclusion proof fails (${included.reason})`);
+  report.pass(`audit entry #${audit.seq}: included in the checkpoint's tree (RFC 9162 proof)`);
 }
 
 function parse(argv) {

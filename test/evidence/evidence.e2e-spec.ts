@@ -1,6 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ApiClient, login, type Schemas } from '@mla/api-client';
+import { parseCheckpoint, parseVerifierKey, verifyNote } from '../../src/modules/audit/merkle/checkpoint';
+import { rootFromLeafHashes, verifyInclusion } from '../../src/modules/audit/merkle/merkle';
 import { EvidenceRetentionService } from '../../src/modules/evidence/evidence-retention.service';
 import { StorageFailure } from '../../src/modules/evidence/storage/evidence-store';
 import { EvidenceVault } from '../../src/modules/evidence/storage/evidence-vault';
@@ -94,14 +96,72 @@ describe('Evidence exchange (issue 5)', () => {
     });
     const receipt = result.receipt.receipt as {
       evidence: { id: string; sha256: string; size: number };
-      audit: { seq: number; entryId: string };
+      audit: {
+        seq: number;
+        entryId: string;
+        leafHash: string;
+        checkpoint: { treeSize: number; rootHash: string; note: string };
+        inclusionProof: string[];
+      };
     };
     expect(receipt.evidence).toMatchObject({ id: result.evidence.id, sha256: sha256(PDF), size: PDF.length });
-    const [entry] = await t.dataSource.query<Array<{ action: string; target_id: string }>>(
-      'SELECT "action", "target_id" FROM "audit_entry" WHERE "seq" = $1 AND "id" = $2',
+    const [entry] = await t.dataSource.query<Array<{ action: string; target_id: string; leaf_hash: string }>>(
+      'SELECT "action", "target_id", "leaf_hash" FROM "audit_entry" WHERE "seq" = $1 AND "id" = $2',
       [receipt.audit.seq, receipt.audit.entryId],
     );
-    expect(entry).toEqual({ action: 'evidence.upload', target_id: result.evidence.id });
+    expect(entry).toEqual({
+      action: 'evidence.upload',
+      target_id: result.evidence.id,
+      leaf_hash: receipt.audit.leafHash,
+    });
+
+    // The receipt carries a signed checkpoint that covers its entry, kept by the portal like any
+    // other, and the entry's inclusion proof in it (issue 6, item 8).
+    const { checkpoint, inclusionProof } = receipt.audit;
+    expect(checkpoint.treeSize).toBeGreaterThanOrEqual(receipt.audit.seq);
+    const [stored] = await t.dataSource.query<Array<{ note: string }>>(
+      'SELECT "note" FROM "audit_checkpoint" WHERE "tree_size" = $1',
+      [checkpoint.treeSize],
+    );
+    expect(stored?.note).toBe(checkpoint.note);
+    const leaves = await t.dataSource.query<Array<{ leaf_hash: string }>>(
+      'SELECT "leaf_hash" FROM "audit_entry" WHERE "seq" <= $1 ORDER BY "seq"',
+      [checkpoint.treeSize],
+    );
+    const root = rootFromLeafHashes(leaves.map((row) => Buffer.from(row.leaf_hash, 'hex')));
+    expect(checkpoint.rootHash).toBe(root.toString('base64'));
+    const keys = (await (await fetch(`${t.baseUrl}/.well-known/mla-portal/keys`)).json()) as {
+      keys: Array<{ noteVerifierKey: string }>;
+    };
+    const verifiers = keys.keys.flatMap((key) => {
+      const parsed = parseVerifierKey(key.noteVerifierKey);
+      return parsed.ok ? [parsed.value] : [];
+    });
+    const opened = verifyNote(checkpoint.note, verifiers);
+    if (!opened.ok) throw new Error(opened.detail);
+    expect(parseCheckpoint(opened.text)).toMatchObject({
+      ok: true,
+      value: { treeSize: checkpoint.treeSize, rootHash: root },
+    });
+    const proofOf = (elements: string[]) =>
+      verifyInclusion(
+        Buffer.from(receipt.audit.leafHash, 'hex'),
+        receipt.audit.seq - 1,
+        checkpoint.treeSize,
+        elements.map((element) => Buffer.from(element, 'base64')),
+        root,
+      );
+    expect(proofOf(inclusionProof)).toEqual({ ok: true });
+    expect(inclusionProof.length).toBeGreaterThan(0);
+    const bent = Buffer.from(inclusionProof[0], 'base64');
+    bent[0] ^= 0x01;
+    expect(proofOf([bent.toString('base64'), ...inclusionProof.slice(1)])).toMatchObject({ ok: false });
+    expect(
+      verifyNote(checkpoint.note.replace(/\n\d+\n/, `\n${checkpoint.treeSize + 1}\n`), verifiers),
+    ).toMatchObject({
+      ok: false,
+      reason: 'invalid-signature',
+    });
 
     // The receipt verifies with the published key, and fails after any change of one byte.
     expect(await verifiesWithPublishedKey(t, result.receipt.receipt, result.receipt.signature)).toBe(true);

@@ -97,8 +97,50 @@ describe('The offline verifier of packages and receipts', () => {
       join(filesDir, 'statement.pdf'),
     );
     expect(receipt.status).toBe(0);
+    expect(receipt.output).toMatch(/^VERIFIED$/m);
+    expect(receipt.output).toMatch(/ok {4}audit checkpoint: signed note of .*\/audit at tree size \d+/);
+    expect(receipt.output).toMatch(/ok {4}audit entry #\d+: included in the checkpoint's tree/);
     await writeFile(receiptFile, JSON.stringify(receipts[0]).replace('statement.pdf', 'statement.pdg'));
     expect(verifier('receipt', receiptFile, '--keys', keysFile).status).toBe(1);
+
+    // The embedded witness is checked on its own terms too: an altered proof or checkpoint is named
+    // (the receipt's own signature fails as well, since both are inside the signed document).
+    type Receipt = {
+      receipt: {
+        audit: { inclusionProof: string[]; checkpoint: { treeSize: number; rootHash: string; note: string } };
+      };
+    };
+    const alter = async (change: (copy: Receipt) => void) => {
+      const copy = structuredClone(receipts[0]) as Receipt;
+      change(copy);
+      await writeFile(receiptFile, JSON.stringify(copy));
+      return verifier('receipt', receiptFile, '--keys', keysFile);
+    };
+    const badProof = await alter(({ receipt: { audit } }) => {
+      const element = Buffer.from(audit.inclusionProof[0], 'base64');
+      element[0] ^= 0x01;
+      audit.inclusionProof[0] = element.toString('base64');
+    });
+    expect(badProof.status).toBe(1);
+    expect(badProof.output).toMatch(/FAIL {2}audit entry #\d+: inclusion proof fails/);
+    const shortProof = await alter(({ receipt: { audit } }) => audit.inclusionProof.pop());
+    expect(shortProof.output).toMatch(/FAIL {2}audit entry #\d+: inclusion proof fails/);
+    const badNote = await alter(({ receipt: { audit } }) => {
+      // A forged head: the root in the note changed, so the portal's signature over it no longer holds.
+      const root = Buffer.from(audit.checkpoint.rootHash, 'base64');
+      root[0] ^= 0x01;
+      audit.checkpoint.note = audit.checkpoint.note.replace(
+        audit.checkpoint.rootHash,
+        root.toString('base64'),
+      );
+      audit.checkpoint.rootHash = root.toString('base64');
+    });
+    expect(badNote.status).toBe(1);
+    expect(badNote.output).toMatch(/FAIL {2}audit checkpoint: signature invalid-signature/);
+    const otherSize = await alter(({ receipt: { audit } }) => {
+      audit.checkpoint.treeSize += 1;
+    });
+    expect(otherSize.output).toMatch(/FAIL {2}audit checkpoint: the signed size or root differs/);
 
     // The key may also be given as the PEM a court obtained separately.
     const pem = join(dir, 'portal.pem');
@@ -107,7 +149,21 @@ describe('The offline verifier of packages and receipts', () => {
     };
     await writeFile(pem, published.keys[0].publicKeyPem);
     await writeFile(receiptFile, JSON.stringify(receipts[0]));
-    expect(verifier('receipt', receiptFile, '--keys', pem).status).toBe(0);
+    const withPem = verifier('receipt', receiptFile, '--keys', pem);
+    expect(withPem.status).toBe(0);
+    expect(withPem.output).toMatch(/ok {4}audit entry #\d+: included/);
+
+    // The script needs nothing but Node and its sibling file: copied alone with it, it still runs.
+    const copied = join(dir, 'copied');
+    await import('node:fs/promises').then((fs) => fs.mkdir(copied));
+    for (const name of ['verify-evidence.mjs', 'audit-verify-core.mjs'])
+      await writeFile(join(copied, name), await readFile(resolve(VERIFIER, '..', name)));
+    const alone = spawnSync(
+      process.execPath,
+      [join(copied, 'verify-evidence.mjs'), 'receipt', receiptFile, '--keys', keysFile],
+      { encoding: 'utf8', cwd: copied },
+    );
+    expect(alone.stdout).toMatch(/^VERIFIED$/m);
 
     // Usage errors are told apart from failed checks.
     expect(verifier('package', packageFile).status).toBe(2);

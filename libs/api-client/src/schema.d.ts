@@ -2733,7 +2733,7 @@ export interface components {
             value: string;
         };
         SignedReceiptDto: {
-            /** @description The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it */
+            /** @description The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it, with a signed checkpoint of the audit log that covers the entry and its inclusion proof */
             receipt: {
                 [key: string]: unknown;
             };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { PortalSigner } from '../../common/crypto/portal-signer';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
@@ -39,11 +39,33 @@ export class MerkleLogService {
    * callers racing sign the same body with the same deterministic key; the first row stays.
    */
   async latestCheckpoint(): Promise<AuditCheckpointDto> {
-    const treeSize = await this.treeSize();
-    const repository = this.dataSource.getRepository(AuditCheckpointEntity);
+    const manager = this.dataSource.manager;
+    return this.checkpointAt(manager, await this.treeSize());
+  }
+
+  /**
+   * A checkpoint of the tree as `manager`'s transaction sees it, with the inclusion proof of entry
+   * `seq` in it, all through that transaction: a receipt written under the log head lock gets a
+   * checkpoint that covers its own, not yet committed, entry. Should the transaction roll back,
+   * the checkpoint goes with it, so no checkpoint ever names a tree that was not committed.
+   */
+  async witnessWithin(
+    manager: EntityManager,
+    seq: number,
+  ): Promise<{ checkpoint: AuditCheckpointDto; proof: string[] }> {
+    const treeSize = (await manager.findOneByOrFail(AuditHeadEntity, { id: 1 })).seq;
+    if (seq < 1 || seq > treeSize) throw new Error(`entry ${seq} is not in the tree of size ${treeSize}`);
+    const checkpoint = await this.checkpointAt(manager, treeSize);
+    const proof = await inclusionProof(new SqlNodeReader(manager), seq - 1, treeSize);
+    return { checkpoint, proof: proof.map((hash) => hash.toString('base64')) };
+  }
+
+  /** Signs and stores the checkpoint of `treeSize` unless one exists; the stored one is returned. */
+  private async checkpointAt(manager: EntityManager, treeSize: number): Promise<AuditCheckpointDto> {
+    const repository = manager.getRepository(AuditCheckpointEntity);
     let checkpoint = await repository.findOneBy({ treeSize });
     if (!checkpoint) {
-      const root = await rootAt(this.reader, treeSize);
+      const root = await rootAt(new SqlNodeReader(manager), treeSize);
       const body = formatCheckpoint({ origin: this.origin, treeSize, rootHash: root, extensions: [] });
       await repository
         .createQueryBuilder()

@@ -138,7 +138,7 @@ export class SignedReceiptDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it',
+      'The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it, with a signed checkpoint of the audit log that covers the entry and its inclusion proof',
   })
   receipt: Record<string, unknown>;
   @ApiProperty({ type: SignatureDto }) signature: SignatureDto;

@@ -13,6 +13,7 @@ import { beforeCommit, TransactionRunner } from '../../database/transaction-runn
 import { canonicalJson } from '../audit/canonical-json';
 import { AuditService } from '../audit/audit.service';
 import type { AuditEvent } from '../audit/audit.types';
+import { MerkleLogService } from '../audit/merkle-log.service';
 import { auditActor, type Principal } from '../auth/principal';
 import type { CooperationRequestEntity } from '../requests/cooperation-request.entity';
 import { EvidenceAccess, type VisibleItem } from './evidence-access';
@@ -84,6 +85,7 @@ export class EvidenceService {
     private readonly config: AppConfig,
     private readonly vault: EvidenceVault,
     private readonly signer: PortalSigner,
+    private readonly merkle: MerkleLogService,
   ) {}
 
   async upload(
@@ -216,12 +218,15 @@ export class EvidenceService {
           },
         });
         // The receipt names the audit entry's position in the log, known only once it is written:
-        // the log writes at the end of the transaction, and this runs after it, still inside.
+        // the log writes at the end of the transaction, and this runs after it, still inside and
+        // still under the log head lock. The checkpoint and proof it embeds let the counterpart
+        // hold the log to this entry without asking the portal again (issue 6, item 8).
         beforeCommit(manager, async () => {
           const [entry]: Array<{ seq: string; leaf_hash: string }> = await manager.query(
             'SELECT "seq", "leaf_hash" FROM "audit_entry" WHERE "id" = $1',
             [entryId],
           );
+          const witness = await this.merkle.witnessWithin(manager, Number(entry.seq));
           const receipt = {
             type: 'mla-portal/evidence-receipt',
             version: 1,
@@ -243,7 +248,17 @@ export class EvidenceService {
               agencyCode: principal.agencyCode,
               role: principal.role,
             },
-            audit: { seq: Number(entry.seq), entryId, leafHash: entry.leaf_hash },
+            audit: {
+              seq: Number(entry.seq),
+              entryId,
+              leafHash: entry.leaf_hash,
+              checkpoint: {
+                treeSize: witness.checkpoint.treeSize,
+                rootHash: witness.checkpoint.rootHash,
+                note: witness.checkpoint.note,
+              },
+              inclusionProof: witness.proof,
+            },
           };
           row.receipt = canonicalJson(receipt);
           row.receiptSignature = this.signer.sign(row.receipt);
