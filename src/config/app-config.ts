@@ -30,6 +30,7 @@ export class AppConfig {
     readonly deadlines: { jobEnabled: boolean },
     readonly evidence: EvidenceSettings,
     readonly signing: SigningSettings,
+    readonly audit: AuditSettings,
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -96,6 +97,11 @@ export class AppConfig {
           Buffer.from(hex, 'hex'),
         ),
       },
+      {
+        checkpointJobEnabled: env.AUDIT_CHECKPOINT_JOB,
+        checkpointEveryEntries: env.AUDIT_CHECKPOINT_EVERY_ENTRIES,
+        checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+      },
     );
   }
 }
@@ -113,6 +119,14 @@ export interface EvidenceSettings {
   preverifyMaxBytes: number;
   jobsEnabled: boolean;
   fixityIntervalHours: number;
+}
+
+export interface AuditSettings {
+  checkpointJobEnabled: boolean;
+  /** Sign a checkpoint once the log has grown by this many entries since the last one… */
+  checkpointEveryEntries: number;
+  /** …or this many seconds after the last one, if the log grew at all. */
+  checkpointIntervalSeconds: number;
 }
 
 export interface SigningSettings {

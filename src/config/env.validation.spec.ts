@@ -113,6 +113,30 @@ describe('environment validation', () => {
     expect(() => validateEnv({ ...s3, S3_FORCE_PATH_STYLE: 'sometimes' })).toThrow(/S3_FORCE_PATH_STYLE/);
   });
 
+  it('should sign audit checkpoints every 1000 entries or 300 seconds by default, and refuse zero', () => {
+    const config = (env: Record<string, string>) =>
+      AppConfig.fromEnv(validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test', ...env }))
+        .audit;
+    expect(config({})).toEqual({
+      checkpointJobEnabled: true,
+      checkpointEveryEntries: 1000,
+      checkpointIntervalSeconds: 300,
+    });
+    expect(
+      config({
+        AUDIT_CHECKPOINT_JOB: 'false',
+        AUDIT_CHECKPOINT_EVERY_ENTRIES: '50',
+        AUDIT_CHECKPOINT_INTERVAL_SECONDS: '60',
+      }),
+    ).toEqual({ checkpointJobEnabled: false, checkpointEveryEntries: 50, checkpointIntervalSeconds: 60 });
+    expect(() => validateEnv({ AUDIT_CHECKPOINT_EVERY_ENTRIES: '0' })).toThrow(
+      /AUDIT_CHECKPOINT_EVERY_ENTRIES/,
+    );
+    expect(() => validateEnv({ AUDIT_CHECKPOINT_INTERVAL_SECONDS: 'often' })).toThrow(
+      /AUDIT_CHECKPOINT_INTERVAL_SECONDS/,
+    );
+  });
+
   it('should treat the S3 secret key as a secret', () => {
     expect(SECRET_SETTINGS).toContain('S3_SECRET_ACCESS_KEY');
   });

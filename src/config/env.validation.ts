@@ -159,6 +159,23 @@ export class EnvironmentVariables {
   @IsBoolean()
   DEADLINE_JOB: boolean = true;
 
+  /** The job that signs audit log checkpoints (every N entries or T seconds), checked every 10 s. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  AUDIT_CHECKPOINT_JOB: boolean = true;
+
+  /** A checkpoint is signed once the log has grown by this many entries since the last one. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  AUDIT_CHECKPOINT_EVERY_ENTRIES: number = 1000;
+
+  /** A checkpoint is signed once this many seconds have passed since the last one, if the log grew. */
+  @IsInt()
+  @Min(1)
+  @Type(() => Number)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: number = 300;
+
   /** Where evidence bytes are kept (local store). Absent: DATA_DIR/evidence. */
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -43,6 +43,7 @@ export async function startPortal(database: TestDatabase, port: number): Promise
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       DEADLINE_JOB: 'false',
       EVIDENCE_JOBS: 'false',
+      AUDIT_CHECKPOINT_JOB: 'false',
       ...database.env,
     },
   });

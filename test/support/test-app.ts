@@ -74,6 +74,8 @@ export async function createTestApp(
       DEADLINE_JOB: 'false',
       // Tests run the evidence jobs (retention, fixity, sweep) themselves too.
       EVIDENCE_JOBS: 'false',
+      // And the audit checkpoint job, so that the checkpoints a suite sees are the ones it asked for.
+      AUDIT_CHECKPOINT_JOB: 'false',
       ...database.env,
       ...extraEnv,
     }),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditCheckpointJob } from './audit-checkpoint.job';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
@@ -7,7 +8,7 @@ import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService],
+  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService, AuditCheckpointJob],
   exports: [AuditService, AuditQueryService, MerkleLogService],
 })
 export class AuditModule {}

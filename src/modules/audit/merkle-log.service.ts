@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
 import { PortalSigner } from '../../common/crypto/portal-signer';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
@@ -21,6 +22,7 @@ export class MerkleLogService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: PortalSigner,
+    private readonly clock: Clock,
   ) {
     this.reader = new SqlNodeReader(dataSource);
   }
@@ -41,6 +43,16 @@ export class MerkleLogService {
   async latestCheckpoint(): Promise<AuditCheckpointDto> {
     const manager = this.dataSource.manager;
     return this.checkpointAt(manager, await this.treeSize());
+  }
+
+  /** The stored checkpoint of the largest tree size, whoever signed it, or undefined if none. */
+  async lastCheckpoint(): Promise<{ treeSize: number; createdAt: Date } | undefined> {
+    const [last] = await this.dataSource.getRepository(AuditCheckpointEntity).find({
+      select: { treeSize: true, createdAt: true },
+      order: { treeSize: 'DESC' },
+      take: 1,
+    });
+    return last;
   }
 
   /**
@@ -75,6 +87,8 @@ export class MerkleLogService {
           rootHash: root.toString('hex'),
           note: signNote(body, [portalNoteSigner(this.signer)]),
           keyId: this.signer.keyId,
+          // The portal's clock, not the database's: the checkpoint job measures its interval by it.
+          createdAt: this.clock.now(),
         })
         .orIgnore()
         .execute();
