@@ -1,33 +1,8 @@
-import { join } from 'node:path';
 import { rootFromLeafHashes } from '../../src/modules/audit/merkle/merkle';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { loadVerifierCore, type VerifierCore } from '../support/merkle-vectors';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-type Verification = { ok: true } | { ok: false; reason: string };
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-/** The part of scripts/audit-verify-core.mjs an auditor uses, typed here; it is plain JS. */
-interface VerifierCore {
-  verifyInclusion(
-    leaf: Uint8Array,
-    index: bigint,
-    size: bigint,
-    proof: readonly Uint8Array[],
-    root: Uint8Array,
-  ): Verification;
-  verifyConsistency(
-    size1: bigint,
-    size2: bigint,
-    root1: Uint8Array,
-    root2: Uint8Array,
-    proof: readonly Uint8Array[],
-  ): Verification;
-  parseCheckpoint(body: string): Parsed<{ origin: string; treeSize: number; rootHash: Buffer }>;
-  parseVerifierKey(vkey: string): Parsed<unknown>;
-  verifyNote(note: string, verifiers: readonly unknown[]): { ok: boolean; text?: string; reason?: string };
-}
-
-const CORE_PATH = join(__dirname, '../../scripts/audit-verify-core.mjs');
 const bytes = (base64: string): Buffer => Buffer.from(base64, 'base64');
 
 interface CheckpointView {
@@ -44,7 +19,7 @@ describe('The audit log as a verifiable Merkle log', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    core = (await import(CORE_PATH)) as VerifierCore;
+    core = await loadVerifierCore();
     frCentralAuthority = await agencyId(await t.as('vn.officer'), 'FR-CA');
   });
   afterAll(() => t?.close());

@@ -85,3 +85,32 @@ export function hash(v: VectorFile, key: string): Buffer {
   if (value === undefined) throw new Error(`${v.name}: no hash ${key}`);
   return value;
 }
+
+export type Verification = { ok: true } | { ok: false; reason: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** The part of scripts/audit-verify-core.mjs an auditor uses, typed here: the script is plain JS. */
+export interface VerifierCore {
+  verifyInclusion(
+    leaf: Uint8Array,
+    index: bigint,
+    size: bigint,
+    proof: readonly Uint8Array[],
+    root: Uint8Array,
+  ): Verification;
+  verifyConsistency(
+    size1: bigint,
+    size2: bigint,
+    root1: Uint8Array,
+    root2: Uint8Array,
+    proof: readonly Uint8Array[],
+  ): Verification;
+  parseCheckpoint(body: string): Parsed<{ origin: string; treeSize: number; rootHash: Buffer }>;
+  parseVerifierKey(vkey: string): Parsed<unknown>;
+  verifyNote(note: string, verifiers: readonly unknown[]): { ok: boolean; text?: string; reason?: string };
+}
+
+/** The offline verifier's core, loaded as an auditor's Node would load it. */
+export async function loadVerifierCore(): Promise<VerifierCore> {
+  return (await import(join(__dirname, '../../scripts/audit-verify-core.mjs'))) as VerifierCore;
+}

@@ -27,7 +27,7 @@ import {
   NothingToSealError,
   PackageAlreadyAcknowledgedError,
 } from './evidence.errors';
-import { custody } from './evidence.service';
+import { custodyBy } from './evidence.service';
 
 /** Results may be delivered once the request is accepted, and still after it is marked executed. */
 const DELIVERY_STATUSES: readonly RequestStatus[] = [
@@ -194,7 +194,7 @@ export class EvidencePackagesService implements OnModuleInit {
     });
     for (const item of items) {
       await this.audit.append(manager, {
-        ...custody(principal, item, 'evidence.seal', 'success'),
+        ...custodyBy(principal, item, 'evidence.seal', 'success'),
         data: { purpose: 'delivery to the requesting side', sha256: item.sha256, packageId: id },
       });
     }
@@ -273,7 +273,12 @@ export class EvidencePackagesService implements OnModuleInit {
       for (const [index, item] of items.entries()) {
         const entry = acknowledgement[index];
         await this.audit.append(manager, {
-          ...custody(principal, item, 'evidence.receipt_acknowledged', entry.matches ? 'success' : 'failure'),
+          ...custodyBy(
+            principal,
+            item,
+            'evidence.receipt_acknowledged',
+            entry.matches ? 'success' : 'failure',
+          ),
           data: {
             purpose: 'receipt by the requesting side',
             sha256: entry.sha256,

@@ -161,7 +161,10 @@ export class CustodyEventDto {
   @ApiProperty({
     example: 'evidence.download',
     description:
-      'evidence.upload, evidence.view, evidence.download, evidence.verify, evidence.seal, evidence.receipt_acknowledged, evidence.legal_hold, evidence.dispose, evidence.integrity_failure…',
+      'evidence.upload, evidence.view, evidence.download, evidence.verify, evidence.seal, evidence.receipt_acknowledged, ' +
+      'evidence.legal_hold_set, evidence.legal_hold_lifted, evidence.dispose, evidence.integrity_failure. Two kinds of entry are in the audit log ' +
+      "(GET /v1/audit/events) but not in an item's trail: evidence.list, one entry about the request naming " +
+      'the items listed, and evidence.access_denied, which names a probed id without confirming it exists.',
   })
   event: string;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] }) outcome: string;

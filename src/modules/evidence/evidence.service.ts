@@ -207,7 +207,7 @@ export class EvidenceService {
         });
         await manager.insert(EvidenceItemEntity, row);
         const entryId = await this.audit.append(manager, {
-          ...custody(principal, row, 'evidence.upload', 'success'),
+          ...custodyBy(principal, row, 'evidence.upload', 'success'),
           data: {
             purpose: 'upload',
             sha256: row.sha256,
@@ -301,7 +301,7 @@ export class EvidenceService {
     return this.transactions.run(async (manager) => {
       const { item } = await this.access.item(manager, principal, id);
       await this.audit.append(manager, {
-        ...custody(principal, item, 'evidence.view', 'success'),
+        ...custodyBy(principal, item, 'evidence.view', 'success'),
         data: { purpose: purpose ?? 'view metadata', sha256: item.sha256 },
       });
       return toEvidenceDto(item);
@@ -455,7 +455,7 @@ export class EvidenceService {
     }
     await this.transactions.run((manager) =>
       this.audit.append(manager, {
-        ...custody(principal, item, 'evidence.download', 'success'),
+        ...custodyBy(principal, item, 'evidence.download', 'success'),
         data: {
           purpose: purpose ?? 'download',
           sha256: item.sha256,
@@ -483,7 +483,7 @@ export class EvidenceService {
     await this.transactions.run(async (manager) => {
       if (mark) await manager.update(EvidenceItemEntity, { id: item.id }, { integrity: 'failed' });
       await this.audit.append(manager, {
-        ...custody(principal, item, 'evidence.integrity_failure', 'failure'),
+        ...custodyBy(principal, item, 'evidence.integrity_failure', 'failure'),
         data: { purpose: 'download', sha256: item.sha256, problem },
       });
     });
@@ -620,16 +620,10 @@ function originOf(fields: UploadEvidenceFieldsDto): EvidenceOrigin {
   return Object.fromEntries(Object.entries(origin).filter(([, value]) => value !== undefined));
 }
 
-/** An audit entry about one item: its custody trail is the log's entries with it as their target. */
-export function custody(
-  principal: Principal,
-  item: Pick<EvidenceItemEntity, 'id' | 'requestId'>,
-  action: string,
-  outcome: AuditEvent['outcome'],
-): AuditEvent {
-  return custodyBy(principal, item, action, outcome);
-}
-
+/**
+ * An audit entry about one item: its custody trail is the log's entries with it as their target.
+ * A null principal is the portal itself (the retention and fixity jobs).
+ */
 export function custodyBy(
   principal: Principal | null,
   item: Pick<EvidenceItemEntity, 'id' | 'requestId'>,

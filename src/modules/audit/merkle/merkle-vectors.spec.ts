@@ -4,9 +4,12 @@ import {
   hash,
   int,
   loadVectors,
+  loadVerifierCore,
   SHARED_VECTOR_ROOT,
   VECTOR_ROOT,
   type VectorFile,
+  type Verification,
+  type VerifierCore,
 } from '../../../../test/support/merkle-vectors';
 import * as ts from './merkle';
 
@@ -15,25 +18,7 @@ import * as ts from './merkle';
  * give its `wantErr`, through the TypeScript verifier and through scripts/audit-verify-core.mjs alike.
  */
 
-type Verification = { ok: true } | { ok: false; reason: string };
-interface Verifier {
-  verifyInclusion(
-    leaf: Uint8Array,
-    index: bigint,
-    size: bigint,
-    proof: readonly Uint8Array[],
-    root: Uint8Array,
-  ): Verification;
-  verifyConsistency(
-    size1: bigint,
-    size2: bigint,
-    root1: Uint8Array,
-    root2: Uint8Array,
-    proof: readonly Uint8Array[],
-  ): Verification;
-}
-
-const CORE_PATH = join(__dirname, '../../../../scripts/audit-verify-core.mjs');
+type Verifier = Pick<VerifierCore, 'verifyInclusion' | 'verifyConsistency'>;
 
 const inclusion = (impl: Verifier, v: VectorFile): Verification =>
   impl.verifyInclusion(hash(v, 'leafHash'), int(v, 'leafIdx'), int(v, 'treeSize'), v.proof, hash(v, 'root'));
@@ -100,7 +85,7 @@ describe('transparency-dev Merkle proof vectors', () => {
   let core: Verifier;
 
   beforeAll(async () => {
-    core = (await import(CORE_PATH)) as Verifier;
+    core = await loadVerifierCore();
   });
 
   it('should hold the same vectors as the shared workspace copy, where there is one', () => {
