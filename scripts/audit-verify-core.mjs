@@ -294,3 +294,76 @@ export function verifyNote(note, verifiers) {
     return { ok: false, reason: 'unknown-key', detail: 'no signature by a known key', unknown };
   return { ok: true, text, verified, unknown };
 }
+
+/** The key names of a signed note's signature lines (`— <name> <base64>`). */
+export function noteSignatureNames(note) {
+  const block = note.slice(note.lastIndexOf('\n\n') + 2);
+  return [
+    ...new Set(
+      block
+        .split('\n')
+        .filter((line) => line.startsWith(SIGNATURE_PREFIX))
+        .map((line) => line.slice(SIGNATURE_PREFIX.length).split(' ')[0]),
+    ),
+  ];
+}
+
+/**
+ * The portal's published keys (GET /.well-known/mla-portal/keys saved as is, active and retired) or
+ * one PEM Ed25519 public key, both ways they are used: `keyFor(keyId)` for the JSON documents the
+ * portal signs, `noteVerifiersFor(note)` for checkpoints. A PEM key has no name, so it is tried
+ * under each name the note signs with: the note's key hash still binds name and key. Throws on a
+ * file that is neither.
+ */
+export function loadPublishedKeys(text) {
+  if (text.trimStart().startsWith('-----BEGIN PUBLIC KEY')) {
+    const key = createPublicKey(text);
+    const raw = key.export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519_PREFIX.length);
+    return {
+      name: undefined,
+      keyFor: () => ({ key, status: 'unknown' }),
+      noteVerifiersFor: (note) =>
+        noteSignatureNames(note).map((name) => ({ name, keyHash: noteKeyHash(name, raw), publicKey: key })),
+    };
+  }
+  const published = JSON.parse(text);
+  if (!Array.isArray(published?.keys) || published.keys.length === 0)
+    throw new Error('the keys file lists no keys');
+  const byId = new Map(published.keys.map((entry) => [entry.keyId, entry]));
+  const verifiers = [];
+  for (const entry of published.keys) {
+    const parsed = parseVerifierKey(String(entry.noteVerifierKey));
+    if (!parsed.ok) throw new Error(`key ${entry.keyId}: ${parsed.reason}`);
+    verifiers.push(parsed.value);
+  }
+  return {
+    name: typeof published.name === 'string' ? published.name : undefined,
+    keyFor: (keyId) => {
+      const entry = byId.get(keyId);
+      if (!entry) return undefined;
+      const raw = Buffer.from(entry.publicKey, 'base64');
+      const key = createPublicKey({
+        key: Buffer.concat([SPKI_ED25519_PREFIX, raw]),
+        format: 'der',
+        type: 'spki',
+      });
+      return { key, status: entry.status };
+    },
+    noteVerifiersFor: () => verifiers,
+  };
+}
+
+/** Checks a detached Ed25519 signature `{ algorithm, keyId, value }` over the canonical JSON of `document`. */
+export function verifyDocumentSignature(document, signature, keys) {
+  if (!signature || signature.algorithm !== 'Ed25519') return fail('the signature is missing or not Ed25519');
+  const found = keys.keyFor(signature.keyId);
+  if (!found) return fail(`key ${signature.keyId} is not among the published keys`);
+  const ok = verifySignature(
+    null,
+    Buffer.from(canonicalJson(document), 'utf8'),
+    found.key,
+    Buffer.from(String(signature.value), 'base64'),
+  );
+  if (!ok) return fail('the signature does not verify: the document was changed, or signed by another key');
+  return { ok: true, value: { keyId: signature.keyId, status: found.status } };
+}

@@ -51,6 +51,7 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   'GET /v1/audit/verify': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/checkpoints/latest': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/export': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/audit/requests/:id/report': { default: 403, auditor: 200, anonymous: 401 },
   // Proofs probed at the smallest sizes (QUERIES): the demo seeding has written entries already.
   'GET /v1/audit/proofs/inclusion': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/proofs/consistency': { default: 403, auditor: 200, anonymous: 401 },

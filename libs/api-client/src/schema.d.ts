@@ -225,6 +225,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/requests/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One request's audit trail for a court: its entries, each with an inclusion proof, signed
+         * @description Every entry whose request is `id`, up to the latest checkpoint (signed now if needed), each with its RFC 9162 inclusion proof in that checkpoint, and the whole report signed by the portal. Check it offline with scripts/verify-audit-report.mjs and the published keys. The report is recorded (`audit.report`) after its checkpoint, so it is not part of what it reports.
+         */
+        get: operations["Audit_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -1353,6 +1373,29 @@ export interface components {
             items: components["schemas"]["AuditEventDto"][];
             nextCursor: string | null;
         };
+        AuditRequestReportBodyDto: {
+            checkpoint: components["schemas"]["AuditCheckpointDto"];
+            /** @description In seq order */
+            entries: components["schemas"]["ReportedEntryDto"][];
+            generatedAt: string;
+            generatedBy: components["schemas"]["ReportGeneratorDto"];
+            /** @description The signing key name (SIGNING_KEY_NAME) */
+            issuer: string;
+            /** @description The log origin every checkpoint names */
+            log: string;
+            request: components["schemas"]["ReportedRequestDto"];
+            /** @description What the report claims to hold, in words */
+            scope: string;
+            /** @enum {string} */
+            type: "mla-portal/audit-request-report";
+            /** @enum {number} */
+            version: 1;
+        };
+        AuditRequestReportDto: {
+            report: components["schemas"]["AuditRequestReportBodyDto"];
+            /** @description The portal signs the canonical JSON of `report`: the inclusion proofs show each entry is in the log, the signature makes the portal answerable for the claim that no entry about the request was left out */
+            signature: components["schemas"]["SignatureDto"];
+        };
         AuditTargetDto: {
             id: string | null;
             /** @example request */
@@ -2475,6 +2518,34 @@ export interface components {
              */
             grounds: string[];
             reason: string;
+        };
+        ReportGeneratorDto: {
+            agencyCode: string;
+            role: string;
+            /** Format: uuid */
+            userId: string;
+            username: string;
+        };
+        ReportedEntryDto: {
+            /** @description The entry as it was hashed: canonical JSON (RFC 8785). Its leaf hash is SHA-256(0x00 || body), the RFC 9162 leaf at index seq − 1 */
+            body: string;
+            /** @description RFC 9162 inclusion proof of leaf seq − 1 in the tree of the report checkpoint, base64 hashes */
+            inclusionProof: string[];
+            /** @description The leaf hash the portal stored, base64: the verifier recomputes and compares it */
+            leafHash: string;
+            seq: number;
+        };
+        ReportedRequestDto: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            /** @description Agency code */
+            requestedAgency: string;
+            /** @description Agency code */
+            requestingAgency: string;
+            /** @description Status when the report was made */
+            status: string;
+            type: string;
         };
         RequestConsentInputDto: {
             /** @enum {string} */
@@ -3930,6 +4001,53 @@ export interface operations {
             };
             /** @description The caller's role lacks audit.read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRequestReportDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

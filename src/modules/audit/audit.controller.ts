@@ -1,16 +1,25 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
+import { uuidParam } from '../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
 import { auditActor, type Principal } from '../auth/principal';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditReportService } from './audit-report.service';
 import { AuditService } from './audit.service';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
+import { AuditRequestReportDto } from './dto/audit-report.dto';
 import {
   AuditCheckpointDto,
   ConsistencyProofDto,
@@ -30,6 +39,7 @@ export class AuditController {
     private readonly queries: AuditQueryService,
     private readonly merkle: MerkleLogService,
     private readonly exports: AuditExportService,
+    private readonly reports: AuditReportService,
   ) {}
 
   // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
@@ -110,6 +120,25 @@ export class AuditController {
           'audit export failed',
         );
     }
+  }
+
+  @Get('requests/:id/report')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({
+    summary: "One request's audit trail for a court: its entries, each with an inclusion proof, signed",
+    description:
+      'Every entry whose request is `id`, up to the latest checkpoint (signed now if needed), each with its ' +
+      'RFC 9162 inclusion proof in that checkpoint, and the whole report signed by the portal. Check it offline ' +
+      'with scripts/verify-audit-report.mjs and the published keys. The report is recorded (`audit.report`) ' +
+      'after its checkpoint, so it is not part of what it reports.',
+  })
+  @ApiOkResponse({ type: AuditRequestReportDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  report(
+    @Param('id', uuidParam()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditRequestReportDto> {
+    return this.reports.forRequest(principal, id);
   }
 
   @Get('events')

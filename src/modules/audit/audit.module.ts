@@ -3,12 +3,20 @@ import { AuditCheckpointJob } from './audit-checkpoint.job';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditReportService } from './audit-report.service';
 import { AuditService } from './audit.service';
 import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService, AuditCheckpointJob],
+  providers: [
+    AuditService,
+    AuditQueryService,
+    MerkleLogService,
+    AuditExportService,
+    AuditReportService,
+    AuditCheckpointJob,
+  ],
   exports: [AuditService, AuditQueryService, MerkleLogService],
 })
 export class AuditModule {}

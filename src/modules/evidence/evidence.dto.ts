@@ -10,6 +10,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import { SignatureDto } from '../../common/crypto/signature.dto';
 import { IsOmittable, IsText } from '../../common/validation/decorators';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -124,13 +125,6 @@ export class EvidenceDto {
 
 export class EvidenceListDto {
   @ApiProperty({ type: [EvidenceDto] }) items: EvidenceDto[];
-}
-
-export class SignatureDto {
-  @ApiProperty({ enum: ['Ed25519'] }) algorithm: 'Ed25519';
-  @ApiProperty({ description: 'Names the published key (GET /.well-known/mla-portal/keys)' }) keyId: string;
-  @ApiProperty({ description: 'base64 Ed25519 signature over the RFC 8785 canonical JSON of the document' })
-  value: string;
 }
 
 export class SignedReceiptDto {
