@@ -12,6 +12,7 @@
 //   offline   scripts/verify-audit.mjs on that file, as an auditor runs it (a separate Node process).
 //
 //   npm run build && node bench/audit-verify.mjs [--entries 1000000] [--runs 3] [--port 3392]
+// BENCH_NODE_ARGS adds Node options to the portal (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 // Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
 // database of its own is created beside it and dropped at the end.
 import { spawn, spawnSync } from 'node:child_process';
@@ -55,25 +56,29 @@ const work = mkdtempSync(join(tmpdir(), 'mla-bench-audit-'));
 const signingKey = randomBytes(32).toString('hex');
 
 function startPortal() {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: join(work, 'data'),
-      DATABASE_URL: dbUrl,
-      DEMO_MODE: 'true',
-      DEMO_REQUESTS: 'false',
-      DEMO_PASSWORD: PASSWORD,
-      LOG_LEVEL: 'silent',
-      EVIDENCE_JOBS: 'false',
-      DEADLINE_JOB: 'false',
-      AUDIT_CHECKPOINT_JOB: 'false',
-      SIGNING_KEY: signingKey,
-      JWT_SECRET: randomBytes(32).toString('hex'),
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), 'dist/src/main.js'],
+    {
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: join(work, 'data'),
+        DATABASE_URL: dbUrl,
+        DEMO_MODE: 'true',
+        DEMO_REQUESTS: 'false',
+        DEMO_PASSWORD: PASSWORD,
+        LOG_LEVEL: 'silent',
+        EVIDENCE_JOBS: 'false',
+        DEADLINE_JOB: 'false',
+        AUDIT_CHECKPOINT_JOB: 'false',
+        SIGNING_KEY: signingKey,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   return (async () => {
     for (let attempt = 0; attempt < 600; attempt += 1) {
       if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode}`);
@@ -349,7 +354,9 @@ try {
 } finally {
   await stopPortal(portal).catch(() => undefined);
   await db?.end().catch(() => undefined);
-  await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`).catch(() => undefined);
+  // BENCH_KEEP_DATABASE=true keeps it for EXPLAIN and profiling; drop it by hand afterwards.
+  if (process.env.BENCH_KEEP_DATABASE === 'true') process.stderr.write(`kept database ${DB_NAME}\n`);
+  else await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`).catch(() => undefined);
   await admin.end().catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 }

@@ -75,6 +75,25 @@ export function canonicalJson(value) {
   return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
 }
 
+/**
+ * True when `text` is the canonical JSON of `parsed` (what JSON.parse gave for it). The fast path:
+ * JSON.stringify writes members in the parsed order, so when it reproduces the text and every
+ * object's keys are already sorted, the text is canonical. Anything else (integer-like keys, which
+ * JavaScript reorders) is decided by the full canonicalisation.
+ */
+export function isCanonicalJson(text, parsed) {
+  if (JSON.stringify(parsed) === text && keysSorted(parsed)) return true;
+  return canonicalJson(parsed) === text;
+}
+
+function keysSorted(value) {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysSorted);
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i += 1) if (!(keys[i - 1] < keys[i])) return false;
+  return keys.every((key) => keysSorted(value[key]));
+}
+
 const OK = Object.freeze({ ok: true });
 const fail = (reason) => ({ ok: false, reason });
 

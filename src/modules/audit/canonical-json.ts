@@ -24,3 +24,23 @@ export function canonicalJson(value: unknown): string {
       throw new TypeError(`Cannot canonicalise a ${typeof value}`);
   }
 }
+
+/**
+ * True when `text` is the canonical JSON of `parsed` (what JSON.parse gave for it). Checking a
+ * million bodies is the verifier's main cost, so the common case takes a fast path: JSON.stringify
+ * writes members in the parsed order, so when it reproduces the text and every object's keys are
+ * already sorted, the text is canonical. Anything else (integer-like keys, which JavaScript reorders)
+ * is decided by the full canonicalisation.
+ */
+export function isCanonicalJson(text: string, parsed: unknown): boolean {
+  if (JSON.stringify(parsed) === text && keysSorted(parsed)) return true;
+  return canonicalJson(parsed) === text;
+}
+
+function keysSorted(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysSorted);
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i += 1) if (!(keys[i - 1] < keys[i])) return false;
+  return keys.every((key) => keysSorted((value as Record<string, unknown>)[key]));
+}
