@@ -15,7 +15,7 @@
  *
  * What it checks, reading the export once, line by line, in O(log n) memory:
  * - every checkpoint's signed note verifies with a known key, and its tree size and root are the
- *   line's; all checkpoints name the same log (with keys.json: `<name>/audit`);
+ *   line's; all checkpoints name the same log (with keys.json: its `auditLogOrigin`);
  * - entries run 1..N in order with no gap, N being the first checkpoint's tree size;
  * - each body is canonical JSON whose `seq` is the line's, and hashes to the stored `leafHash`;
  * - the RFC 9162 root of the leaf hashes recomputed from the bodies equals each checkpoint's root
@@ -67,7 +67,13 @@ export function loadKeys(text) {
     parsed(core.parseVerifierKey(key.noteVerifierKey), key.keyId),
   );
   return {
-    origin: typeof published.name === 'string' ? `${published.name}/audit` : undefined,
+    // The log's own name, published since origins stopped following key renames; before, `<name>/audit`.
+    origin:
+      typeof published.auditLogOrigin === 'string'
+        ? published.auditLogOrigin
+        : typeof published.name === 'string'
+          ? `${published.name}/audit`
+          : undefined,
     verifiersFor: () => verifiers,
   };
 }

@@ -73,6 +73,7 @@ function loadKeys(path) {
     return { key: createPublicKey({ key: der, format: 'der', type: 'spki' }), keyId, status: entry.status };
   };
   keyFor.noteVerifiers = () => verifiers;
+  keyFor.auditLogOrigin = typeof published.auditLogOrigin === 'string' ? published.auditLogOrigin : undefined;
   return keyFor;
 }
 
@@ -223,8 +224,9 @@ function checkAuditWitness(receipt, keyFor, report) {
   const parsed = core.parseCheckpoint(opened.text);
   if (!parsed.ok) return report.fail(`audit checkpoint: ${parsed.reason}`);
   const { origin, treeSize, rootHash } = parsed.value;
-  if (origin !== `${receipt.issuer}/audit`)
-    return report.fail(`audit checkpoint: origin ${origin}, expected ${receipt.issuer}/audit`);
+  // The log the keys file names (it stays put when the key is renamed), else the issuer's.
+  const expected = keyFor.auditLogOrigin ?? `${receipt.issuer}/audit`;
+  if (origin !== expected) return report.fail(`audit checkpoint: origin ${origin}, expected ${expected}`);
   if (treeSize !== checkpoint.treeSize || rootHash.toString('base64') !== checkpoint.rootHash)
     return report.fail('audit checkpoint: the signed size or root differs from the receipt');
   report.pass(`audit checkpoint: signed note of ${origin} at tree size ${treeSize}`);

@@ -43,6 +43,12 @@ describe('Signing key rotation', () => {
   let database: TestDatabase;
   let t: TestApp | undefined;
   let dir: string;
+  /** What the counterpart kept from key A's time, and the keys the portal published then. */
+  let kept: {
+    receipt: Schemas['TransmissionReceiptDto'];
+    checkpoint: Checkpoint;
+    keys: { name: string; keys: PublishedKey[] };
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -208,5 +214,106 @@ describe('Signing key rotation', () => {
     expect(withNewOnly.output).toContain('signed by an unknown key');
     const withOldOnly = run(AUDIT_VERIFIER, exportFile, '--keys', pemA);
     expect(withOldOnly.status).toBe(1);
+    kept = { receipt: oldReceipt, checkpoint: oldCheckpoint, keys };
+    await t.close();
+    t = undefined;
+  });
+
+  it('should refuse to rename the log with the key, and keep one log when the origin is pinned', async () => {
+    const RENAMED = 'portal.renamed.test';
+    const seedC = randomBytes(32);
+    const keyC = new PortalSigner(seedC, RENAMED);
+    const retired = [keyA, keyB].map((key) => `${NAME}:${key.rawPublicKey.toString('hex')}`).join(',');
+    // A new key name alone would sign checkpoints of another log: the portal does not start.
+    await expect(
+      createTestApp(
+        {
+          SIGNING_KEY: seedC.toString('hex'),
+          SIGNING_KEY_NAME: RENAMED,
+          SIGNING_RETIRED_PUBLIC_KEYS: retired,
+        },
+        { database },
+      ),
+    ).rejects.toThrow(`set AUDIT_LOG_ORIGIN=${NAME}/audit`);
+
+    t = await createTestApp(
+      {
+        SIGNING_KEY: seedC.toString('hex'),
+        SIGNING_KEY_NAME: RENAMED,
+        SIGNING_RETIRED_PUBLIC_KEYS: retired,
+        AUDIT_LOG_ORIGIN: `${NAME}/audit`,
+      },
+      { database },
+    );
+    const requestId = await transmitted();
+    const keys = await publishedKeys();
+    expect(keys).toMatchObject({ name: RENAMED, auditLogOrigin: `${NAME}/audit` });
+    expect(keys.keys.map((key) => [key.keyId, key.status])).toEqual([
+      [keyC.keyId, 'active'],
+      [keyA.keyId, 'retired'],
+      [keyB.keyId, 'retired'],
+    ]);
+    // The retired keys are published under the name they signed with, exactly as before.
+    expect(keys.keys.slice(1).map((key) => key.noteVerifierKey)).toEqual(
+      kept.keys.keys.map((key) => key.noteVerifierKey).reverse(),
+    );
+    const verifiers = keys.keys.map(verifierOf);
+    expect(verifyNote(kept.checkpoint.note, verifiers)).toMatchObject({ ok: true });
+
+    const auditor = await t.as('auditor');
+    const checkpoint = await latest(auditor);
+    expect(checkpoint.keyId).toBe(keyC.keyId);
+    const opened = verifyNote(checkpoint.note, verifiers);
+    if (!opened.ok) throw new Error(opened.detail);
+    expect(opened.verified.map((signature) => signature.name)).toEqual([RENAMED]);
+    expect(parseCheckpoint(opened.text)).toMatchObject({ ok: true, value: { origin: `${NAME}/audit` } });
+    const consistency = ok(
+      await auditor.GET('/v1/audit/proofs/consistency', {
+        params: { query: { from: kept.checkpoint.treeSize, to: checkpoint.treeSize } },
+      }),
+    );
+    expect(
+      verifyConsistency(
+        kept.checkpoint.treeSize,
+        checkpoint.treeSize,
+        Buffer.from(kept.checkpoint.rootHash, 'base64'),
+        Buffer.from(checkpoint.rootHash, 'base64'),
+        consistency.proof.map((element) => Buffer.from(element, 'base64')),
+      ),
+    ).toEqual({ ok: true });
+
+    // Offline, with what the renamed portal publishes: the export, A's receipt and C's.
+    const keysFile = join(dir, 'keys-renamed.json');
+    await writeFile(keysFile, JSON.stringify(keys));
+    const token = (
+      ok(
+        await t.anonymous.POST('/v1/auth/login', { body: { username: 'auditor', password: DEMO_PASSWORD } }),
+      ) as { accessToken: string }
+    ).accessToken;
+    const exportFile = join(dir, 'export-renamed.ndjson');
+    await writeFile(
+      exportFile,
+      await (
+        await fetch(`${t.baseUrl}/v1/audit/export`, { headers: { authorization: `Bearer ${token}` } })
+      ).text(),
+    );
+    const exported = run(AUDIT_VERIFIER, exportFile, '--keys', keysFile);
+    expect(exported.output).toMatch(/^OK: /m);
+    expect(exported.status).toBe(0);
+    const [newReceipt] = ok(
+      await (
+        await t.as('fr.central')
+      ).GET('/v1/requests/{id}/transmission-receipts', { params: { path: { id: requestId } } }),
+    ).items;
+    for (const [name, receipt] of [
+      ['old', kept.receipt],
+      ['new', newReceipt],
+    ] as const) {
+      const file = join(dir, `receipt-${name}.json`);
+      await writeFile(file, JSON.stringify(receipt));
+      const checked = run(EVIDENCE_VERIFIER, 'transmission', file, '--keys', keysFile);
+      expect(checked.output).toMatch(/ok {4}audit checkpoint: signed note of portal\.rotation\.test\/audit/);
+      expect(checked.status).toBe(0);
+    }
   });
 });

@@ -2420,6 +2420,11 @@ export interface components {
             status: "active" | "retired";
         };
         PublishedKeysDto: {
+            /**
+             * @description The origin (first line) of every audit log checkpoint: the log’s name, which stays the same across key rotations
+             * @example mla-portal.example/audit
+             */
+            auditLogOrigin: string;
             keys: components["schemas"]["PublishedKeyDto"][];
             /** @description The name the portal signs under */
             name: string;
