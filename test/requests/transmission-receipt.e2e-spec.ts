@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCheckpoint, parseVerifierKey, verifyNote } from '../../src/modules/audit/merkle/checkpoint';
 import { rootFromLeafHashes, verifyInclusion } from '../../src/modules/audit/merkle/merkle';
-import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { agencyId, mlaRequestBody, ok, TYPE_SAMPLES, typedRequestBody } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
 import { fire, fresh, jcs, verifiesWithPublishedKey } from '../evidence/support';
 
@@ -176,6 +176,35 @@ describe('Transmission receipts', () => {
     // A third state does not learn that the request exists.
     const thirdState = await receiptsAs('de.officer', id);
     expect(thirdState.response.status).toBe(404);
+  });
+
+  it('should hash the type’s own details with the rest of the content sent', async () => {
+    const officer = await fresh(t, 'vn.officer');
+    const draft = ok(
+      await officer.POST('/v1/requests', {
+        body: typedRequestBody(
+          'stored_data_access',
+          await agencyId(officer, TYPE_SAMPLES.stored_data_access.to),
+        ),
+      }),
+    );
+    await fire(officer, draft.id, 'submit');
+    await fire(await fresh(t, 'vn.supervisor'), draft.id, 'approve');
+    await fire(await fresh(t, 'vn.central'), draft.id, 'transmit');
+    const [{ receipt }] = ok(await receiptsAs('fr.central', draft.id)).items;
+    const { transmission } = receipt as unknown as TransmissionReceipt;
+    const sent = ok(
+      await (
+        await t.as('fr.central')
+      ).GET('/v1/requests/{id}/versions/{contentVersion}', {
+        params: { path: { id: draft.id, contentVersion: transmission.contentVersion } },
+      }),
+    );
+    expect(sent.content.details).toEqual(draft.details);
+    expect(draft.details).not.toBeNull();
+    expect(transmission.content.sha256).toBe(
+      createHash('sha256').update(jcs(sent.content), 'utf8').digest('hex'),
+    );
   });
 
   it('should keep receipts append-only in the database', async () => {
