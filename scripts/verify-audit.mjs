@@ -4,16 +4,18 @@
  * key. Node.js 20 or later and the file beside it (audit-verify-core.mjs), nothing else, so an
  * auditor can run it on a machine that never talks to the portal:
  *
- *   node verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkey.txt> [--json]
+ *   node verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkey.txt> [--keys …] [--json]
  *
  * <export.ndjson>  GET /v1/audit/export saved as is
  * --keys           GET /.well-known/mla-portal/keys saved as is (every key, active and retired), a
- *                  PEM Ed25519 public key, or a file of C2SP verifier keys (name+hash+key), one a line
+ *                  PEM Ed25519 public key, or a file of C2SP verifier keys (name+hash+key), one a line.
+ *                  Repeat it to give several: after a key rotation the export holds checkpoints
+ *                  signed by the old key and by the new one, and each needs its own key.
  * --json           print the result as one JSON object instead of sentences
  *
  * What it checks, reading the export once, line by line, in O(log n) memory:
  * - every checkpoint's signed note verifies with a known key, and its tree size and root are the
- *   line's; all checkpoints name the same log (with keys.json: `<name>/audit`);
+ *   line's; all checkpoints name the same log (with keys.json: its `auditLogOrigin`);
  * - entries run 1..N in order with no gap, N being the first checkpoint's tree size;
  * - each body is canonical JSON whose `seq` is the line's, and hashes to the stored `leafHash`;
  * - the RFC 9162 root of the leaf hashes recomputed from the bodies equals each checkpoint's root
@@ -65,8 +67,24 @@ export function loadKeys(text) {
     parsed(core.parseVerifierKey(key.noteVerifierKey), key.keyId),
   );
   return {
-    origin: typeof published.name === 'string' ? `${published.name}/audit` : undefined,
+    // The log's own name, published since origins stopped following key renames; before, `<name>/audit`.
+    origin:
+      typeof published.auditLogOrigin === 'string'
+        ? published.auditLogOrigin
+        : typeof published.name === 'string'
+          ? `${published.name}/audit`
+          : undefined,
     verifiersFor: () => verifiers,
+  };
+}
+
+/** Several key sources as one: a note verifies with a key from any of them. */
+export function mergeKeys(sources) {
+  const origins = [...new Set(sources.map((keys) => keys.origin).filter((origin) => origin !== undefined))];
+  if (origins.length > 1) throw new UsageError(`the keys files name different logs: ${origins.join(', ')}`);
+  return {
+    origin: origins[0],
+    verifiersFor: (names) => sources.flatMap((keys) => keys.verifiersFor(names)),
   };
 }
 
@@ -256,21 +274,34 @@ export async function verifyExport(input, keys) {
 async function main(argv) {
   const args = [...argv];
   const json = args.includes('--json');
-  const keysAt = args.indexOf('--keys');
-  const keysPath = keysAt >= 0 ? args[keysAt + 1] : undefined;
-  const rest = args.filter((a, i) => a !== '--json' && i !== keysAt && i !== keysAt + 1);
-  if (!keysPath || rest.length !== 1 || rest[0].startsWith('--'))
-    throw new UsageError(
-      'usage: verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkeys.txt> [--json]',
-    );
-  let keys;
-  try {
-    keys = loadKeys(readFileSync(keysPath, 'utf8'));
-  } catch (error) {
-    throw error instanceof UsageError
-      ? error
-      : new UsageError(`cannot read keys ${keysPath}: ${error.message}`);
+  const keyPaths = [];
+  const rest = [];
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === '--json') continue;
+    if (args[i] === '--keys') {
+      keyPaths.push(args[i + 1]);
+      i += 1;
+    } else rest.push(args[i]);
   }
+  if (
+    keyPaths.length === 0 ||
+    keyPaths.some((path) => !path) ||
+    rest.length !== 1 ||
+    rest[0].startsWith('--')
+  )
+    throw new UsageError(
+      'usage: verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkeys.txt> [--keys …] [--json]',
+    );
+  const sources = keyPaths.map((keysPath) => {
+    try {
+      return loadKeys(readFileSync(keysPath, 'utf8'));
+    } catch (error) {
+      throw error instanceof UsageError
+        ? error
+        : new UsageError(`cannot read keys ${keysPath}: ${error.message}`);
+    }
+  });
+  const keys = mergeKeys(sources);
   const input = createReadStream(rest[0]);
   await new Promise((resolve, reject) => {
     input.once('open', resolve);

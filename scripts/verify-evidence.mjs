@@ -6,15 +6,21 @@
  *
  *   node verify-evidence.mjs package <package.json> --keys <keys.json> [--files <directory>]
  *   node verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]
+ *   node verify-evidence.mjs transmission <receipts.json> --keys <keys.json> [--content <version.json>]
  *
  * <package.json>  GET /v1/evidence-packages/{id} saved as is (or any JSON with `manifest` and `signature`)
  * <receipt.json>  GET /v1/evidence/{id}/receipt saved as is (`receipt` and `signature`)
+ * <receipts.json> GET /v1/requests/{id}/transmission-receipts saved as is (every receipt in `items`
+ *                 is checked), or one of its items (`receipt` and `signature`)
  * <keys.json>     GET /.well-known/mla-portal/keys saved as is, or a PEM public key
  * --files         a directory holding the package's files, each named by its item id or its file name
+ * --content       GET /v1/requests/{id}/versions/{n} saved as is: the content version the receipt
+ *                 says was sent, whose RFC 8785 canonical JSON must hash to the receipt's SHA-256
  *
- * A receipt also carries the audit log's signed checkpoint taken when the upload was recorded, and
- * the RFC 9162 inclusion proof of the upload's audit entry in it: both are checked, so the receipt
- * holds the portal to a log that contains the entry (a later checkpoint must be consistent with it).
+ * A receipt also carries the audit log's signed checkpoint taken when the upload (or transmission)
+ * was recorded, and the RFC 9162 inclusion proof of its audit entry in it: both are checked, so the
+ * receipt holds the portal to a log that contains the entry (a later checkpoint must be consistent
+ * with it).
  *
  * Exit status: 0 every check passed, 1 a check failed (each failure is printed), 2 bad usage.
  */
@@ -67,6 +73,7 @@ function loadKeys(path) {
     return { key: createPublicKey({ key: der, format: 'der', type: 'spki' }), keyId, status: entry.status };
   };
   keyFor.noteVerifiers = () => verifiers;
+  keyFor.auditLogOrigin = typeof published.auditLogOrigin === 'string' ? published.auditLogOrigin : undefined;
   return keyFor;
 }
 
@@ -156,6 +163,52 @@ async function verifyReceipt(input, keyFor, options, report) {
   if (options.file) await checkFile(receipt.evidence, options.file, report, `file ${options.file}`);
 }
 
+async function verifyTransmission(input, keyFor, options, report) {
+  const signed = Array.isArray(input?.items) ? input.items : [input];
+  if (signed.length === 0)
+    return report.fail('no transmission receipt in the file (the request was not transmitted)');
+  let content;
+  if (options.content) {
+    const version = JSON.parse(readFileSync(options.content, 'utf8'));
+    content = {
+      contentVersion: version.contentVersion,
+      sha256: createHash('sha256').update(canonicalJson(version.content), 'utf8').digest('hex'),
+    };
+  }
+  for (const { receipt, signature } of signed) {
+    if (!receipt || receipt.type !== 'mla-portal/transmission-receipt') {
+      report.fail('not a transmission receipt');
+      continue;
+    }
+    checkSignature(receipt, signature, keyFor, report);
+    const { request = {}, transmission = {}, transmitter = {} } = receipt;
+    report.info(
+      `transmission of request ${request.reference} (${request.id}), content version ${transmission.contentVersion}, ` +
+        `from ${request.requestingAgency?.code} to ${request.requestedAgency?.code} at ${transmission.transmittedAt} ` +
+        `by ${transmitter.username} (${transmitter.agencyCode}), audit entry #${receipt.audit?.seq}`,
+    );
+    checkAuditWitness(receipt, keyFor, report);
+    if (!content) {
+      report.warn('content NOT checked (no --content version given): only the receipt is verified');
+      continue;
+    }
+    if (content.contentVersion !== transmission.contentVersion) {
+      report.info(`content version ${content.contentVersion} given; this receipt is of another version`);
+      continue;
+    }
+    content.matched = true;
+    if (content.sha256 !== transmission.content?.sha256) {
+      report.fail(
+        `content version ${content.contentVersion}: SHA-256 ${content.sha256}, the receipt says ${transmission.content?.sha256}`,
+      );
+    } else {
+      report.pass(`content version ${content.contentVersion}: SHA-256 of its canonical JSON matches`);
+    }
+  }
+  if (content && !content.matched)
+    report.fail(`content version ${content.contentVersion}: no receipt in the file names it`);
+}
+
 /**
  * The checkpoint the receipt embeds must be signed by a known key as a note of the issuer's log,
  * say what the receipt says of it, and the upload's audit entry must be in the tree it signs.
@@ -171,8 +224,9 @@ function checkAuditWitness(receipt, keyFor, report) {
   const parsed = core.parseCheckpoint(opened.text);
   if (!parsed.ok) return report.fail(`audit checkpoint: ${parsed.reason}`);
   const { origin, treeSize, rootHash } = parsed.value;
-  if (origin !== `${receipt.issuer}/audit`)
-    return report.fail(`audit checkpoint: origin ${origin}, expected ${receipt.issuer}/audit`);
+  // The log the keys file names (it stays put when the key is renamed), else the issuer's.
+  const expected = keyFor.auditLogOrigin ?? `${receipt.issuer}/audit`;
+  if (origin !== expected) return report.fail(`audit checkpoint: origin ${origin}, expected ${expected}`);
   if (treeSize !== checkpoint.treeSize || rootHash.toString('base64') !== checkpoint.rootHash)
     return report.fail('audit checkpoint: the signed size or root differs from the receipt');
   report.pass(`audit checkpoint: signed note of ${origin} at tree size ${treeSize}`);
@@ -197,10 +251,10 @@ function parse(argv) {
   for (let index = 0; index < rest.length; index += 2) {
     const flag = rest[index];
     const value = rest[index + 1];
-    if (!['--keys', '--files', '--file'].includes(flag) || value === undefined) return undefined;
+    if (!['--keys', '--files', '--file', '--content'].includes(flag) || value === undefined) return undefined;
     options[flag.slice(2)] = value;
   }
-  if (!['package', 'receipt'].includes(kind) || !input || !options.keys) return undefined;
+  if (!['package', 'receipt', 'transmission'].includes(kind) || !input || !options.keys) return undefined;
   return { kind, input, options };
 }
 
@@ -208,7 +262,8 @@ const args = parse(process.argv.slice(2));
 if (!args) {
   process.stderr.write(
     'usage: verify-evidence.mjs package <package.json> --keys <keys.json> [--files <directory>]\n' +
-      '       verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]\n',
+      '       verify-evidence.mjs receipt <receipt.json> --keys <keys.json> [--file <path>]\n' +
+      '       verify-evidence.mjs transmission <receipts.json> --keys <keys.json> [--content <version.json>]\n',
   );
   process.exit(2);
 }
@@ -230,6 +285,7 @@ try {
   const input = JSON.parse(readFileSync(args.input, 'utf8'));
   const keyFor = loadKeys(args.options.keys);
   if (args.kind === 'package') await verifyPackage(input, keyFor, args.options, report);
+  else if (args.kind === 'transmission') await verifyTransmission(input, keyFor, args.options, report);
   else await verifyReceipt(input, keyFor, args.options, report);
 } catch (error) {
   report.fail(`could not read the input: ${error.message}`);

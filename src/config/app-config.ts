@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RequestType } from '@mla/contracts';
+import type { RetiredKey } from '../common/crypto/portal-signer';
 import type { EvidenceStoreSettings } from '../modules/evidence/storage/create-evidence-store';
 import { type EnvironmentVariables, NodeEnv } from './env.validation';
 
@@ -93,14 +94,19 @@ export class AppConfig {
           'hex',
         ),
         name: env.SIGNING_KEY_NAME,
-        retiredPublicKeys: (env.SIGNING_RETIRED_PUBLIC_KEYS?.split(',') ?? []).map((hex) =>
-          Buffer.from(hex, 'hex'),
-        ),
+        retiredPublicKeys: (env.SIGNING_RETIRED_PUBLIC_KEYS?.split(',') ?? []).map((entry) => {
+          const at = entry.lastIndexOf(':');
+          return {
+            publicKey: Buffer.from(entry.slice(at + 1), 'hex'),
+            ...(at > 0 ? { name: entry.slice(0, at) } : {}),
+          };
+        }),
       },
       {
         checkpointJobEnabled: env.AUDIT_CHECKPOINT_JOB,
         checkpointEveryEntries: env.AUDIT_CHECKPOINT_EVERY_ENTRIES,
         checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+        logOrigin: env.AUDIT_LOG_ORIGIN ?? `${env.SIGNING_KEY_NAME}/audit`,
       },
     );
   }
@@ -127,13 +133,15 @@ export interface AuditSettings {
   checkpointEveryEntries: number;
   /** …or this many seconds after the last one, if the log grew at all. */
   checkpointIntervalSeconds: number;
+  /** The log's origin line in every checkpoint: stable across key rotations and renames. */
+  logOrigin: string;
 }
 
 export interface SigningSettings {
   /** The Ed25519 private key's 32-byte seed; never logged. */
   seed: Buffer;
   name: string;
-  retiredPublicKeys: readonly Buffer[];
+  retiredPublicKeys: readonly RetiredKey[];
 }
 
 /**

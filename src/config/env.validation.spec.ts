@@ -121,6 +121,7 @@ describe('environment validation', () => {
       checkpointJobEnabled: true,
       checkpointEveryEntries: 1000,
       checkpointIntervalSeconds: 300,
+      logOrigin: 'mla-portal.example/audit',
     });
     expect(
       config({
@@ -128,13 +129,41 @@ describe('environment validation', () => {
         AUDIT_CHECKPOINT_EVERY_ENTRIES: '50',
         AUDIT_CHECKPOINT_INTERVAL_SECONDS: '60',
       }),
-    ).toEqual({ checkpointJobEnabled: false, checkpointEveryEntries: 50, checkpointIntervalSeconds: 60 });
+    ).toEqual({
+      checkpointJobEnabled: false,
+      checkpointEveryEntries: 50,
+      checkpointIntervalSeconds: 60,
+      logOrigin: 'mla-portal.example/audit',
+    });
     expect(() => validateEnv({ AUDIT_CHECKPOINT_EVERY_ENTRIES: '0' })).toThrow(
       /AUDIT_CHECKPOINT_EVERY_ENTRIES/,
     );
     expect(() => validateEnv({ AUDIT_CHECKPOINT_INTERVAL_SECONDS: 'often' })).toThrow(
       /AUDIT_CHECKPOINT_INTERVAL_SECONDS/,
     );
+  });
+
+  it('should keep the audit log origin apart from the key name, and name retired keys when asked', () => {
+    const config = (env: Record<string, string>) =>
+      AppConfig.fromEnv(
+        validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test', ...env }),
+      );
+    const hex = 'ab'.repeat(32);
+    expect(config({ SIGNING_KEY_NAME: 'portal.example' }).audit.logOrigin).toBe('portal.example/audit');
+    const renamed = config({
+      SIGNING_KEY_NAME: 'new.example',
+      AUDIT_LOG_ORIGIN: 'portal.example/audit',
+      SIGNING_RETIRED_PUBLIC_KEYS: `portal.example:${hex},${hex}`,
+    });
+    expect(renamed.audit.logOrigin).toBe('portal.example/audit');
+    expect(renamed.signing.retiredPublicKeys).toEqual([
+      { publicKey: Buffer.from(hex, 'hex'), name: 'portal.example' },
+      { publicKey: Buffer.from(hex, 'hex') },
+    ]);
+    expect(() => validateEnv({ SIGNING_RETIRED_PUBLIC_KEYS: `bad name:${hex}` })).toThrow(
+      /SIGNING_RETIRED_PUBLIC_KEYS/,
+    );
+    expect(() => validateEnv({ AUDIT_LOG_ORIGIN: 'two words' })).toThrow(/AUDIT_LOG_ORIGIN/);
   });
 
   it('should treat the S3 secret key as a secret', () => {

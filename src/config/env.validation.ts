@@ -255,14 +255,28 @@ export class EnvironmentVariables {
 
   /**
    * Public keys of earlier signing keys (64 hex characters each, comma separated), still published
-   * so that receipts signed before a rotation stay verifiable.
+   * so that receipts and checkpoints signed before a rotation stay verifiable. A key that signed
+   * under another SIGNING_KEY_NAME is written `<name>:<hex>`: its signed-note verifier key needs it.
    */
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^[0-9a-fA-F]{64}(,[0-9a-fA-F]{64})*$/, {
-    message: 'SIGNING_RETIRED_PUBLIC_KEYS must be comma-separated 64-hex-character public keys',
+  @Matches(/^([A-Za-z0-9.-]{1,100}:)?[0-9a-fA-F]{64}(,([A-Za-z0-9.-]{1,100}:)?[0-9a-fA-F]{64})*$/, {
+    message:
+      'SIGNING_RETIRED_PUBLIC_KEYS must be comma-separated 64-hex-character public keys, each optionally prefixed by <key name>:',
   })
   SIGNING_RETIRED_PUBLIC_KEYS?: string;
+
+  /**
+   * The audit log's name in every checkpoint (C2SP tlog-checkpoint origin). Absent:
+   * `<SIGNING_KEY_NAME>/audit`. A log keeps its origin for life: set this to the old origin when
+   * the key name changes, or the portal refuses to start.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[\x21-\x7e]{1,200}$/, {
+    message: 'AUDIT_LOG_ORIGIN must be one line of printable ASCII, no spaces',
+  })
+  AUDIT_LOG_ORIGIN?: string;
 
   /** Secret. */
   @IsString()

@@ -24,6 +24,7 @@ import { UserEntity } from '../modules/users/user.entity';
 import { RequestConditionEntity } from '../modules/requests/lifecycle/request-condition.entity';
 import { RequestContentVersionEntity } from '../modules/requests/lifecycle/request-content-version.entity';
 
+import { RequestTransmissionReceiptEntity } from '../modules/requests/transmission/transmission-receipt.entity';
 import { RequestTrafficDisclosureEntity } from '../modules/requests/disclosures/request-traffic-disclosure.entity';
 
 import {
@@ -55,6 +56,7 @@ export const ENTITIES = [
   RequestExculpatoryNoticeEntity,
   RequestEmergencyReviewEntity,
   RequestTrafficDisclosureEntity,
+  RequestTransmissionReceiptEntity,
   EvidenceBlobEntity,
   EvidencePackageEntity,
   EvidenceItemEntity,

@@ -158,6 +158,10 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     await t.dataSource.query('DELETE FROM "request_content_version"');
     await t.dataSource.query('DELETE FROM "request_condition"');
     await t.dataSource.query('DELETE FROM "request_link"');
+    // Receipts are append-only: only an owner stepping around the trigger can empty them.
+    await t.dataSource.query('ALTER TABLE "request_transmission_receipt" DISABLE TRIGGER USER');
+    await t.dataSource.query('DELETE FROM "request_transmission_receipt"');
+    await t.dataSource.query('ALTER TABLE "request_transmission_receipt" ENABLE TRIGGER USER');
     await t.dataSource.query('DELETE FROM "cooperation_request"');
     await t.app.get(DemoRequestSeeder).seed();
     expect(await requests()).toBe(0);

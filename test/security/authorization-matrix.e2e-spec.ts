@@ -339,6 +339,18 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
     admin: 403,
     anonymous: 401,
   },
+  // Both sides keep the transmission receipt; whoever cannot see the request is told it does not exist.
+  'GET /v1/requests/:id/transmission-receipts': {
+    default: 404,
+    'vn.officer': 200,
+    'vn.supervisor': 200,
+    'vn.central': 200,
+    'fr.central': 200,
+    'fr.executing': 200,
+    auditor: 403,
+    admin: 403,
+    anonymous: 401,
+  },
   'GET /v1/requests/:id/versions/diff': {
     default: 404,
     'vn.officer': 200,

@@ -56,9 +56,15 @@ export class FakeClock extends Clock {
 
 export async function createTestApp(
   extraEnv: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: {
+    clock?: Clock;
+    /** An existing database to start on (a restart); the caller drops it, close() leaves it. */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database: TestDatabase = options.database
+    ? { ...options.database, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = AppConfig.fromEnv(
     validateEnv({
       NODE_ENV: 'test',

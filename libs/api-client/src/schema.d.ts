@@ -1118,6 +1118,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{id}/transmission-receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed receipts of the request’s transmissions, newest first
+         * @description Each is signed with the portal key (GET /.well-known/mla-portal/keys) over its RFC 8785 canonical JSON, and verifies offline with `npm run evidence:verify -- transmission <file> --keys <keys.json>`.
+         */
+        get: operations["TransmissionReceipts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/requests/{id}/versions": {
         parameters: {
             query?: never;
@@ -2443,6 +2463,11 @@ export interface components {
             status: "active" | "retired";
         };
         PublishedKeysDto: {
+            /**
+             * @description The origin (first line) of every audit log checkpoint: the log’s name, which stays the same across key rotations
+             * @example mla-portal.example/audit
+             */
+            auditLogOrigin: string;
             keys: components["schemas"]["PublishedKeyDto"][];
             /** @description The name the portal signs under */
             name: string;
@@ -3041,6 +3066,17 @@ export interface components {
              */
             acceptedLanguages: string[];
             items: components["schemas"]["TranslationDto"][];
+        };
+        TransmissionReceiptDto: {
+            /** @description The receipt (type mla-portal/transmission-receipt): the request and both agencies, when and through which channel it was transmitted, the SHA-256 of the RFC 8785 canonical JSON of the content version sent (GET /v1/requests/{id}/versions/{contentVersion}), who transmitted it, and the audit entry that records it, with a signed checkpoint of the audit log that covers the entry and its inclusion proof */
+            receipt: {
+                [key: string]: unknown;
+            };
+            signature: components["schemas"]["SignatureDto"];
+        };
+        TransmissionReceiptListDto: {
+            /** @description One per transmission, newest first */
+            items: components["schemas"]["TransmissionReceiptDto"][];
         };
         UpdateAgencyDto: {
             /** @description false deactivates: every session of its accounts ends, they cannot sign in, API keys included, and it receives no new requests; true restores sign-in */
@@ -7361,6 +7397,54 @@ export interface operations {
             };
             /** @description The request has already been transmitted */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    TransmissionReceipts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransmissionReceiptListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks request.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,12 @@ export interface PublishedKey {
   status: 'active' | 'retired';
 }
 
+/** An earlier key, still published; `name` is the key name it signed notes under, if not the current one. */
+export interface RetiredKey {
+  publicKey: Buffer;
+  name?: string;
+}
+
 /** A signature as it travels with what it signs. */
 export interface DetachedSignature {
   algorithm: 'Ed25519';
@@ -46,12 +52,12 @@ export class PortalSigner {
   private readonly privateKey: KeyObject;
   readonly rawPublicKey: Buffer;
   readonly keyId: string;
-  private readonly retired: ReadonlyMap<string, Buffer>;
+  private readonly retired: ReadonlyMap<string, Required<RetiredKey>>;
 
   constructor(
     seed: Buffer,
     readonly name: string,
-    retiredPublicKeys: readonly Buffer[] = [],
+    retiredPublicKeys: ReadonlyArray<Buffer | RetiredKey> = [],
   ) {
     if (seed.length !== 32) throw new Error('An Ed25519 seed has 32 bytes');
     this.privateKey = createPrivateKey({
@@ -62,7 +68,12 @@ export class PortalSigner {
     const spki = createPublicKey(this.privateKey).export({ format: 'der', type: 'spki' });
     this.rawPublicKey = spki.subarray(SPKI_ED25519_PREFIX.length);
     this.keyId = keyIdOf(this.rawPublicKey);
-    this.retired = new Map(retiredPublicKeys.map((raw) => [keyIdOf(raw), raw]));
+    this.retired = new Map(
+      retiredPublicKeys.map((key) => {
+        const { publicKey, name: keyName = name } = Buffer.isBuffer(key) ? { publicKey: key } : key;
+        return [keyIdOf(publicKey), { publicKey, name: keyName }];
+      }),
+    );
   }
 
   sign(bytes: Buffer | string): DetachedSignature {
@@ -76,7 +87,8 @@ export class PortalSigner {
 
   /** True when `signature` is a valid signature of `bytes` by the current key or a retired one. */
   verify(bytes: Buffer | string, signature: DetachedSignature): boolean {
-    const raw = signature.keyId === this.keyId ? this.rawPublicKey : this.retired.get(signature.keyId);
+    const raw =
+      signature.keyId === this.keyId ? this.rawPublicKey : this.retired.get(signature.keyId)?.publicKey;
     if (!raw || signature.algorithm !== 'Ed25519') return false;
     const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
     return verify(null, data, publicKeyFromRaw(raw), Buffer.from(signature.value, 'base64'));
@@ -84,16 +96,17 @@ export class PortalSigner {
 
   publishedKeys(): PublishedKey[] {
     return [
-      this.describe(this.rawPublicKey, 'active'),
-      ...[...this.retired.values()].map((raw) => this.describe(raw, 'retired' as const)),
+      this.describe(this.rawPublicKey, this.name, 'active'),
+      ...[...this.retired.values()].map((key) => this.describe(key.publicKey, key.name, 'retired' as const)),
     ];
   }
 
-  private describe(raw: Buffer, status: PublishedKey['status']): PublishedKey {
-    // C2SP signed-note: the key hash is SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key), first 4 bytes.
+  private describe(raw: Buffer, name: string, status: PublishedKey['status']): PublishedKey {
+    // C2SP signed-note: the key hash is SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key), first 4 bytes. A retired
+    // key keeps the name it signed under: its notes name it, and the hash binds the two.
     const noteKey = Buffer.concat([Buffer.from([0x01]), raw]);
     const keyHash = createHash('sha256')
-      .update(Buffer.concat([Buffer.from(`${this.name}\n`, 'utf8'), noteKey]))
+      .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), noteKey]))
       .digest()
       .subarray(0, 4)
       .toString('hex');
@@ -102,7 +115,7 @@ export class PortalSigner {
       algorithm: 'Ed25519',
       publicKey: raw.toString('base64'),
       publicKeyPem: publicKeyFromRaw(raw).export({ format: 'pem', type: 'spki' }).toString(),
-      noteVerifierKey: `${this.name}+${keyHash}+${noteKey.toString('base64')}`,
+      noteVerifierKey: `${name}+${keyHash}+${noteKey.toString('base64')}`,
       status,
     };
   }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
 import { PortalSigner } from '../../common/crypto/portal-signer';
 import { ValidationFailedError } from '../../common/errors/domain-error';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
@@ -16,20 +17,43 @@ import type { AuditCheckpointDto, ConsistencyProofDto, InclusionProofDto } from 
  * rows under it never change, so no read needs a transaction or the head lock.
  */
 @Injectable()
-export class MerkleLogService {
+export class MerkleLogService implements OnModuleInit {
   private readonly reader: SqlNodeReader;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly signer: PortalSigner,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {
     this.reader = new SqlNodeReader(dataSource);
   }
 
-  /** `<SIGNING_KEY_NAME>/audit`: the log's name in every checkpoint, the key's name with a path. */
+  /**
+   * The log's name in every checkpoint: AUDIT_LOG_ORIGIN, by default `<SIGNING_KEY_NAME>/audit`.
+   * It does not follow the key: a rotation changes who signs, not which log is signed.
+   */
   get origin(): string {
-    return `${this.signer.name}/audit`;
+    return this.config.audit.logOrigin;
+  }
+
+  /**
+   * A log has one origin for life: checkpoints under another name would read as another log, and
+   * every auditor's consistency check would break. Renaming the key without pinning the origin is
+   * refused before anything is signed.
+   */
+  async onModuleInit(): Promise<void> {
+    const [last]: Array<{ note: string }> = await this.dataSource.query(
+      'SELECT "note" FROM "audit_checkpoint" ORDER BY "tree_size" DESC LIMIT 1',
+    );
+    const signed = last?.note.slice(0, last.note.indexOf('\n'));
+    if (signed !== undefined && signed !== this.origin) {
+      throw new Error(
+        `The audit log's checkpoints name it ${signed}, but this instance would sign them as ${this.origin}: ` +
+          `set AUDIT_LOG_ORIGIN=${signed} (after a change of SIGNING_KEY_NAME, list the old key in ` +
+          'SIGNING_RETIRED_PUBLIC_KEYS as <old name>:<hex>)',
+      );
+    }
   }
 
   async treeSize(): Promise<number> {

@@ -271,6 +271,12 @@ export class PublishedKeyDto {
 
 export class PublishedKeysDto {
   @ApiProperty({ description: 'The name the portal signs under' }) name: string;
+  @ApiProperty({
+    description:
+      'The origin (first line) of every audit log checkpoint: the log’s name, which stays the same across key rotations',
+    example: 'mla-portal.example/audit',
+  })
+  auditLogOrigin: string;
   @ApiProperty({ type: [PublishedKeyDto] }) keys: PublishedKeyDto[];
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PortalSigner } from '../../common/crypto/portal-signer';
+import { AppConfig } from '../../config/app-config';
 import { Public } from '../auth/decorators/access.decorators';
 import { PublishedKeysDto } from './evidence.dto';
 
@@ -11,7 +12,10 @@ import { PublishedKeysDto } from './evidence.dto';
 @ApiTags('keys')
 @Controller('.well-known/mla-portal')
 export class SigningKeysController {
-  constructor(private readonly signer: PortalSigner) {}
+  constructor(
+    private readonly signer: PortalSigner,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('keys')
   @Public()
@@ -19,6 +23,10 @@ export class SigningKeysController {
   @ApiOperation({ summary: 'The Ed25519 public keys that sign receipts and manifests, current and retired' })
   @ApiOkResponse({ type: PublishedKeysDto })
   keys(): PublishedKeysDto {
-    return { name: this.signer.name, keys: this.signer.publishedKeys() };
+    return {
+      name: this.signer.name,
+      auditLogOrigin: this.config.audit.logOrigin,
+      keys: this.signer.publishedKeys(),
+    };
   }
 }

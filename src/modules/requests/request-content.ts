@@ -48,6 +48,8 @@ const CONTENT_FIELDS = [
   'confidential',
   'language',
   'preservation',
+  // The per-type details are content too: a sent version (and its receipt's hash) must hold them.
+  'details',
 ] as const satisfies ReadonlyArray<keyof RequestContent>;
 
 /** The content of a stored request, as a plain value (what a content version keeps). */

@@ -25,6 +25,8 @@ import { LifecycleRecords } from './lifecycle/lifecycle-records.service';
 import { SystemTransitions } from './lifecycle/system-transitions';
 import { TrafficDisclosuresController } from './disclosures/traffic-disclosures.controller';
 import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.service';
+import { TransmissionReceiptsController } from './transmission/transmission-receipts.controller';
+import { TransmissionReceipts } from './transmission/transmission-receipts.service';
 
 @Module({
   imports: [AuditModule, ProfilesModule, OffencesModule],
@@ -35,6 +37,7 @@ import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.ser
     LifecycleController,
     ConsentsController,
     TrafficDisclosuresController,
+    TransmissionReceiptsController,
   ],
   providers: [
     RequestsService,
@@ -54,6 +57,7 @@ import { TrafficDisclosuresService } from './disclosures/traffic-disclosures.ser
     TrafficDisclosuresService,
     ConsentsService,
     ExculpatoryNoticesService,
+    TransmissionReceipts,
   ],
   // The demo seeder creates its sample requests through these, like any API call would.
   exports: [

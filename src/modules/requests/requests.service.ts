@@ -73,6 +73,7 @@ import {
   VersionConflictError,
 } from './requests.errors';
 import { TransitionListeners } from './transition-listeners';
+import { TransmissionReceipts } from './transmission/transmission-receipts.service';
 
 @Injectable()
 export class RequestsService {
@@ -90,6 +91,7 @@ export class RequestsService {
     private readonly records: LifecycleRecords,
     private readonly emergency: EmergencyTrack,
     private readonly listeners: TransitionListeners,
+    private readonly receipts: TransmissionReceipts,
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
@@ -493,7 +495,7 @@ export class RequestsService {
           message.body,
           now,
         ));
-      await this.audit.append(manager, {
+      const entryId = await this.audit.append(manager, {
         action: `request.${dto.action}`,
         outcome: 'success',
         actor: auditActor(principal),
@@ -519,6 +521,9 @@ export class RequestsService {
           ...effects.audit,
         },
       });
+      // T5 records a transmission receipt: signed, with the log checkpoint covering this entry.
+      if (rule.action === RequestAction.Transmit)
+        this.receipts.issue(manager, principal, request, entryId, now);
       await this.listeners.notify(manager, { principal, request, action: rule.action, to, now });
     });
     return this.get(principal, id);
