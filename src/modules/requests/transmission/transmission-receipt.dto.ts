@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SignatureDto } from '../../evidence/evidence.dto';
+import { SignatureDto } from '../../../common/crypto/signature.dto';
 
 export class TransmissionReceiptDto {
   @ApiProperty({
