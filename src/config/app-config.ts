@@ -101,6 +101,8 @@ export class AppConfig {
         checkpointJobEnabled: env.AUDIT_CHECKPOINT_JOB,
         checkpointEveryEntries: env.AUDIT_CHECKPOINT_EVERY_ENTRIES,
         checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
+        retentionDays: env.AUDIT_RETENTION_DAYS,
+        retentionJobEnabled: env.AUDIT_RETENTION_JOB,
       },
     );
   }
@@ -127,6 +129,9 @@ export interface AuditSettings {
   checkpointEveryEntries: number;
   /** …or this many seconds after the last one, if the log grew at all. */
   checkpointIntervalSeconds: number;
+  /** Entries older than this lose their body to a redaction marker, unless held. */
+  retentionDays: number;
+  retentionJobEnabled: boolean;
 }
 
 export interface SigningSettings {

@@ -17,6 +17,7 @@ import { AddConsents1795901600000 } from './1795901600000-AddConsents';
 import { AddTrafficDisclosures1795901700000 } from './1795901700000-AddTrafficDisclosures';
 import { AddEvidence1795901800000 } from './1795901800000-AddEvidence';
 import { AddAuditMerkleTree1795901900000 } from './1795901900000-AddAuditMerkleTree';
+import { AddAuditRedaction1795902100000 } from './1795902100000-AddAuditRedaction';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AddTrafficDisclosures1795901700000,
   AddEvidence1795901800000,
   AddAuditMerkleTree1795901900000,
+  AddAuditRedaction1795902100000,
 ];

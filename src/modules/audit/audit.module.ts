@@ -3,12 +3,13 @@ import { AuditCheckpointJob } from './audit-checkpoint.job';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
 import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService, AuditCheckpointJob],
-  exports: [AuditService, AuditQueryService, MerkleLogService],
+  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService, AuditCheckpointJob, AuditRetentionService],
+  exports: [AuditService, AuditQueryService, MerkleLogService, AuditRetentionService],
 })
 export class AuditModule {}

@@ -5,6 +5,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { beforeCommit, TransactionRunner } from '../../database/transaction-runner';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
+import { redactionMarker } from './audit-redaction';
 import type { AuditBody, AuditEvent } from './audit.types';
 import { canonicalJson } from './canonical-json';
 import {
@@ -104,6 +105,7 @@ export class AuditService {
       body: text,
       leafHash: leaf,
       chainHash: chain,
+      redactedAt: null,
     });
     await manager.insert(AuditEntryEntity, entry);
     // Still under the head lock: the frontier read here is the tree every earlier append left.
@@ -274,6 +276,7 @@ function entryProblem(
   previousChain: string,
 ): string | undefined {
   if (entry.seq !== expectedSeq) return 'sequence gap';
+  if (entry.redactedAt) return redactedEntryProblem(entry, previousChain);
   if (leafHash(entry.body) !== entry.leafHash) return 'body does not match its leaf hash';
   if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
   let body: AuditBody;
@@ -297,4 +300,17 @@ function entryProblem(
     body.target.request === entry.requestId &&
     body.corr === entry.correlationId;
   return columnsAgree ? undefined : 'indexed columns differ from the hashed body';
+}
+
+/**
+ * A redacted entry is hash-only: its stored leaf hash goes into the tree as it is (the stored nodes
+ * and the root, which checkpoints signed before the redaction still vouch for, catch one that was
+ * changed), and its body must be exactly the marker for this entry, naming that hash.
+ */
+function redactedEntryProblem(entry: AuditEntryEntity, previousChain: string): string | undefined {
+  if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
+  if (entry.body !== redactionMarker(entry)) return 'a redacted entry whose body is not its redaction marker';
+  if (entry.actorUserId !== null || entry.targetId !== null || entry.correlationId !== null)
+    return 'a redacted entry still holds personal columns';
+  return undefined;
 }
