@@ -104,9 +104,12 @@ describe('The audit log as a verifiable Merkle log', () => {
     expect((await latestCheckpoint()).rootHash).toBe(expectedRoot.toString('base64'));
 
     // Down and up again, now with entries to carry over (a fresh database migrates an empty log).
-    const last = t.dataSource.migrations.at(-1)?.name;
-    expect(last).toBe('AddAuditMerkleTree1795901900000');
-    await t.dataSource.undoLastMigration({ transaction: 'each' });
+    // Later migrations are undone first, and run again after it.
+    const names = t.dataSource.migrations.map((migration) => migration.name);
+    const at = names.indexOf('AddAuditMerkleTree1795901900000');
+    expect(at).toBeGreaterThan(0);
+    for (let undo = names.length - at; undo > 0; undo -= 1)
+      await t.dataSource.undoLastMigration({ transaction: 'each' });
     await t.dataSource.runMigrations({ transaction: 'each' });
     expect(await leafHashes()).toEqual(before);
     expect(await nodeRows()).toEqual(nodes);
