@@ -87,13 +87,19 @@ export class AuditRetentionService {
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     const batchSize = options.batchSize ?? REDACT_BATCH;
     const run: RedactionRun = { cutoff, redacted: 0, batches: 0 };
+    // The log as it stands when the run begins: the run's own audit.redact entries are not its work,
+    // even when a cutoff in the future (a test's, a misset clock's) would make them due.
+    const [head]: Array<{ seq: string | number }> = await this.dataSource.query(
+      'SELECT "seq" FROM "audit_head" WHERE "id" = 1',
+    );
+    const last = Number(head?.seq ?? 0);
     // Keyset on seq: held entries are passed over once, not read again by every batch.
     for (let after = 0; ;) {
       const seqs = await this.transactions.run(async (manager) => {
         const rows: Array<{ seq: string | number }> = await manager.query(
           `WITH "due" AS (
              SELECT e."seq" FROM "audit_entry" e
-             WHERE e."seq" > $1 AND e."redacted_at" IS NULL AND e."ts" < $2 AND ${NOT_HELD}
+             WHERE e."seq" > $1 AND e."seq" <= $5 AND e."redacted_at" IS NULL AND e."ts" < $2 AND ${NOT_HELD}
              ORDER BY e."seq" LIMIT $3
            ), "done" AS (
              UPDATE "audit_entry" a
@@ -103,7 +109,7 @@ export class AuditRetentionService {
              RETURNING a."seq"
            )
            SELECT "seq" FROM "done" ORDER BY "seq"`,
-          [after, cutoff, batchSize, now],
+          [after, cutoff, batchSize, now, last],
         );
         const redacted = rows.map((row) => Number(row.seq));
         if (redacted.length > 0)
