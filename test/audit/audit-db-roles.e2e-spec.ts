@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { AppConfig } from '../../src/config/app-config';
 import { migratePostgres } from '../../src/database/migrate';
+import { AuditHardeningCheck } from '../../src/modules/audit/audit-hardening.check';
 import { AuditRetentionService } from '../../src/modules/audit/audit-retention.service';
 import { testEngine } from '../support/database';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
@@ -106,6 +108,18 @@ onPostgres(
         .redactExpired({ now: new Date(Date.now() + 366 * DAY_MS) });
       expect(run.redacted).toBeGreaterThan(0);
       expect(ok(await auditor.GET('/v1/audit/verify'))).toMatchObject({ ok: true });
+      // Nothing to warn about at start-up as the app role; as the owner, every audit table is named.
+      expect(await t.app.get(AuditHardeningCheck).problems()).toEqual([]);
+      const asOwner = await connect(roles.owner);
+      const ownerCheck = new AuditHardeningCheck(
+        { query: async (sql: string, parameters: unknown[]) => (await asOwner.query(sql, parameters)).rows } as never,
+        t.app.get(AppConfig),
+      );
+      expect(await ownerCheck.problems()).toEqual([
+        'audit_checkpoint: the role owns the table and can disable its triggers',
+        'audit_entry: the role owns the table and can disable its triggers',
+        'audit_node: the role owns the table and can disable its triggers',
+      ]);
     });
 
     it('should let the app role insert and read the audit tables, and refuse UPDATE, DELETE and TRUNCATE', async () => {
