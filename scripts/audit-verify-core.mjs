@@ -328,8 +328,7 @@ export function redactedLeaf(line) {
     Number.isNaN(Date.parse(marker.ts))
   )
     return fail('the body of a redacted entry is not a well-formed redaction marker');
-  if (marker.seq !== line.seq)
-    return fail(`the redaction marker names seq ${marker.seq}, not ${line.seq}`);
+  if (marker.seq !== line.seq) return fail(`the redaction marker names seq ${marker.seq}, not ${line.seq}`);
   if (marker.leafHash !== leaf.toString('hex'))
     return fail('the redaction marker names another leaf hash than the line');
   return { ok: true, leaf };

@@ -40,7 +40,8 @@ export function rolesSql({ database, owner, app, auditor, schema = 'public' }) {
     if (typeof name !== 'string' || !IDENTIFIER.test(name))
       throw new Error(`--${what} must be a lower-case SQL identifier (letters, digits, _), got ${name}`);
   }
-  if (new Set([owner, app, auditor]).size !== 3) throw new Error('owner, app and auditor must be three roles');
+  if (new Set([owner, app, auditor]).size !== 3)
+    throw new Error('owner, app and auditor must be three roles');
   const [o, a, r, s] = [owner, app, auditor, schema].map(quote);
   const audit = APPEND_ONLY_TABLES.map((table) => `${s}.${quote(table)}`).join(', ');
   const createRole = (name) =>

@@ -128,7 +128,11 @@ describe('environment validation', () => {
         AUDIT_CHECKPOINT_EVERY_ENTRIES: '50',
         AUDIT_CHECKPOINT_INTERVAL_SECONDS: '60',
       }),
-    ).toMatchObject({ checkpointJobEnabled: false, checkpointEveryEntries: 50, checkpointIntervalSeconds: 60 });
+    ).toMatchObject({
+      checkpointJobEnabled: false,
+      checkpointEveryEntries: 50,
+      checkpointIntervalSeconds: 60,
+    });
     expect(() => validateEnv({ AUDIT_CHECKPOINT_EVERY_ENTRIES: '0' })).toThrow(
       /AUDIT_CHECKPOINT_EVERY_ENTRIES/,
     );

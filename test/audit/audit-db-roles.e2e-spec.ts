@@ -28,7 +28,11 @@ onPostgres(
     // Roles are cluster-wide: unique names, so parallel runs and leftovers never collide.
     const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
     const database = `mla_roles_${suffix}`;
-    const roles = { owner: `mla_owner_${suffix}`, app: `mla_app_${suffix}`, auditor: `mla_auditor_${suffix}` };
+    const roles = {
+      owner: `mla_owner_${suffix}`,
+      app: `mla_app_${suffix}`,
+      auditor: `mla_auditor_${suffix}`,
+    };
     const password = randomBytes(12).toString('hex');
     let script: RolesScript;
     let admin: Client;
@@ -62,7 +66,8 @@ onPostgres(
       await admin.query(`CREATE DATABASE "${database}"`);
       // Before the migrations (roles, schema, default privileges), then after them (the tables).
       await applyScript();
-      for (const role of Object.values(roles)) await admin.query(`ALTER ROLE "${role}" PASSWORD '${password}'`);
+      for (const role of Object.values(roles))
+        await admin.query(`ALTER ROLE "${role}" PASSWORD '${password}'`);
       const ran = await migratePostgres(urlAs(roles.owner), { log: false });
       expect(ran.at(-1)).toBe('AddAuditRedaction1795902100000');
       await applyScript();
@@ -79,7 +84,9 @@ onPostgres(
     });
 
     it('should have the owner own every table, and neither the app nor the auditor own or become it', async () => {
-      const owners = await (await connect(null)).query<{ owner: string }>(
+      const owners = await (
+        await connect(null)
+      ).query<{ owner: string }>(
         `SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'public'`,
       );
       expect(owners.rows).toEqual([{ owner: roles.owner }]);
@@ -112,7 +119,11 @@ onPostgres(
       expect(await t.app.get(AuditHardeningCheck).problems()).toEqual([]);
       const asOwner = await connect(roles.owner);
       const ownerCheck = new AuditHardeningCheck(
-        { query: async (sql: string, parameters: unknown[]) => (await asOwner.query(sql, parameters)).rows } as never,
+        {
+          // The owner's own connection, in place of the portal's pool: the same SQL, another role.
+          query: async (sql: string, parameters: unknown[]): Promise<unknown[]> =>
+            (await asOwner.query<Record<string, unknown>>(sql, parameters)).rows,
+        } as never,
         t.app.get(AppConfig),
       );
       expect(await ownerCheck.problems()).toEqual([
@@ -157,14 +168,18 @@ onPostgres(
       await expect(
         app.query(`UPDATE "audit_entry" SET "body" = '{}' WHERE "redacted_at" IS NULL`),
       ).rejects.toThrow(/append-only/);
-      await expect(app.query('INSERT INTO "audit_head" ("id", "seq", "chain_hash") VALUES (2, 0, repeat(\'0\', 64))')).rejects.toThrow(denied);
+      await expect(
+        app.query('INSERT INTO "audit_head" ("id", "seq", "chain_hash") VALUES (2, 0, repeat(\'0\', 64))'),
+      ).rejects.toThrow(denied);
       await expect(app.query('DELETE FROM "audit_head"')).rejects.toThrow(denied);
       await expect(app.query('DELETE FROM "migrations"')).rejects.toThrow(denied);
     });
 
     it('should let the auditor role read and nothing else', async () => {
       const auditor = await connect(roles.auditor);
-      expect(Number((await auditor.query('SELECT count(*) AS "n" FROM "audit_entry"')).rows[0].n)).toBeGreaterThan(0);
+      expect(
+        Number((await auditor.query('SELECT count(*) AS "n" FROM "audit_entry"')).rows[0].n),
+      ).toBeGreaterThan(0);
       await auditor.query('SELECT count(*) FROM "cooperation_request"');
       await expect(
         auditor.query(`INSERT INTO "audit_node" ("level", "idx", "hash") VALUES (40, 0, repeat('0', 64))`),

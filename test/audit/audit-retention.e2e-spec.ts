@@ -170,7 +170,9 @@ describe('Audit retention with redaction', () => {
 
   it('should let auditors set and list holds, audited, and refuse others and unknown requests', async () => {
     const auditor = await t.as('auditor');
-    const holds = ok(await auditor.GET('/v1/audit/legal-holds', { params: { query: { requestId: heldRequest } } }));
+    const holds = ok(
+      await auditor.GET('/v1/audit/legal-holds', { params: { query: { requestId: heldRequest } } }),
+    );
     expect(holds).toEqual([
       expect.objectContaining({ id: holdId, requestId: heldRequest, active: true, liftedAt: null }),
     ]);
@@ -228,9 +230,7 @@ describe('Audit retention with redaction', () => {
     // Everything older than the boundary and not held went; the creation after it stayed.
     const kept = after.filter(
       (row) =>
-        rowsBefore.some((old) => old.seq === row.seq) &&
-        !row.redacted &&
-        row.requestId !== heldRequest,
+        rowsBefore.some((old) => old.seq === row.seq) && !row.redacted && row.requestId !== heldRequest,
     );
     for (const row of kept)
       expect(new Date((JSON.parse(row.body) as { ts: string }).ts).getTime()).toBeGreaterThanOrEqual(
@@ -303,7 +303,12 @@ describe('Audit retention with redaction', () => {
 
     const page = ok(await auditor.GET('/v1/audit/events', { params: { query: { limit: 100 } } }));
     const shown = page.items.find((item) => item.seq === sample[0].seq);
-    expect(shown).toMatchObject({ redacted: true, data: {}, leafHash: sample[0].leafHash, correlationId: null });
+    expect(shown).toMatchObject({
+      redacted: true,
+      data: {},
+      leafHash: sample[0].leafHash,
+      correlationId: null,
+    });
     expect(page.items.find((item) => item.redacted === false)).toBeDefined();
   });
 
@@ -439,10 +444,7 @@ describe('Audit retention with redaction', () => {
         );
       await expect(redaction(`'{"redacted":true}'`)).rejects.toThrow(refused);
       await expect(
-        redaction(
-          `audit_redaction_marker("seq", "id", "ts", "action", repeat('b', 64))`,
-          `repeat('b', 64)`,
-        ),
+        redaction(`audit_redaction_marker("seq", "id", "ts", "action", repeat('b', 64))`, `repeat('b', 64)`),
       ).rejects.toThrow(refused);
       // Redacting while keeping the personal columns is refused too.
       await expect(
@@ -454,9 +456,9 @@ describe('Audit retention with redaction', () => {
       ).rejects.toThrow(refused);
       const after = (await rows()).find((row) => row.seq === plainSeq);
       expect(after?.redacted).toBe(false);
-      await expect(t.dataSource.query('DELETE FROM "audit_entry" WHERE "seq" = $1', [plainSeq])).rejects.toThrow(
-        refused,
-      );
+      await expect(
+        t.dataSource.query('DELETE FROM "audit_entry" WHERE "seq" = $1', [plainSeq]),
+      ).rejects.toThrow(refused);
       await expect(t.dataSource.query('TRUNCATE "audit_entry" CASCADE')).rejects.toThrow(refused);
       expect(ok(await (await t.as('auditor')).GET('/v1/audit/verify'))).toMatchObject({ ok: true });
     });
@@ -477,9 +479,13 @@ describe('Audit retention with redaction', () => {
     });
     expect(again.response.status).toBe(404);
     expect(ok(await auditor.GET('/v1/audit/legal-holds'))).toEqual([]);
-    expect(ok(await auditor.GET('/v1/audit/legal-holds', { params: { query: { all: true } } }))).toHaveLength(1);
+    expect(ok(await auditor.GET('/v1/audit/legal-holds', { params: { query: { all: true } } }))).toHaveLength(
+      1,
+    );
 
-    const run = await retention.redactExpired({ now: new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS) });
+    const run = await retention.redactExpired({
+      now: new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS),
+    });
     const current = await rows();
     const held = current.filter((row) => row.requestId === heldRequest);
     // Its entries from before the boundary: the creation and the hold; the lift came after.
@@ -490,5 +496,35 @@ describe('Audit retention with redaction', () => {
     expect(held.find((row) => row.action === 'audit.legal_hold_lifted')?.redacted).toBe(false);
     expect(ok(await auditor.GET('/v1/audit/verify'))).toMatchObject({ ok: true });
     expect(verify(await exportLines(), 'after-lift')).toMatchObject({ ok: true });
+  });
+
+  it('should never redact the audit.redact entries, which account for every other redaction', async () => {
+    const run = await retention.redactExpired({ now: new Date(Date.now() + (RETENTION_DAYS + 1) * DAY_MS) });
+    expect(run.redacted).toBeGreaterThan(0);
+    const current = await rows();
+    const purges = current.filter((row) => row.action === 'audit.redact');
+    expect(purges.length).toBeGreaterThan(0);
+    expect(purges.every((row) => !row.redacted)).toBe(true);
+    expect(ok(await (await t.as('auditor')).GET('/v1/audit/verify'))).toMatchObject({ ok: true });
+  });
+
+  // Last: it leaves the log failing verification on purpose.
+  it('should report an entry redacted by hand, with a valid marker but no audit.redact entry naming it', async () => {
+    const auditor = await t.as('auditor');
+    const target = (await rows()).find((row) => !row.redacted && row.action !== 'audit.redact');
+    if (!target) throw new Error('no unredacted entry');
+    // The trigger allows it (a well-formed redaction), and the tree still verifies: only the
+    // missing purge entry gives it away.
+    await t.dataSource.query(
+      `UPDATE "audit_entry" SET "body" = audit_redaction_marker("seq", "id", "ts", "action", "leaf_hash"),
+         "redacted_at" = now(), "actor_user_id" = NULL, "target_id" = NULL, "correlation_id" = NULL
+       WHERE "seq" = $1`,
+      [target.seq],
+    );
+    expect(ok(await auditor.GET('/v1/audit/verify'))).toMatchObject({
+      ok: false,
+      firstBadSequence: target.seq,
+      problem: 'an entry was redacted without an audit.redact entry naming it',
+    });
   });
 });

@@ -78,7 +78,9 @@ export class AddAuditRedaction1795902100000 implements MigrationInterface {
       'SELECT count(*) AS "count" FROM "audit_entry" WHERE "redacted_at" IS NOT NULL',
     )) as Array<{ count: string }>;
     if (Number(redacted?.count ?? 0) > 0)
-      throw new Error('audit_entry holds redacted entries: the log cannot go back to a schema without redaction');
+      throw new Error(
+        'audit_entry holds redacted entries: the log cannot go back to a schema without redaction',
+      );
     await queryRunner.query(`
       DROP TABLE "audit_legal_hold";
       DROP TRIGGER "audit_entry_only_redaction" ON "audit_entry";

@@ -36,8 +36,10 @@ export interface RedactionRun {
  * A request's entries are held while an auditor's hold on it is active, or while any of its evidence
  * items is under a legal hold (the proceedings that keep the bytes need the trail that goes with
  * them). Entries that name no request (logins, administration) are redacted by age alone.
+ * `audit.redact` entries are never redacted: they hold no personal data, and they are what accounts
+ * for every other redaction (AuditService.verify checks that each redacted entry is named by one).
  */
-const NOT_HELD = `(e."request_id" IS NULL OR (
+const NOT_HELD = `e."action" <> 'audit.redact' AND (e."request_id" IS NULL OR (
     NOT EXISTS (SELECT 1 FROM "audit_legal_hold" h WHERE h."request_id" = e."request_id" AND h."lifted_at" IS NULL)
     AND NOT EXISTS (SELECT 1 FROM "evidence_item" i WHERE i."request_id" = e."request_id" AND i."legal_holds" <> '[]'::jsonb)))`;
 

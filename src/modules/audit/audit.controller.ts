@@ -232,7 +232,10 @@ export class AuditController {
       outcome: 'success',
       actor: auditActor(principal),
       target: { type: 'audit_legal_hold', id: null },
-      data: { filter: { requestId: query.requestId ?? null, all: query.all ?? false }, returned: holds.length },
+      data: {
+        filter: { requestId: query.requestId ?? null, all: query.all ?? false },
+        returned: holds.length,
+      },
     });
     return holds.map(toAuditLegalHoldDto);
   }

@@ -10,7 +10,15 @@ import { MerkleLogService } from './merkle-log.service';
 
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditQueryService, MerkleLogService, AuditExportService, AuditCheckpointJob, AuditRetentionService, AuditHardeningCheck],
+  providers: [
+    AuditService,
+    AuditQueryService,
+    MerkleLogService,
+    AuditExportService,
+    AuditCheckpointJob,
+    AuditRetentionService,
+    AuditHardeningCheck,
+  ],
   exports: [AuditService, AuditQueryService, MerkleLogService, AuditRetentionService],
 })
 export class AuditModule {}
