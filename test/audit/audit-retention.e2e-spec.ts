@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../../src/modules/audit/canonical-json';
 import { AuditRetentionService } from '../../src/modules/audit/audit-retention.service';
+import { acceptedRequest, fresh, postFile, tokenOf } from '../evidence/support';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../support/test-app';
 
@@ -498,10 +499,34 @@ describe('Audit retention with redaction', () => {
     expect(verify(await exportLines(), 'after-lift')).toMatchObject({ ok: true });
   });
 
-  it('should never redact the audit.redact entries, which account for every other redaction', async () => {
+  it('should keep the trail of a request with evidence under a legal hold, and never redact audit.redact entries', async () => {
+    // A request carried to acceptance, with one evidence item the requested side holds.
+    const requestId = await acceptedRequest(t);
+    const uploaded = await postFile(
+      t,
+      await tokenOf(t, 'fr.executing'),
+      requestId,
+      Buffer.from('held\n'),
+      'held.txt',
+    );
+    expect(uploaded.status).toBe(201);
+    const evidenceId = ((await uploaded.json()) as { evidence: { id: string } }).evidence.id;
+    ok(
+      await (
+        await fresh(t, 'fr.central')
+      ).PUT('/v1/evidence/{id}/legal-hold', {
+        params: { path: { id: evidenceId } },
+        body: { hold: true, reason: 'Trial pending in Paris' },
+      }),
+    );
+
+    // Everything is past retention a year and a day from now.
     const run = await retention.redactExpired({ now: new Date(Date.now() + (RETENTION_DAYS + 1) * DAY_MS) });
     expect(run.redacted).toBeGreaterThan(0);
     const current = await rows();
+    const trail = current.filter((row) => row.requestId === requestId);
+    expect(trail.length).toBeGreaterThan(5);
+    expect(trail.filter((row) => row.redacted)).toEqual([]);
     const purges = current.filter((row) => row.action === 'audit.redact');
     expect(purges.length).toBeGreaterThan(0);
     expect(purges.every((row) => !row.redacted)).toBe(true);
