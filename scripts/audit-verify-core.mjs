@@ -386,3 +386,42 @@ export function verifyDocumentSignature(document, signature, keys) {
   if (!ok) return fail('the signature does not verify: the document was changed, or signed by another key');
   return { ok: true, value: { keyId: signature.keyId, status: found.status } };
 }
+
+const MARKER_KEYS = ['id', 'leafHash', 'redacted', 'seq', 'ts', 'type'];
+
+/**
+ * An entry past retention, exported as `{"type":"entry","seq","body","leafHash","redacted":true}`:
+ * its body was replaced by the canonical JSON `{"id","leafHash","redacted":true,"seq","ts","type"}`
+ * (leafHash in hex) and its leaf hash kept. The marker does not hash to the leaf, so the leaf is
+ * taken as given: the root recomputed at each signed checkpoint is what vouches for it (a forged
+ * hash gives another root). This checks that the marker is exactly that, for this seq and this
+ * hash. Returns { ok: true, leaf } or { ok: false, reason }.
+ */
+export function redactedLeaf(line) {
+  const leaf = typeof line.leafHash === 'string' ? strictBase64(line.leafHash) : undefined;
+  if (!leaf || leaf.length !== HASH_SIZE)
+    return fail(`a redacted entry must carry its ${HASH_SIZE}-byte leaf hash in base64`);
+  let marker;
+  try {
+    marker = JSON.parse(line.body);
+  } catch {
+    return fail('the redaction marker is not JSON');
+  }
+  if (
+    marker === null ||
+    typeof marker !== 'object' ||
+    Array.isArray(marker) ||
+    canonicalJson(marker) !== line.body ||
+    Object.keys(marker).sort().join(',') !== MARKER_KEYS.join(',') ||
+    marker.redacted !== true ||
+    typeof marker.id !== 'string' ||
+    typeof marker.type !== 'string' ||
+    typeof marker.ts !== 'string' ||
+    Number.isNaN(Date.parse(marker.ts))
+  )
+    return fail('the body of a redacted entry is not a well-formed redaction marker');
+  if (marker.seq !== line.seq) return fail(`the redaction marker names seq ${marker.seq}, not ${line.seq}`);
+  if (marker.leafHash !== leaf.toString('hex'))
+    return fail('the redaction marker names another leaf hash than the line');
+  return { ok: true, leaf };
+}

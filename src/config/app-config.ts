@@ -107,6 +107,8 @@ export class AppConfig {
         checkpointEveryEntries: env.AUDIT_CHECKPOINT_EVERY_ENTRIES,
         checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS,
         logOrigin: env.AUDIT_LOG_ORIGIN ?? `${env.SIGNING_KEY_NAME}/audit`,
+        retentionDays: env.AUDIT_RETENTION_DAYS,
+        retentionJobEnabled: env.AUDIT_RETENTION_JOB,
       },
     );
   }
@@ -135,6 +137,9 @@ export interface AuditSettings {
   checkpointIntervalSeconds: number;
   /** The log's origin line in every checkpoint: stable across key rotations and renames. */
   logOrigin: string;
+  /** Entries older than this lose their body to a redaction marker, unless held. */
+  retentionDays: number;
+  retentionJobEnabled: boolean;
 }
 
 export interface SigningSettings {

@@ -117,7 +117,7 @@ describe('environment validation', () => {
     const config = (env: Record<string, string>) =>
       AppConfig.fromEnv(validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test', ...env }))
         .audit;
-    expect(config({})).toEqual({
+    expect(config({})).toMatchObject({
       checkpointJobEnabled: true,
       checkpointEveryEntries: 1000,
       checkpointIntervalSeconds: 300,
@@ -129,7 +129,7 @@ describe('environment validation', () => {
         AUDIT_CHECKPOINT_EVERY_ENTRIES: '50',
         AUDIT_CHECKPOINT_INTERVAL_SECONDS: '60',
       }),
-    ).toEqual({
+    ).toMatchObject({
       checkpointJobEnabled: false,
       checkpointEveryEntries: 50,
       checkpointIntervalSeconds: 60,
@@ -164,6 +164,19 @@ describe('environment validation', () => {
       /SIGNING_RETIRED_PUBLIC_KEYS/,
     );
     expect(() => validateEnv({ AUDIT_LOG_ORIGIN: 'two words' })).toThrow(/AUDIT_LOG_ORIGIN/);
+  });
+
+  it('should keep audit entries ten years by default, and never less than a year', () => {
+    const config = (env: Record<string, string>) =>
+      AppConfig.fromEnv(validateEnv({ JWT_SECRET: 'x'.repeat(32), DATA_DIR: '/tmp/mla-config-test', ...env }))
+        .audit;
+    expect(config({})).toMatchObject({ retentionDays: 3650, retentionJobEnabled: true });
+    expect(config({ AUDIT_RETENTION_DAYS: '366', AUDIT_RETENTION_JOB: 'false' })).toMatchObject({
+      retentionDays: 366,
+      retentionJobEnabled: false,
+    });
+    expect(() => validateEnv({ AUDIT_RETENTION_DAYS: '30' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => validateEnv({ AUDIT_RETENTION_DAYS: 'forever' })).toThrow(/AUDIT_RETENTION_DAYS/);
   });
 
   it('should treat the S3 secret key as a secret', () => {

@@ -176,6 +176,22 @@ export class EnvironmentVariables {
   @Type(() => Number)
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: number = 300;
 
+  /**
+   * Days an audit entry keeps its body; after that, unless a legal hold keeps it, the body is
+   * replaced by a redaction marker and the leaf hash stays (security.md AUD-07). CJIS AU-11 asks
+   * for at least a year. Default ten years, like evidence.
+   */
+  @IsInt()
+  @Min(365)
+  @Max(36500)
+  @Type(() => Number)
+  AUDIT_RETENTION_DAYS: number = 3650;
+
+  /** The hourly job that redacts audit entries past AUDIT_RETENTION_DAYS. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  AUDIT_RETENTION_JOB: boolean = true;
+
   /** Where evidence bytes are kept (local store). Absent: DATA_DIR/evidence. */
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -1,5 +1,5 @@
 import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
-import { AuditEntryEntity, AuditHeadEntity } from '../modules/audit/audit-entry.entity';
+import { AuditEntryEntity, AuditHeadEntity, AuditLegalHoldEntity } from '../modules/audit/audit-entry.entity';
 import { AuditCheckpointEntity, AuditNodeEntity } from '../modules/audit/merkle/audit-merkle.entity';
 import { AuthThrottleEntity } from '../modules/auth/auth-throttle.entity';
 import { RecoveryCodeEntity } from '../modules/users/recovery-code.entity';
@@ -66,4 +66,5 @@ export const ENTITIES = [
   AuditHeadEntity,
   AuditNodeEntity,
   AuditCheckpointEntity,
+  AuditLegalHoldEntity,
 ];

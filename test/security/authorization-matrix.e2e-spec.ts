@@ -55,6 +55,11 @@ const MATRIX: Record<string, Partial<Record<Caller, number>> & { default: number
   // Proofs probed at the smallest sizes (QUERIES): the demo seeding has written entries already.
   'GET /v1/audit/proofs/inclusion': { default: 403, auditor: 200, anonymous: 401 },
   'GET /v1/audit/proofs/consistency': { default: 403, auditor: 200, anonymous: 401 },
+  'GET /v1/audit/legal-holds': { default: 403, auditor: 200, anonymous: 401 },
+  // The body names a request that does not exist, and the probe id is a request's, not a hold's:
+  // the auditor passes every access check, then finds nothing (no hold is ever set by the probe).
+  'POST /v1/audit/legal-holds': { default: 403, auditor: 404, anonymous: 401 },
+  'POST /v1/audit/legal-holds/:id/lift': { default: 403, auditor: 404, anonymous: 401 },
   'GET /v1/requests': { default: 200, auditor: 403, admin: 403, anonymous: 401 },
   'POST /v1/requests': {
     default: 403,
@@ -532,6 +537,8 @@ const QUERIES: Record<string, string> = {
 };
 
 const BODIES: Record<string, unknown> = {
+  'POST /v1/audit/legal-holds': { requestId: '00000000-0000-4000-8000-00000000beef', reason: 'Probe' },
+  'POST /v1/audit/legal-holds/:id/lift': { reason: 'Probe' },
   'POST /v1/auth/login': {},
   'POST /v1/auth/refresh': {},
   'POST /v1/auth/password': {},

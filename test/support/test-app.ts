@@ -82,6 +82,8 @@ export async function createTestApp(
       EVIDENCE_JOBS: 'false',
       // And the audit checkpoint job, so that the checkpoints a suite sees are the ones it asked for.
       AUDIT_CHECKPOINT_JOB: 'false',
+      // And audit retention, which suites run at the moment they choose.
+      AUDIT_RETENTION_JOB: 'false',
       ...database.env,
       ...extraEnv,
     }),

@@ -185,6 +185,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit legal holds, newest first: the active ones, or all with `all=true` */
+        get: operations["Audit_legalHolds"];
+        put?: never;
+        /**
+         * Hold a request's audit trail: its entries keep their bodies past AUDIT_RETENTION_DAYS
+         * @description Recorded as `audit.legal_hold_set`. While any hold on the request is active (and while any of its evidence items is under an evidence legal hold) retention does not redact its entries.
+         */
+        post: operations["Audit_setLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/legal-holds/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift an audit legal hold, with reasons (recorded as `audit.legal_hold_lifted`)
+         * @description The hold stays listed (`all=true`) with who lifted it, when and why.
+         */
+        post: operations["Audit_liftLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/proofs/consistency": {
         parameters: {
             query?: never;
@@ -1381,6 +1422,8 @@ export interface components {
             leafHash: string;
             /** @enum {string} */
             outcome: "success" | "failure" | "denied";
+            /** @description True once retention replaced the body by a redaction marker: `data` is then empty, the actor user, target id and correlation id are gone, and the hashes are those of the original body */
+            redacted: boolean;
             /** Format: uuid */
             requestId: string | null;
             /** @description Position in the log, from 1, without gaps */
@@ -1392,6 +1435,24 @@ export interface components {
         AuditEventPageDto: {
             items: components["schemas"]["AuditEventDto"][];
             nextCursor: string | null;
+        };
+        AuditLegalHoldDto: {
+            /** @description True while the hold keeps the request’s entries from redaction */
+            active: boolean;
+            /** Format: uuid */
+            id: string;
+            liftReason: string | null;
+            /** Format: date-time */
+            liftedAt: string | null;
+            /** Format: uuid */
+            liftedById: string | null;
+            reason: string;
+            /** Format: uuid */
+            requestId: string;
+            /** Format: date-time */
+            setAt: string;
+            /** Format: uuid */
+            setById: string | null;
         };
         AuditRequestReportBodyDto: {
             checkpoint: components["schemas"]["AuditCheckpointDto"];
@@ -1629,6 +1690,15 @@ export interface components {
              * @description An active case officer of the caller’s own agency
              */
             userId: string;
+        };
+        CreateAuditLegalHoldDto: {
+            /** @description Why: the proceedings or inquiry that need the trail */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description The request whose audit trail is to be kept
+             */
+            requestId: string;
         };
         CreateMessageDto: {
             body: string;
@@ -2176,6 +2246,9 @@ export interface components {
             /** @enum {string} */
             side: "requesting" | "requested";
         };
+        LiftAuditLegalHoldDto: {
+            reason: string;
+        };
         LocalTimeDto: {
             /** @example 2027-01-29T16:30:00 */
             local: string;
@@ -2206,7 +2279,7 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
-            permissions: ("profile.read" | "directory.read" | "directory.manage" | "instrument_profile.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "evidence.read" | "evidence.download" | "evidence.upload" | "evidence.dispose" | "audit.read" | "audit.verify" | "user.read" | "user.manage")[];
+            permissions: ("profile.read" | "directory.read" | "directory.manage" | "instrument_profile.manage" | "request.read" | "request.create" | "request.update" | "request.transition" | "request.assign" | "message.read" | "message.create" | "evidence.read" | "evidence.download" | "evidence.upload" | "evidence.dispose" | "audit.read" | "audit.verify" | "audit.legal_hold" | "user.read" | "user.manage")[];
             /** @enum {string} */
             role: "liaison_officer" | "supervisor" | "central_authority_officer" | "executing_officer" | "contact_point_operator" | "auditor" | "admin";
             secondFactor: components["schemas"]["SecondFactorStatusDto"];
@@ -3937,6 +4010,173 @@ export interface operations {
             };
             /** @description The caller's role lacks audit.read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_legalHolds: {
+        parameters: {
+            query?: {
+                requestId?: string;
+                /** @description Also list holds already lifted */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLegalHoldDto"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_setLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAuditLegalHoldDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLegalHoldDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.legal_hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No such request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    Audit_liftLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiftAuditLegalHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLegalHoldDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The caller's role lacks audit.legal_hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No active hold with this id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,8 @@ export const Permission = {
   EvidenceDispose: 'evidence.dispose',
   AuditRead: 'audit.read',
   AuditVerify: 'audit.verify',
+  /** Set or lift a legal hold on a request's audit trail, which keeps it from retention's redaction. */
+  AuditLegalHold: 'audit.legal_hold',
   UserRead: 'user.read',
   UserManage: 'user.manage',
 } as const;
@@ -68,6 +70,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.DirectoryRead,
     Permission.AuditRead,
     Permission.AuditVerify,
+    Permission.AuditLegalHold,
   ],
   [Role.Admin]: [
     Permission.ProfileRead,

@@ -18,6 +18,7 @@ import { AddTrafficDisclosures1795901700000 } from './1795901700000-AddTrafficDi
 import { AddEvidence1795901800000 } from './1795901800000-AddEvidence';
 import { AddAuditMerkleTree1795901900000 } from './1795901900000-AddAuditMerkleTree';
 import { AddTransmissionReceipts1795902000000 } from './1795902000000-AddTransmissionReceipts';
+import { AddAuditRedaction1795902100000 } from './1795902100000-AddAuditRedaction';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   AddEvidence1795901800000,
   AddAuditMerkleTree1795901900000,
   AddTransmissionReceipts1795902000000,
+  AddAuditRedaction1795902100000,
 ];

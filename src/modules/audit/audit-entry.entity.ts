@@ -1,4 +1,15 @@
-import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { CooperationRequestEntity } from '../requests/cooperation-request.entity';
 
 const bigintAsNumber = {
   to: (value: number): number => value,
@@ -8,7 +19,8 @@ const bigintAsNumber = {
 /**
  * One entry of the append-only audit log. `body` is the canonical JSON that was hashed; the other
  * columns are a projection of it for filtering, and verification checks they still agree with it.
- * On both engines a trigger refuses UPDATE, DELETE and TRUNCATE.
+ * On both engines triggers refuse DELETE, TRUNCATE and every UPDATE but one: the redaction of an
+ * entry past retention (migration 1795902100000-AddAuditRedaction), which keeps its hashes.
  */
 @Entity({ name: 'audit_entry' })
 @Index('ix_audit_entry_request', ['requestId', 'seq'])
@@ -69,6 +81,50 @@ export class AuditEntryEntity {
   /** SHA-256(previous chain hash || leaf hash), hex; the first entry chains from 64 zeros. */
   @Column({ name: 'chain_hash', type: 'varchar', length: 64 })
   chainHash: string;
+
+  /**
+   * Set when retention replaced `body` by the redaction marker (audit-redaction.ts); the hashes stay
+   * those of the original body, which is gone.
+   */
+  @Column({ name: 'redacted_at', type: 'timestamptz', nullable: true })
+  redactedAt: Date | null;
+}
+
+/**
+ * An auditor's hold on one request's audit trail: while it is active (not lifted), retention leaves
+ * the request's entries as they are. Lifting keeps the row, so the hold's history stays readable.
+ */
+@Entity({ name: 'audit_legal_hold' })
+@Index('ix_audit_legal_hold_request', ['requestId', 'liftedAt'])
+@Check('ck_audit_legal_hold_lifted', `("lifted_at" IS NULL) = ("lift_reason" IS NULL)`)
+export class AuditLegalHoldEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_legal_hold' })
+  id: string;
+
+  @Column({ name: 'request_id', type: 'uuid' })
+  requestId: string;
+
+  @ManyToOne(() => CooperationRequestEntity)
+  @JoinColumn({ name: 'request_id', foreignKeyConstraintName: 'fk_audit_legal_hold_request' })
+  request?: CooperationRequestEntity;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Column({ name: 'set_by_id', type: 'uuid', nullable: true })
+  setById: string | null;
+
+  @Column({ name: 'set_at', type: 'timestamptz' })
+  setAt: Date;
+
+  @Column({ name: 'lifted_by_id', type: 'uuid', nullable: true })
+  liftedById: string | null;
+
+  @Column({ name: 'lifted_at', type: 'timestamptz', nullable: true })
+  liftedAt: Date | null;
+
+  @Column({ name: 'lift_reason', type: 'text', nullable: true })
+  liftReason: string | null;
 }
 
 @Entity({ name: 'audit_head' })

@@ -74,9 +74,9 @@ export class AuditExportService {
     }
     for (let after = 0; after < checkpoint.treeSize;) {
       const rows = await this.dataSource.query<
-        Array<{ seq: string | number; body: string; leaf_hash: string }>
+        Array<{ seq: string | number; body: string; leaf_hash: string; redacted: boolean }>
       >(
-        'SELECT "seq", "body", "leaf_hash" FROM "audit_entry" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3',
+        'SELECT "seq", "body", "leaf_hash", "redacted_at" IS NOT NULL AS "redacted" FROM "audit_entry" WHERE "seq" > $1 AND "seq" <= $2 ORDER BY "seq" LIMIT $3',
         [after, checkpoint.treeSize, EXPORT_BATCH],
       );
       // Exported as stored: a gap in the table shows in the export, where the verifier reports it.
@@ -91,6 +91,9 @@ export class AuditExportService {
               // The hash as stored, which the verifier never trusts but compares: a body edited in
               // place then shows at its own seq rather than only as a wrong root further on.
               leafHash: Buffer.from(row.leaf_hash, 'hex').toString('base64'),
+              // Past retention the body is the redaction marker: the verifier takes the leaf hash
+              // as given for this entry, and the signed roots vouch for it.
+              ...(row.redacted ? { redacted: true } : {}),
             })}\n`,
         )
         .join('');

@@ -38,7 +38,8 @@ export class AuditQueryService {
 }
 
 export function toAuditEventDto(entry: AuditEntryEntity): AuditEventDto {
-  const body = JSON.parse(entry.body) as AuditBody;
+  // A redacted entry's body is its redaction marker, which has no data.
+  const body = JSON.parse(entry.body) as Partial<AuditBody>;
   return {
     seq: entry.seq,
     id: entry.id,
@@ -52,8 +53,9 @@ export function toAuditEventDto(entry: AuditEntryEntity): AuditEventDto {
     target: { type: entry.targetType, id: entry.targetId },
     requestId: entry.requestId,
     correlationId: entry.correlationId,
-    data: body.data,
+    data: entry.redactedAt ? {} : (body.data ?? {}),
     leafHash: entry.leafHash,
     chainHash: entry.chainHash,
+    redacted: entry.redactedAt !== null,
   };
 }

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -17,9 +18,17 @@ import { auditActor, type Principal } from '../auth/principal';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditReportService } from './audit-report.service';
+import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
 import { AuditRequestReportDto } from './dto/audit-report.dto';
+import {
+  AuditLegalHoldDto,
+  AuditLegalHoldQueryDto,
+  CreateAuditLegalHoldDto,
+  LiftAuditLegalHoldDto,
+  toAuditLegalHoldDto,
+} from './dto/audit-legal-hold.dto';
 import {
   AuditCheckpointDto,
   ConsistencyProofDto,
@@ -40,6 +49,7 @@ export class AuditController {
     private readonly merkle: MerkleLogService,
     private readonly exports: AuditExportService,
     private readonly reports: AuditReportService,
+    private readonly retention: AuditRetentionService,
   ) {}
 
   // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
@@ -191,5 +201,64 @@ export class AuditController {
         ),
       );
     return result;
+  }
+
+  @Post('legal-holds')
+  @RequirePermission(Permission.AuditLegalHold)
+  @ApiOperation({
+    summary: "Hold a request's audit trail: its entries keep their bodies past AUDIT_RETENTION_DAYS",
+    description:
+      'Recorded as `audit.legal_hold_set`. While any hold on the request is active (and while any of ' +
+      'its evidence items is under an evidence legal hold) retention does not redact its entries.',
+  })
+  @ApiCreatedResponse({ type: AuditLegalHoldDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such request' })
+  async setLegalHold(
+    @Body() body: CreateAuditLegalHoldDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditLegalHoldDto> {
+    return toAuditLegalHoldDto(await this.retention.setHold(principal, body.requestId, body.reason));
+  }
+
+  @Post('legal-holds/:id/lift')
+  @HttpCode(200)
+  @RequirePermission(Permission.AuditLegalHold)
+  @ApiOperation({
+    summary: 'Lift an audit legal hold, with reasons (recorded as `audit.legal_hold_lifted`)',
+    description: 'The hold stays listed (`all=true`) with who lifted it, when and why.',
+  })
+  @ApiOkResponse({ type: AuditLegalHoldDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No active hold with this id' })
+  async liftLegalHold(
+    @Param('id', uuidParam()) id: string,
+    @Body() body: LiftAuditLegalHoldDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditLegalHoldDto> {
+    return toAuditLegalHoldDto(await this.retention.liftHold(principal, id, body.reason));
+  }
+
+  @Get('legal-holds')
+  @RequirePermission(Permission.AuditRead)
+  @ApiOperation({ summary: 'Audit legal holds, newest first: the active ones, or all with `all=true`' })
+  @ApiOkResponse({ type: [AuditLegalHoldDto] })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async legalHolds(
+    @Query() query: AuditLegalHoldQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AuditLegalHoldDto[]> {
+    const holds = await this.retention.listHolds(query);
+    await this.audit.record({
+      action: 'audit.read',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'audit_legal_hold', id: null },
+      data: {
+        filter: { requestId: query.requestId ?? null, all: query.all ?? false },
+        returned: holds.length,
+      },
+    });
+    return holds.map(toAuditLegalHoldDto);
   }
 }

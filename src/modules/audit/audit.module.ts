@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuditCheckpointJob } from './audit-checkpoint.job';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
+import { AuditHardeningCheck } from './audit-hardening.check';
 import { AuditQueryService } from './audit-query.service';
 import { AuditReportService } from './audit-report.service';
+import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
 import { MerkleLogService } from './merkle-log.service';
 
@@ -16,7 +18,9 @@ import { MerkleLogService } from './merkle-log.service';
     AuditExportService,
     AuditReportService,
     AuditCheckpointJob,
+    AuditRetentionService,
+    AuditHardeningCheck,
   ],
-  exports: [AuditService, AuditQueryService, MerkleLogService],
+  exports: [AuditService, AuditQueryService, MerkleLogService, AuditRetentionService],
 })
 export class AuditModule {}

@@ -5,6 +5,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { beforeCommit, TransactionRunner } from '../../database/transaction-runner';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
+import { redactionMarker } from './audit-redaction';
 import type { AuditBody, AuditEvent } from './audit.types';
 import { canonicalJson } from './canonical-json';
 import {
@@ -104,6 +105,7 @@ export class AuditService {
       body: text,
       leafHash: leaf,
       chainHash: chain,
+      redactedAt: null,
     });
     await manager.insert(AuditEntryEntity, entry);
     // Still under the head lock: the frontier read here is the tree every earlier append left.
@@ -139,6 +141,7 @@ export class AuditService {
     let previous = GENESIS_CHAIN_HASH;
     let frontier: Frontier = emptyFrontier();
     let expected = 1;
+    const redactions = new RedactionLedger();
     for (;;) {
       const batch = await db
         .createQueryBuilder(AuditEntryEntity, 'entry')
@@ -156,6 +159,7 @@ export class AuditService {
           entryBad = { seq: expected, problem };
           break;
         }
+        redactions.see(entry);
         const appended = appendLeaf(frontier, Buffer.from(entry.leafHash, 'hex'));
         frontier = appended.frontier;
         rows.push(...appended.rows);
@@ -183,6 +187,24 @@ export class AuditService {
     }
     if (!storedRoot || !frontierRoot(frontier).equals(storedRoot)) {
       return outcome(checked, { seq: head.seq, problem: 'the Merkle root does not match the entries' });
+    }
+    let unaccounted = redactions.firstUnaccounted();
+    if (unaccounted !== undefined) {
+      // A retention run may have committed during the walk: its redactions were seen, its purge
+      // entry lies beyond the head read at the start. Both commit together, so it is there now.
+      const later = await db
+        .createQueryBuilder(AuditEntryEntity, 'entry')
+        .where('entry.seq > :seq AND entry.action = :action', { seq: head.seq, action: 'audit.redact' })
+        .getMany();
+      for (const entry of later) redactions.see(entry);
+      unaccounted = redactions.firstUnaccounted();
+    }
+    if (unaccounted !== undefined) {
+      // The tree is intact (the hash stayed), but the body went without the purge that must record it.
+      return outcome(checked, {
+        seq: unaccounted,
+        problem: 'an entry was redacted without an audit.redact entry naming it',
+      });
     }
     // An appender moves the head in the same transaction as its entry, so in any one snapshot no
     // entry lies beyond the head; one that does was put there by hand.
@@ -274,6 +296,7 @@ function entryProblem(
   previousChain: string,
 ): string | undefined {
   if (entry.seq !== expectedSeq) return 'sequence gap';
+  if (entry.redactedAt) return redactedEntryProblem(entry, previousChain);
   if (leafHash(entry.body) !== entry.leafHash) return 'body does not match its leaf hash';
   if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
   let body: AuditBody;
@@ -297,4 +320,56 @@ function entryProblem(
     body.target.request === entry.requestId &&
     body.corr === entry.correlationId;
   return columnsAgree ? undefined : 'indexed columns differ from the hashed body';
+}
+
+/**
+ * A redacted entry is hash-only: its stored leaf hash goes into the tree as it is (the stored nodes
+ * and the root, which checkpoints signed before the redaction still vouch for, catch one that was
+ * changed), and its body must be exactly the marker for this entry, naming that hash.
+ */
+function redactedEntryProblem(entry: AuditEntryEntity, previousChain: string): string | undefined {
+  if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
+  if (entry.body !== redactionMarker(entry)) return 'a redacted entry whose body is not its redaction marker';
+  if (entry.actorUserId !== null || entry.targetId !== null || entry.correlationId !== null)
+    return 'a redacted entry still holds personal columns';
+  return undefined;
+}
+
+/**
+ * Which entries are redacted, and which seqs the `audit.redact` entries say they redacted, both as
+ * ascending runs: every redaction must be accounted for by a purge entry (the retention job writes
+ * one per batch, in the same transaction). Runs, not seqs, so a long redacted stretch costs little.
+ */
+class RedactionLedger {
+  private readonly redacted: Array<[number, number]> = [];
+  private readonly named: Array<[number, number]> = [];
+
+  see(entry: AuditEntryEntity): void {
+    if (entry.redactedAt) {
+      const last = this.redacted[this.redacted.length - 1];
+      if (last && last[1] === entry.seq - 1) last[1] = entry.seq;
+      else this.redacted.push([entry.seq, entry.seq]);
+    } else if (entry.action === 'audit.redact') {
+      const ranges = (JSON.parse(entry.body) as AuditBody).data.ranges;
+      if (!Array.isArray(ranges)) return;
+      for (const range of ranges as unknown[]) {
+        if (Array.isArray(range) && Number.isSafeInteger(range[0]) && Number.isSafeInteger(range[1]))
+          this.named.push([range[0] as number, range[1] as number]);
+      }
+    }
+  }
+
+  /** The first redacted seq no `audit.redact` entry names, if any. */
+  firstUnaccounted(): number | undefined {
+    const named = [...this.named].sort((a, b) => a[0] - b[0]);
+    let i = 0;
+    for (const [from, to] of this.redacted) {
+      for (let seq = from; seq <= to;) {
+        while (i < named.length && named[i][1] < seq) i += 1;
+        if (i >= named.length || named[i][0] > seq) return seq;
+        seq = named[i][1] + 1;
+      }
+    }
+    return undefined;
+  }
 }

@@ -87,6 +87,13 @@ export class AuditEventDto {
 
   @ApiProperty({ description: 'SHA-256(previous chainHash || leafHash), hex' })
   chainHash: string;
+
+  @ApiProperty({
+    description:
+      'True once retention replaced the body by a redaction marker: `data` is then empty, the actor ' +
+      'user, target id and correlation id are gone, and the hashes are those of the original body',
+  })
+  redacted: boolean;
 }
 
 export class AuditEventPageDto {
