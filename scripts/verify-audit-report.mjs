@@ -15,7 +15,8 @@
  * - the audit checkpoint's signed note, and that its tree size, root and log name are the report's;
  * - every entry: seq in increasing order within the checkpoint, a canonical JSON body that hashes to
  *   the stored leaf hash, names its own seq and the report's request, and whose RFC 9162 inclusion
- *   proof leads to the checkpoint's root.
+ *   proof leads to the checkpoint's root. An entry past retention (`redacted: true`) holds only its
+ *   redaction marker: the marker must name its seq and leaf hash, and the proof must hold.
  * It then prints the trail, one line per entry. The proofs show each entry is in the log that the
  * checkpoint commits to; that no entry about the request is missing is the portal's signed claim,
  * which a full export (verify-audit.mjs) can confirm.
@@ -77,6 +78,18 @@ export function verifyReport(file, keys) {
   for (const entry of Array.isArray(report.entries) ? report.entries : []) {
     const seq = entry?.seq;
     const bad = (problem) => problems.push({ seq, problem: `entry ${seq}: ${problem}` });
+    /** The entry's inclusion proof leads from `leaf` to the checkpoint's root; a failure is reported. */
+    const proves = (leaf) => {
+      if (!entry.inclusionProof.every(isHash)) {
+        bad('the inclusion proof holds something that is not a hash');
+        return false;
+      }
+      const proof = entry.inclusionProof.map((hash) => Buffer.from(hash, 'base64'));
+      const included = core.verifyInclusion(leaf, BigInt(seq - 1), BigInt(size), proof, root);
+      if (!included.ok)
+        bad(`its inclusion proof does not lead to the checkpoint's root (${included.reason})`);
+      return included.ok;
+    };
     if (!Number.isSafeInteger(seq) || seq <= previous || seq > size) {
       bad(`seq out of order or beyond the checkpoint's tree size ${size}`);
       continue;
@@ -84,6 +97,18 @@ export function verifyReport(file, keys) {
     previous = seq;
     if (typeof entry.body !== 'string' || !isHash(entry.leafHash) || !Array.isArray(entry.inclusionProof)) {
       bad('body, leafHash or inclusionProof is missing');
+      continue;
+    }
+    if (entry.redacted === true) {
+      // Past retention: only the marker and the original leaf hash remain, so only the proof can
+      // speak for the entry (and the marker carries no request to compare).
+      const redacted = core.redactedLeaf(entry);
+      if (!redacted.ok) {
+        bad(redacted.reason);
+        continue;
+      }
+      if (root && !proves(redacted.leaf)) continue;
+      trail.push({ ...JSON.parse(entry.body), redacted: true });
       continue;
     }
     const leaf = core.leafHash(entry.body);
@@ -110,18 +135,7 @@ export function verifyReport(file, keys) {
       bad(`the entry is about request ${body.target?.request ?? 'none'}, not ${requestId}`);
       continue;
     }
-    if (root) {
-      if (!entry.inclusionProof.every(isHash)) {
-        bad('the inclusion proof holds something that is not a hash');
-        continue;
-      }
-      const proof = entry.inclusionProof.map((hash) => Buffer.from(hash, 'base64'));
-      const included = core.verifyInclusion(leaf, BigInt(seq - 1), BigInt(size), proof, root);
-      if (!included.ok) {
-        bad(`its inclusion proof does not lead to the checkpoint's root (${included.reason})`);
-        continue;
-      }
-    }
+    if (root && !proves(leaf)) continue;
     trail.push(body);
   }
   return {
@@ -136,6 +150,8 @@ export function verifyReport(file, keys) {
 }
 
 function trailLine(body) {
+  if (body.redacted === true)
+    return `  #${body.seq}  ${body.ts}  ${body.type} (redacted past retention; its hash is proven)`;
   const actor = body.actor
     ? `${body.actor.role} ${body.actor.user} (agency ${body.actor.agency})`
     : 'the portal';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Schemas } from '@mla/api-client';
+import { AuditRetentionService } from '../../src/modules/audit/audit-retention.service';
 import { canonicalJson } from '../../src/modules/audit/canonical-json';
 import { leafHash } from '../../src/modules/audit/merkle/merkle';
 import { acceptedRequest, postFile, tokenOf } from '../evidence/support';
@@ -209,6 +210,38 @@ describe("A request's audit report for a court", () => {
       params: { path: { id: 'not-a-uuid' } },
     });
     expect(bad.response.status).toBe(400);
+  });
+
+  it('should still prove entries past retention, which hold only their redaction marker', async () => {
+    const retention = t.app.get(AuditRetentionService);
+    const run = await retention.redactExpired({ now: new Date(Date.now() + 11 * 365 * 86_400_000) });
+    expect(run.redacted).toBeGreaterThan(0);
+    const auditor = await t.as('auditor');
+    const later = ok(
+      await auditor.GET('/v1/audit/requests/{id}/report', { params: { path: { id: requestId } } }),
+    );
+    const redacted = later.report.entries.filter((entry) => entry.redacted);
+    // Everything reported before is still there, now as markers whose hashes are unchanged; after
+    // it come the entries since, the record of the first report among them.
+    expect(
+      redacted.slice(0, report.report.entries.length).map((entry) => [entry.seq, entry.leafHash]),
+    ).toEqual(report.report.entries.map((entry) => [entry.seq, entry.leafHash]));
+    const run2 = runVerifier(later, 'redacted');
+    expect(run2.stderr).toBe('');
+    expect(run2.status).toBe(0);
+    expect(run2.stdout).toContain('(redacted past retention; its hash is proven)');
+
+    // A marker that names another hash than the one proven is refused, whoever signed the report.
+    const forger = generateKeyPairSync('ed25519');
+    const body = JSON.parse(JSON.stringify(later.report)) as Report['report'];
+    const victim = body.entries.find((entry) => entry.redacted) as Entry;
+    const forged = leafHash('something else');
+    victim.body = canonicalJson({ ...(JSON.parse(victim.body) as object), leafHash: forged.toString('hex') });
+    victim.leafHash = forged.toString('base64');
+    const result = verifier.verifyReport(resign(body, forger.privateKey), keysWithForger(forger.publicKey));
+    expect(result.problems).toEqual([
+      expect.objectContaining({ seq: victim.seq, problem: expect.stringContaining('inclusion proof') }),
+    ]);
   });
 
   it('should leave a log that still verifies', async () => {

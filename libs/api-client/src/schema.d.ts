@@ -2631,6 +2631,11 @@ export interface components {
             inclusionProof: string[];
             /** @description The leaf hash the portal stored, base64: the verifier recomputes and compares it */
             leafHash: string;
+            /**
+             * @description Present on an entry past retention: `body` is then the redaction marker (docs/audit.md, Retention) and `leafHash` the hash of the body it replaced, which the inclusion proof still proves
+             * @enum {boolean}
+             */
+            redacted?: true;
             seq: number;
         };
         ReportedRequestDto: {

@@ -69,9 +69,9 @@ export class AuditReportService {
     const entries: AuditRequestReportDto['report']['entries'] = [];
     for (let after = 0; ;) {
       const rows = await this.dataSource.query<
-        Array<{ seq: string | number; body: string; leaf_hash: string }>
+        Array<{ seq: string | number; body: string; leaf_hash: string; redacted: boolean }>
       >(
-        `SELECT "seq", "body", "leaf_hash" FROM "audit_entry"
+        `SELECT "seq", "body", "leaf_hash", "redacted_at" IS NOT NULL AS "redacted" FROM "audit_entry"
           WHERE "request_id" = $1 AND "seq" > $2 AND "seq" <= $3 ORDER BY "seq" LIMIT $4`,
         [request.id, after, checkpoint.treeSize, REPORT_BATCH],
       );
@@ -83,6 +83,8 @@ export class AuditReportService {
           body: row.body,
           leafHash: Buffer.from(row.leaf_hash, 'hex').toString('base64'),
           inclusionProof: proof.map((hash) => hash.toString('base64')),
+          // Past retention: the body is the redaction marker and the leaf hash is the original's.
+          ...(row.redacted ? { redacted: true as const } : {}),
         });
       }
       if (rows.length < REPORT_BATCH) break;

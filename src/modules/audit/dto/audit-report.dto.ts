@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SignatureDto } from '../../../common/crypto/signature.dto';
 import { AuditCheckpointDto } from './merkle-log.dto';
 
@@ -23,6 +23,14 @@ export class ReportedEntryDto {
       'RFC 9162 inclusion proof of leaf seq − 1 in the tree of the report checkpoint, base64 hashes',
   })
   inclusionProof: string[];
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Present on an entry past retention: `body` is then the redaction marker (docs/audit.md, Retention) ' +
+      'and `leafHash` the hash of the body it replaced, which the inclusion proof still proves',
+  })
+  redacted?: true;
 }
 
 export class ReportGeneratorDto {
