@@ -10,6 +10,7 @@ import { auditActor, type Principal } from '../auth/principal';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
+import { AuditedRead } from './audited-read';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
 import {
   AuditCheckpointDto,
@@ -32,11 +33,21 @@ export class AuditController {
     private readonly exports: AuditExportService,
   ) {}
 
-  // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
-  // recorded: each record would grow the tree the auditor is checking, and a fresh checkpoint would
-  // then never be the latest one.
+  // Auditors' own reads are recorded too (AUD-06), hashes included: who looked at the log, and when,
+  // is part of the log. The entry is written after the answer is fixed, so it is not in the tree the
+  // answer describes, and a second `latest` names a larger tree (the first one's entry). Recording
+  // never asks for a checkpoint, so nothing loops.
   @Get('checkpoints/latest')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_checkpoint.view',
+    target: 'audit_checkpoint',
+    idOf: (checkpoint: AuditCheckpointDto) => String(checkpoint.treeSize),
+    data: (checkpoint: AuditCheckpointDto) => ({
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash,
+    }),
+  })
   @ApiOperation({
     summary: 'A signed checkpoint of the whole log (C2SP tlog-checkpoint in a signed note), signed on demand',
     description:
@@ -50,6 +61,11 @@ export class AuditController {
 
   @Get('proofs/inclusion')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_inclusion_proof.view',
+    target: 'audit_log',
+    data: (proof: InclusionProofDto) => ({ seq: proof.seq, treeSize: proof.treeSize }),
+  })
   @ApiOperation({
     summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries',
     description: 'A treeSize beyond the current log, or a seq beyond treeSize, is 400 validation.failed.',
@@ -62,6 +78,11 @@ export class AuditController {
 
   @Get('proofs/consistency')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_consistency_proof.view',
+    target: 'audit_log',
+    data: (proof: ConsistencyProofDto) => ({ from: proof.from, to: proof.to }),
+  })
   @ApiOperation({
     summary: 'RFC 9162 consistency proof that the tree of `to` entries extends the tree of `from`',
     description: 'A `to` beyond the current log, or `from` above `to`, is 400 validation.failed.',
