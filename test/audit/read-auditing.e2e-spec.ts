@@ -75,7 +75,11 @@ describe('Reads recorded in the audit log', () => {
       expect.objectContaining({
         type: 'request.view',
         outcome: 'success',
-        actor: expect.objectContaining({ user: officer.userId, agency: officer.agencyId, role: 'liaison_officer' }),
+        actor: expect.objectContaining({
+          user: officer.userId,
+          agency: officer.agencyId,
+          role: 'liaison_officer',
+        }),
         target: { type: 'request', id, request: id },
         data: { version },
       }),
@@ -159,11 +163,21 @@ describe('Reads recorded in the audit log', () => {
     const path = { params: { path: { id: evidenceId } } };
     const reads: Array<[string, () => Promise<unknown>, string]> = [
       ['evidence.view', () => executing.client.GET('/v1/evidence/{id}', path), 'evidence'],
-      ['evidence_receipt.view', () => executing.client.GET('/v1/evidence/{id}/receipt', path), 'evidence_receipt'],
-      ['evidence_custody.view', () => executing.client.GET('/v1/evidence/{id}/custody', path), 'evidence_custody'],
+      [
+        'evidence_receipt.view',
+        () => executing.client.GET('/v1/evidence/{id}/receipt', path),
+        'evidence_receipt',
+      ],
+      [
+        'evidence_custody.view',
+        () => executing.client.GET('/v1/evidence/{id}/custody', path),
+        'evidence_custody',
+      ],
     ];
     for (const [action, read, targetType] of reads) {
-      const written = await entriesOf(async () => ok((await read()) as { data?: unknown; response: Response }));
+      const written = await entriesOf(async () =>
+        ok((await read()) as { data?: unknown; response: Response }),
+      );
       expect(written).toEqual([
         expect.objectContaining({
           type: action,
@@ -180,14 +194,18 @@ describe('Reads recorded in the audit log', () => {
 
   it('should record auditors reading events, checkpoints and proofs, each checkpoint taken before its own entry', async () => {
     const auditor = await as('auditor');
-    const events = await entriesOf(async () =>
-      ok(await auditor.client.GET('/v1/audit/events', { params: { query: { limit: 5 } } })),
-    );
+    let seqs: number[] = [];
+    const events = await entriesOf(async () => {
+      const page = ok(await auditor.client.GET('/v1/audit/events', { params: { query: { limit: 5 } } }));
+      seqs = page.items.map((entry) => entry.seq);
+    });
+    expect(seqs).toHaveLength(5);
     expect(events).toEqual([
       expect.objectContaining({
         type: 'audit.read',
         actor: expect.objectContaining({ user: auditor.userId, role: 'auditor' }),
         target: { type: 'audit_log', id: null, request: null },
+        data: expect.objectContaining({ returned: 5, items: seqs }),
       }),
     ]);
 

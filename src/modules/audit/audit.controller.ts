@@ -10,7 +10,7 @@ import { auditActor, type Principal } from '../auth/principal';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
-import { AuditedRead } from './audited-read';
+import { AuditedRead, MAX_LISTED_IDS } from './audited-read';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
 import {
   AuditCheckpointDto,
@@ -149,7 +149,12 @@ export class AuditController {
       outcome: 'success',
       actor: auditActor(principal),
       target: { type: 'audit_log', id: null },
-      data: { filter: { ...query, limit: query.limit ?? null }, returned: page.items.length },
+      // Which entries were read, by seq: the page of a list, like every other list read.
+      data: {
+        filter: { ...query, limit: query.limit ?? null },
+        returned: page.items.length,
+        items: page.items.slice(0, MAX_LISTED_IDS).map((entry) => entry.seq),
+      },
     });
     return page;
   }

@@ -167,7 +167,13 @@ export class RequestsController {
 
   @Get(':id/messages')
   @RequirePermission(Permission.MessageRead)
-  @AuditedRead({ action: 'message.list', target: 'request', idParam: 'id', requestParam: 'id', listed: itemIds })
+  @AuditedRead({
+    action: 'message.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @ApiOperation({ summary: 'Clarifications, status enquiries and notes, oldest first' })
   @ApiOkResponse({ type: MessagePageDto })
   listMessages(

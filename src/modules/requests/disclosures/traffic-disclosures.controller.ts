@@ -33,7 +33,13 @@ export class TrafficDisclosuresController {
   constructor(private readonly disclosures: TrafficDisclosuresService) {}
 
   @Get(':id/traffic-disclosures')
-  @AuditedRead({ action: 'traffic_disclosure.list', target: 'request', idParam: 'id', requestParam: 'id', listed: itemIds })
+  @AuditedRead({
+    action: 'traffic_disclosure.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Traffic data disclosed on a preservation (both sides)' })
   @ApiOkResponse({ type: TrafficDisclosureListDto })

@@ -78,7 +78,12 @@ export class LifecycleController {
   }
 
   @Get(':id/versions/:contentVersion')
-  @AuditedRead({ action: 'request_version.view', target: 'request_version', idParam: 'contentVersion', requestParam: 'id' })
+  @AuditedRead({
+    action: 'request_version.view',
+    target: 'request_version',
+    idParam: 'contentVersion',
+    requestParam: 'id',
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'One sent version of the request, as it was sent' })
   @ApiOkResponse({ type: ContentVersionDto })
@@ -101,7 +106,13 @@ export class LifecycleController {
   }
 
   @Get(':id/conditions')
-  @AuditedRead({ action: 'request_condition.list', target: 'request', idParam: 'id', requestParam: 'id', listed: itemIds })
+  @AuditedRead({
+    action: 'request_condition.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary: 'Conditions on use offered on the request, and whether they were accepted',
