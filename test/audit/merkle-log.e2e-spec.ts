@@ -72,11 +72,15 @@ describe('The audit log as a verifiable Merkle log', () => {
   it('should carry an existing log over into the same tree the entries give', async () => {
     // Logged in first: the login is an entry too, and the tree is compared with the entries below.
     await t.as('auditor');
+    const unread = await leafHashes();
+    expect(unread.length).toBeGreaterThan(0);
+    // The checkpoint is of the log as it stood when asked; the asking is recorded after it.
+    const rootOf = (hashes: string[]) => rootFromLeafHashes(hashes.map((hash) => Buffer.from(hash, 'hex')));
+    expect((await latestCheckpoint()).rootHash).toBe(rootOf(unread).toString('base64'));
     const before = await leafHashes();
-    expect(before.length).toBeGreaterThan(0);
+    expect(before).toHaveLength(unread.length + 1);
     const nodes = await nodeRows();
-    const expectedRoot = rootFromLeafHashes(before.map((hash) => Buffer.from(hash, 'hex')));
-    expect((await latestCheckpoint()).rootHash).toBe(expectedRoot.toString('base64'));
+    const expectedRoot = rootOf(before);
 
     // Down and up again, now with entries to carry over (a fresh database migrates an empty log).
     // Later migrations are undone first, and run again after it.
@@ -90,19 +94,27 @@ describe('The audit log as a verifiable Merkle log', () => {
     expect(await nodeRows()).toEqual(nodes);
     const checkpoint = await latestCheckpoint();
     expect(checkpoint).toMatchObject({ treeSize: before.length, rootHash: expectedRoot.toString('base64') });
+    // The carried-over tree goes on growing: the read of that checkpoint is one more leaf on it.
+    const grown = rootOf(await leafHashes()).toString('base64');
     expect(await (await t.as('auditor')).GET('/v1/audit/verify')).toMatchObject({
-      data: { ok: true, headRootHash: expectedRoot.toString('base64') },
+      data: { ok: true, headRootHash: grown },
     });
   });
 
   it('should prove inclusion and consistency against signed checkpoints the standalone core accepts', async () => {
     await createRequests(3);
+    const leaves = await leafHashes();
     const first = await latestCheckpoint();
     const firstOpened = await openCheckpoint(first);
-    const leaves = await leafHashes();
     expect(first.treeSize).toBe(leaves.length);
-    // Asked again at the same size, the stored checkpoint comes back unchanged.
-    expect(await latestCheckpoint()).toEqual(first);
+    // Asked again, the checkpoint covers one more entry: the first asking, recorded after it was signed.
+    const again = await latestCheckpoint();
+    expect(again.treeSize).toBe(first.treeSize + 1);
+    const [asked]: Array<{ action: string; target_id: string }> = await t.dataSource.query(
+      'SELECT "action", "target_id" FROM "audit_entry" WHERE "seq" = $1',
+      [again.treeSize],
+    );
+    expect(asked).toEqual({ action: 'audit_checkpoint.view', target_id: String(first.treeSize) });
 
     const auditor = await t.as('auditor');
     const size = first.treeSize;

@@ -20,6 +20,8 @@ import type { Principal } from '../auth/principal';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
 
+// The key list (never a secret) is not recorded when read: administration data, not case data;
+// every key created or revoked is (docs/audit.md, What is recorded).
 @ApiTags('api-keys')
 @Controller('v1/api-keys')
 @RefuseApiKeys()

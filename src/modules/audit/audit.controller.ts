@@ -20,6 +20,7 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditReportService } from './audit-report.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
+import { AuditedRead, MAX_LISTED_IDS } from './audited-read';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
 import { AuditRequestReportDto } from './dto/audit-report.dto';
 import {
@@ -52,11 +53,21 @@ export class AuditController {
     private readonly retention: AuditRetentionService,
   ) {}
 
-  // The checkpoint and proof routes hand out hashes only, never an entry's content, so they are not
-  // recorded: each record would grow the tree the auditor is checking, and a fresh checkpoint would
-  // then never be the latest one.
+  // Auditors' own reads are recorded too (AUD-06), hashes included: who looked at the log, and when,
+  // is part of the log. The entry is written after the answer is fixed, so it is not in the tree the
+  // answer describes, and a second `latest` names a larger tree (the first one's entry). Recording
+  // never asks for a checkpoint, so nothing loops.
   @Get('checkpoints/latest')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_checkpoint.view',
+    target: 'audit_checkpoint',
+    idOf: (checkpoint: AuditCheckpointDto) => String(checkpoint.treeSize),
+    data: (checkpoint: AuditCheckpointDto) => ({
+      treeSize: checkpoint.treeSize,
+      rootHash: checkpoint.rootHash,
+    }),
+  })
   @ApiOperation({
     summary: 'A signed checkpoint of the whole log (C2SP tlog-checkpoint in a signed note), signed on demand',
     description:
@@ -70,6 +81,11 @@ export class AuditController {
 
   @Get('proofs/inclusion')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_inclusion_proof.view',
+    target: 'audit_log',
+    data: (proof: InclusionProofDto) => ({ seq: proof.seq, treeSize: proof.treeSize }),
+  })
   @ApiOperation({
     summary: 'RFC 9162 inclusion proof of entry `seq` in the tree of `treeSize` entries',
     description: 'A treeSize beyond the current log, or a seq beyond treeSize, is 400 validation.failed.',
@@ -82,6 +98,11 @@ export class AuditController {
 
   @Get('proofs/consistency')
   @RequirePermission(Permission.AuditRead)
+  @AuditedRead({
+    action: 'audit_consistency_proof.view',
+    target: 'audit_log',
+    data: (proof: ConsistencyProofDto) => ({ from: proof.from, to: proof.to }),
+  })
   @ApiOperation({
     summary: 'RFC 9162 consistency proof that the tree of `to` entries extends the tree of `from`',
     description: 'A `to` beyond the current log, or `from` above `to`, is 400 validation.failed.',
@@ -167,7 +188,12 @@ export class AuditController {
       outcome: 'success',
       actor: auditActor(principal),
       target: { type: 'audit_log', id: null },
-      data: { filter: { ...query, limit: query.limit ?? null }, returned: page.items.length },
+      // Which entries were read, by seq: the page of a list, like every other list read.
+      data: {
+        filter: { ...query, limit: query.limit ?? null },
+        returned: page.items.length,
+        items: page.items.slice(0, MAX_LISTED_IDS).map((entry) => entry.seq),
+      },
     });
     return page;
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditCheckpointJob } from './audit-checkpoint.job';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
@@ -7,6 +8,7 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditReportService } from './audit-report.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
+import { AuditedReadInterceptor } from './audited-read';
 import { MerkleLogService } from './merkle-log.service';
 
 @Module({
@@ -20,6 +22,8 @@ import { MerkleLogService } from './merkle-log.service';
     AuditCheckpointJob,
     AuditRetentionService,
     AuditHardeningCheck,
+    // Global, acting only on routes marked @AuditedRead.
+    { provide: APP_INTERCEPTOR, useClass: AuditedReadInterceptor },
   ],
   exports: [AuditService, AuditQueryService, MerkleLogService, AuditRetentionService],
 })

@@ -109,6 +109,7 @@ export class AuthController {
     await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
   }
 
+  // The caller's own account: not case data, not recorded when read.
   @Get('me')
   @RequirePermission(Permission.ProfileRead)
   @AllowRestrictedSession()

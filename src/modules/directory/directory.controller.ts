@@ -22,6 +22,8 @@ import { AgencyAdminService } from './agency-admin.service';
 import { DirectoryService } from './directory.service';
 import { AgencyDto, AgencyQueryDto, CreateAgencyDto, StateDto, UpdateAgencyDto } from './dto/directory.dto';
 
+// Reads are not recorded in the audit log: states and agencies are public reference data, not case
+// data (docs/audit.md, What is recorded).
 @ApiTags('directory')
 @Controller('v1')
 export class DirectoryController {

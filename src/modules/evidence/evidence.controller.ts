@@ -37,6 +37,7 @@ import type { Request, Response } from 'express';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { uuidParam } from '../../common/http/if-match';
+import { AuditedRead, itemIds } from '../audit/audited-read';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
 import type { Principal } from '../auth/principal';
 import { AccessDenialInterceptor } from '../requests/access-denial.interceptor';
@@ -134,6 +135,13 @@ export class RequestEvidenceController {
 
   @Get(':id/evidence-packages')
   @RequirePermission(Permission.EvidenceRead)
+  @AuditedRead({
+    action: 'evidence_package.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @ApiOperation({ summary: 'Packages delivered for the request, in order' })
   @ApiOkResponse({ type: EvidencePackageListDto })
   listPackages(
@@ -308,6 +316,12 @@ export class EvidencePackagesController {
 
   @Get(':id')
   @RequirePermission(Permission.EvidenceRead)
+  @AuditedRead({
+    action: 'evidence_package.view',
+    target: 'evidence_package',
+    idParam: 'id',
+    requestOf: (evidencePackage: EvidencePackageDto) => evidencePackage.requestId,
+  })
   @ApiOperation({ summary: 'One package with its signed manifest' })
   @ApiOkResponse({ type: EvidencePackageDto })
   get(

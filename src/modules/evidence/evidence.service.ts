@@ -310,6 +310,14 @@ export class EvidenceService {
 
   async receipt(principal: Principal, id: string): Promise<SignedReceiptDto> {
     const { item } = await this.access.item(this.dataSource.manager, principal, id);
+    // A read of the item's papers, not a handling of the item: recorded beside its custody trail.
+    await this.audit.record({
+      action: 'evidence_receipt.view',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'evidence_receipt', id: item.id },
+      requestId: item.requestId,
+    });
     return signedReceipt(item);
   }
 
@@ -321,6 +329,16 @@ export class EvidenceService {
       `SELECT "seq", "body" FROM "audit_entry" WHERE "target_type" = 'evidence' AND "target_id" = $1 ORDER BY "seq"`,
       [item.id],
     );
+    // Recorded outside the trail it reads (another target type): each reading would otherwise
+    // lengthen the trail, and no two readers would ever see the same one.
+    await this.audit.record({
+      action: 'evidence_custody.view',
+      outcome: 'success',
+      actor: auditActor(principal),
+      target: { type: 'evidence_custody', id: item.id },
+      requestId: item.requestId,
+      data: { returned: entries.length },
+    });
     return {
       evidenceId: item.id,
       events: entries.map((entry) => {

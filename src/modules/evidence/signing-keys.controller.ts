@@ -9,6 +9,7 @@ import { PublishedKeysDto } from './evidence.dto';
  * The portal's public keys, for anyone to verify receipts and manifests offline (EVD-04). Public by
  * design: a verifier may be a court with no account.
  */
+// Public keys, published for anyone to check signatures with: reads are not recorded.
 @ApiTags('keys')
 @Controller('.well-known/mla-portal')
 export class SigningKeysController {

@@ -9,6 +9,7 @@ import {
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { Public } from '../auth/decorators/access.decorators';
 
+// Public probes that touch no case data: not recorded in the audit log.
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

@@ -5,6 +5,8 @@ import { RequirePermission } from '../auth/decorators/access.decorators';
 import { OffenceCatalogueDto } from './dto/offence-catalogue.dto';
 import { OffenceCatalogue } from './offence-catalogue.service';
 
+// Reads are not recorded in the audit log: the offence catalogue is reference data, not case data
+// (docs/audit.md, What is recorded).
 @ApiTags('offences')
 @Controller('v1/offence-catalogue')
 export class OffencesController {

@@ -37,6 +37,8 @@ const legalBasisParam = new ParseEnumPipe(LegalBasis, {
     ),
 });
 
+// Reads are not recorded in the audit log: instrument profiles are reference data, not case data
+// (docs/audit.md, What is recorded).
 @ApiTags('profiles')
 @Controller('v1/profiles')
 export class ProfilesController {

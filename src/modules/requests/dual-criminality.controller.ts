@@ -1,6 +1,7 @@
 import { Controller, Get, Param, UseInterceptors } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
+import { AuditedRead } from '../audit/audited-read';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { uuidParam } from '../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
@@ -17,6 +18,7 @@ export class DualCriminalityController {
   constructor(private readonly dualCriminality: DualCriminalityService) {}
 
   @Get(':id/dual-criminality')
+  @AuditedRead({ action: 'dual_criminality.view', target: 'request', idParam: 'id', requestParam: 'id' })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary:

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PageQueryDto } from '../../common/http/pagination';
 import { AuditQueryService } from '../audit/audit-query.service';
+import { READ_ACTION_SQL } from '../audit/audited-read';
 import type { AuditEventPageDto } from '../audit/dto/audit-event.dto';
 import type { Principal } from '../auth/principal';
 import { requestedSideAgencies, sideOfCaller } from './request.policy';
@@ -62,6 +63,11 @@ const ITEM_EVENTS = "entry.action LIKE 'evidence.%'";
 /** Who was given or lost need-to-know: each side sees only the changes in its own agencies. */
 const ASSIGNMENT_EVENTS = ['request.assigned', 'request.unassigned'];
 
+// Reads (`*.view`, `*.list`) are for auditors (GET /v1/audit/events?requestId=): the history tells
+// the parties what was done with the request, and every look at it would otherwise add to it. The
+// requested side's allowlist names no read; the requesting side's rule excludes them explicitly.
+const READ_EVENTS = READ_ACTION_SQL;
+
 @Injectable()
 export class RequestHistoryService {
   constructor(
@@ -93,7 +99,7 @@ export class RequestHistoryService {
         );
       else
         builder.andWhere(
-          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)) AND NOT (${ITEM_EVENTS})`,
+          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)) AND NOT (${ITEM_EVENTS}) AND NOT ${READ_EVENTS}`,
           params,
         );
     });

@@ -32,6 +32,7 @@ import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { etagOf, IfMatchVersion, uuidParam } from '../../common/http/if-match';
 import { PageQueryDto } from '../../common/http/pagination';
+import { AuditedRead, itemIds } from '../audit/audited-read';
 import { AuditEventPageDto } from '../audit/dto/audit-event.dto';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators/access.decorators';
 import type { Principal } from '../auth/principal';
@@ -86,6 +87,13 @@ export class RequestsController {
 
   @Get()
   @RequirePermission(Permission.RequestRead)
+  @AuditedRead({
+    action: 'request.list',
+    target: 'request',
+    listed: itemIds,
+    // The filters are enumerations and a cursor, no free text.
+    data: (_page, query) => ({ filter: query }),
+  })
   @ApiOperation({ summary: 'Requests visible to the caller, newest first (keyset-paged)' })
   @ApiOkResponse({ type: RequestPageDto })
   list(@Query() query: RequestQueryDto, @CurrentPrincipal() principal: Principal): Promise<RequestPageDto> {
@@ -94,6 +102,13 @@ export class RequestsController {
 
   @Get(':id')
   @RequirePermission(Permission.RequestRead)
+  @AuditedRead({
+    action: 'request.view',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    data: (request: RequestDto) => ({ version: request.version }),
+  })
   @ApiOperation({
     summary: 'One request, with its version (also as ETag) and the actions the caller may take',
   })
@@ -152,6 +167,13 @@ export class RequestsController {
 
   @Get(':id/messages')
   @RequirePermission(Permission.MessageRead)
+  @AuditedRead({
+    action: 'message.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @ApiOperation({ summary: 'Clarifications, status enquiries and notes, oldest first' })
   @ApiOkResponse({ type: MessagePageDto })
   listMessages(
@@ -236,6 +258,13 @@ export class RequestsController {
 
   @Get(':id/history')
   @RequirePermission(Permission.RequestRead)
+  @AuditedRead({
+    action: 'request_history.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: (page: AuditEventPageDto) => page.items.map((entry) => entry.seq),
+  })
   @ApiOperation({ summary: 'The audit entries of this request that the caller’s side may see, newest first' })
   @ApiOkResponse({ type: AuditEventPageDto })
   historyOf(
@@ -248,6 +277,13 @@ export class RequestsController {
 
   @Get(':id/assignments')
   @RequirePermission(Permission.RequestRead)
+  @AuditedRead({
+    action: 'request_assignment.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: (list: AssignmentListDto) => list.items.map((assignment) => assignment.user.id),
+  })
   @ApiOperation({ summary: 'Officers currently assigned to the request on the caller’s side' })
   @ApiOkResponse({ type: AssignmentListDto })
   listAssignments(

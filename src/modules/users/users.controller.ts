@@ -21,6 +21,8 @@ import type { Principal } from '../auth/principal';
 import { CreateUserDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { UsersAdminService } from './users-admin.service';
 
+// The account list is not recorded when read: it is administration data, not case data, and every
+// change to an account is (docs/audit.md, What is recorded).
 @ApiTags('users')
 @Controller('v1/users')
 @RefuseApiKeys()

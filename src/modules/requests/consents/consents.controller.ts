@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
+import { AuditedRead, itemIds } from '../../audit/audited-read';
 import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
 import { uuidParam } from '../../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators/access.decorators';
@@ -56,6 +57,13 @@ export class ConsentsController {
   ) {}
 
   @Get(':id/consents')
+  @AuditedRead({
+    action: 'request_consent.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Consent requests on the request and their decisions (both sides)' })
   @ApiOkResponse({ type: ConsentListDto })
@@ -103,6 +111,13 @@ export class ConsentsController {
   }
 
   @Get(':id/onward-transfers')
+  @AuditedRead({
+    action: 'request_onward_transfer.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Onward transfers of the request’s material to third states (both sides)' })
   @ApiOkResponse({ type: OnwardTransferListDto })
@@ -131,6 +146,13 @@ export class ConsentsController {
   }
 
   @Get(':id/further-uses')
+  @AuditedRead({
+    action: 'request_further_use.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Uses of the request’s material in other proceedings (both sides)' })
   @ApiOkResponse({ type: FurtherUseListDto })
@@ -159,6 +181,13 @@ export class ConsentsController {
   }
 
   @Get(':id/exculpatory-notices')
+  @AuditedRead({
+    action: 'request_exculpatory_notice.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Exculpatory-disclosure notices and any consultation asked (both sides)' })
   @ApiOkResponse({ type: ExculpatoryNoticeListDto })

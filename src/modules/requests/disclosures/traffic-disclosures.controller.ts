@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
+import { AuditedRead, itemIds } from '../../audit/audited-read';
 import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
 import { uuidParam } from '../../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators/access.decorators';
@@ -32,6 +33,13 @@ export class TrafficDisclosuresController {
   constructor(private readonly disclosures: TrafficDisclosuresService) {}
 
   @Get(':id/traffic-disclosures')
+  @AuditedRead({
+    action: 'traffic_disclosure.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'Traffic data disclosed on a preservation (both sides)' })
   @ApiOkResponse({ type: TrafficDisclosureListDto })
@@ -62,6 +70,12 @@ export class TrafficDisclosuresController {
   }
 
   @Get(':id/traffic-disclosures/:disclosureId/preservation-draft')
+  @AuditedRead({
+    action: 'preservation_draft.view',
+    target: 'traffic_disclosure',
+    idParam: 'disclosureId',
+    requestParam: 'id',
+  })
   @RequirePermission(Permission.RequestCreate)
   @ApiOperation({
     summary:

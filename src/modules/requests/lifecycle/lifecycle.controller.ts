@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseIntPipe, Query, UseInterceptors } from '@n
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Permission } from '@mla/contracts';
+import { AuditedRead, itemIds } from '../../audit/audited-read';
 import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
 import { uuidParam } from '../../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators/access.decorators';
@@ -31,6 +32,13 @@ export class LifecycleController {
   ) {}
 
   @Get(':id/versions')
+  @AuditedRead({
+    action: 'request_version.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: (list: ContentVersionListDto) => list.items.map((version) => version.contentVersion),
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary: 'The versions of the request sent to the requested side',
@@ -47,6 +55,13 @@ export class LifecycleController {
   }
 
   @Get(':id/versions/diff')
+  @AuditedRead({
+    action: 'request_version_diff.view',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    data: (_diff, query) => ({ from: Number(query.from), to: Number(query.to) }),
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'What changed between two sent versions, field by field' })
   @ApiOkResponse({ type: ContentDiffDto })
@@ -63,6 +78,12 @@ export class LifecycleController {
   }
 
   @Get(':id/versions/:contentVersion')
+  @AuditedRead({
+    action: 'request_version.view',
+    target: 'request_version',
+    idParam: 'contentVersion',
+    requestParam: 'id',
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({ summary: 'One sent version of the request, as it was sent' })
   @ApiOkResponse({ type: ContentVersionDto })
@@ -85,6 +106,13 @@ export class LifecycleController {
   }
 
   @Get(':id/conditions')
+  @AuditedRead({
+    action: 'request_condition.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: itemIds,
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary: 'Conditions on use offered on the request, and whether they were accepted',

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Permission } from '@mla/contracts';
 import { ValidationFailedError } from '../../../common/errors/domain-error';
+import { AuditedRead } from '../../audit/audited-read';
 import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
 import { uuidParam } from '../../../common/http/if-match';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators/access.decorators';
@@ -27,6 +28,13 @@ export class TranslationsController {
   constructor(private readonly translations: TranslationsService) {}
 
   @Get(':id/translations')
+  @AuditedRead({
+    action: 'request_translation.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: (list: TranslationListDto) => list.items.map((translation) => translation.language),
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary: 'Translations of the request, which are stale, and what the requested state accepts',
