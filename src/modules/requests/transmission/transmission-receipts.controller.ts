@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Permission } from '@mla/contracts';
 import { ErrorResponseDto } from '../../../common/http/error-envelope.dto';
 import { uuidParam } from '../../../common/http/if-match';
+import { AuditedRead } from '../../audit/audited-read';
 import { CurrentPrincipal, RequirePermission } from '../../auth/decorators/access.decorators';
 import type { Principal } from '../../auth/principal';
 import { AccessDenialInterceptor } from '../access-denial.interceptor';
@@ -24,6 +25,14 @@ export class TransmissionReceiptsController {
   ) {}
 
   @Get(':id/transmission-receipts')
+  @AuditedRead({
+    action: 'transmission_receipt.list',
+    target: 'request',
+    idParam: 'id',
+    requestParam: 'id',
+    listed: (list: TransmissionReceiptListDto) =>
+      list.items.map((item) => String((item.receipt as { audit?: { entryId?: string } }).audit?.entryId)),
+  })
   @RequirePermission(Permission.RequestRead)
   @ApiOperation({
     summary: 'The signed receipts of the request’s transmissions, newest first',
