@@ -207,7 +207,7 @@ export async function verifyExport(input, keys) {
       body === null ||
       typeof body !== 'object' ||
       Array.isArray(body) ||
-      core.canonicalJson(body) !== line.body
+      !core.isCanonicalJson(line.body, body)
     )
       return { seq: line.seq, problem: 'the body is not a canonical JSON object' };
     if (body.seq !== line.seq)
