@@ -4,13 +4,18 @@
  * key. Node.js 20 or later and the file beside it (audit-verify-core.mjs), nothing else, so an
  * auditor can run it on a machine that never talks to the portal:
  *
- *   node verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkey.txt> [--keys …] [--json]
+ *   node verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkey.txt> [--keys …]
+ *                         [--checkpoint <file> …] [--json]
  *
  * <export.ndjson>  GET /v1/audit/export saved as is
  * --keys           GET /.well-known/mla-portal/keys saved as is (every key, active and retired), a
  *                  PEM Ed25519 public key, or a file of C2SP verifier keys (name+hash+key), one a line.
  *                  Repeat it to give several: after a key rotation the export holds checkpoints
  *                  signed by the old key and by the new one, and each needs its own key.
+ * --checkpoint     a checkpoint you kept: a saved GET /v1/audit/checkpoints/latest, an earlier
+ *                  export, a request report, an evidence or transmission receipt. Its note must
+ *                  verify, and the export's entries must give its root at its size: the log you see
+ *                  now extends the one that checkpoint committed to. Repeat it for several.
  * --json           print the result as one JSON object instead of sentences
  *
  * What it checks, reading the export once, line by line, in O(log n) memory:
@@ -110,10 +115,13 @@ function signatureNames(note) {
 const isSize = (value) => Number.isSafeInteger(value) && value >= 0;
 
 /**
- * Verifies an export read from `input` (a readable stream). Returns
- * { ok, entries, treeSize, checkpoints, witnessed, firstBadSeq?, problem?, checkpointProblems[] }.
+ * Verifies an export read from `input` (a readable stream). `held` are checkpoints the auditor kept
+ * from earlier reviews, receipts or reports (`{ label, note }`): each must verify with the keys and
+ * the export's entries must give its root at its size, which is what "nothing was rewritten since"
+ * means. Returns { ok, entries, treeSize, checkpoints, witnessed, held, firstBadSeq?, problem?,
+ * checkpointProblems[] }.
  */
-export async function verifyExport(input, keys) {
+export async function verifyExport(input, keys, held = []) {
   const checkpointProblems = [];
   /** Sizes and roots of the checkpoints whose signature verified, smallest first. */
   const witnesses = [];
@@ -126,6 +134,32 @@ export async function verifyExport(input, keys) {
   let bad; // { seq, problem }: the first bad entry; checking stops there
   let redacted = 0; // entries past retention, checked as hash-only
   let lineNo = 0;
+  const heldOrigins = [];
+  let heldMatched = 0;
+  for (const { label, note } of held) {
+    const complain = (problem) =>
+      checkpointProblems.push({ treeSize: null, line: null, problem: `${label}: ${problem}` });
+    const opened =
+      typeof note === 'string' ? core.verifyNote(note, keys.verifiersFor(signatureNames(note))) : undefined;
+    if (!opened?.ok) {
+      complain(
+        opened ? `its signature does not verify with --keys (${opened.reason})` : 'it holds no signed note',
+      );
+      continue;
+    }
+    const body = core.parseCheckpoint(opened.text);
+    if (!body.ok) {
+      complain(body.reason);
+      continue;
+    }
+    heldOrigins.push({ label, origin: body.value.origin });
+    const at = witnesses.findIndex((w) => w.size > body.value.treeSize);
+    witnesses.splice(at < 0 ? witnesses.length : at, 0, {
+      size: body.value.treeSize,
+      root: body.value.rootHash,
+      held: label,
+    });
+  }
 
   const checkpointLine = (line) => {
     checkpoints += 1;
@@ -220,6 +254,13 @@ export async function verifyExport(input, keys) {
     while (witnesses.length > 0 && witnesses[0].size <= tree.size) {
       const witness = witnesses.shift();
       if (witness.size === 0) continue; // the empty tree: no entry to compare with
+      if (!tree.root().equals(witness.root) && witness.held)
+        return {
+          seq: lastVerified + 1,
+          problem:
+            `entries 1..${witness.size} do not give the root of the checkpoint you hold (${witness.held}): ` +
+            `the log was rewritten since; the first bad entry is one of ${lastVerified + 1}..${witness.size}`,
+        };
       if (!tree.root().equals(witness.root))
         return {
           seq: lastVerified + 1,
@@ -228,6 +269,7 @@ export async function verifyExport(input, keys) {
             `which the checkpoint at ${lastVerified} still matched: the first bad entry is one of ${lastVerified + 1}..${witness.size}`,
         };
       lastVerified = witness.size;
+      if (witness.held) heldMatched += 1;
     }
     return undefined;
   };
@@ -274,9 +316,26 @@ export async function verifyExport(input, keys) {
       seq: lastVerified + 1,
       problem: `entries ${lastVerified + 1}..${tree.size} are covered by no checkpoint signed by a known key`,
     };
+  // A held checkpoint the export never reached: the log is now shorter than it was, or the export
+  // is older than what the auditor holds. Either way it is not the log the auditor saw.
+  for (const witness of witnesses)
+    if (witness.held && !bad)
+      checkpointProblems.push({
+        treeSize: witness.size,
+        line: null,
+        problem: `${witness.held}: it covers ${witness.size} entries, beyond this export's ${tree.size}: the log shrank, or the export is older`,
+      });
+  for (const { label, origin: heldOrigin } of heldOrigins)
+    if (origin !== undefined && heldOrigin !== origin)
+      checkpointProblems.push({
+        treeSize: null,
+        line: null,
+        problem: `${label}: it is of log ${heldOrigin}, not ${origin}`,
+      });
   return {
     ok: !bad && checkpointProblems.length === 0,
     entries: tree.size,
+    held: heldMatched,
     treeSize: head?.treeSize ?? null,
     checkpoints,
     witnessed: lastVerified,
@@ -286,26 +345,49 @@ export async function verifyExport(input, keys) {
   };
 }
 
+/**
+ * The signed note in a file an auditor kept: a saved checkpoint (GET /v1/audit/checkpoints/latest or
+ * an export's first line), a request report (GET /v1/audit/requests/{id}/report), an evidence or a
+ * transmission receipt. Only the note is used: the rest of the file is not trusted.
+ */
+function heldNote(path) {
+  let value;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8').split('\n')[0]);
+  } catch (error) {
+    throw new UsageError(`cannot read checkpoint ${path}: ${error.message}`);
+  }
+  const receipt = value?.receipt ?? value?.items?.[0]?.receipt;
+  const note = value?.note ?? value?.report?.checkpoint?.note ?? receipt?.audit?.checkpoint?.note;
+  if (typeof note !== 'string') throw new UsageError(`${path} holds no checkpoint note`);
+  return note;
+}
+
 async function main(argv) {
   const args = [...argv];
   const json = args.includes('--json');
   const keyPaths = [];
+  const heldPaths = [];
   const rest = [];
   for (let i = 0; i < args.length; i += 1) {
     if (args[i] === '--json') continue;
     if (args[i] === '--keys') {
       keyPaths.push(args[i + 1]);
       i += 1;
+    } else if (args[i] === '--checkpoint') {
+      heldPaths.push(args[i + 1]);
+      i += 1;
     } else rest.push(args[i]);
   }
   if (
     keyPaths.length === 0 ||
     keyPaths.some((path) => !path) ||
+    heldPaths.some((path) => !path) ||
     rest.length !== 1 ||
     rest[0].startsWith('--')
   )
     throw new UsageError(
-      'usage: verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkeys.txt> [--keys …] [--json]',
+      'usage: verify-audit.mjs <export.ndjson> --keys <keys.json|key.pem|vkeys.txt> [--keys …] [--checkpoint <file> …] [--json]',
     );
   const sources = keyPaths.map((keysPath) => {
     try {
@@ -317,13 +399,14 @@ async function main(argv) {
     }
   });
   const keys = mergeKeys(sources);
+  const held = heldPaths.map((path) => ({ label: path, note: heldNote(path) }));
   const input = createReadStream(rest[0]);
   await new Promise((resolve, reject) => {
     input.once('open', resolve);
     input.once('error', (error) => reject(new UsageError(`cannot read ${rest[0]}: ${error.message}`)));
   });
   const started = process.hrtime.bigint();
-  const result = await verifyExport(input, keys);
+  const result = await verifyExport(input, keys, held);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...result, seconds })}\n`);
@@ -334,6 +417,7 @@ async function main(argv) {
     if (result.ok)
       process.stdout.write(
         `OK: entries 1..${result.entries} and ${result.checkpoints} checkpoint(s) verified in ${seconds.toFixed(2)} s` +
+          `${result.held > 0 ? `; the log still has the root of each of the ${result.held} checkpoint(s) you hold` : ''}` +
           `${result.redacted > 0 ? ` (${result.redacted} redacted past retention, checked by hash only)` : ''}\n`,
       );
   }

@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../../src/modules/audit/canonical-json';
-import { formatCheckpoint, type NoteSigner, signNote } from '../../src/modules/audit/merkle/checkpoint';
+import { PortalSigner } from '../../src/common/crypto/portal-signer';
+import {
+  formatCheckpoint,
+  type NoteSigner,
+  portalNoteSigner,
+  signNote,
+} from '../../src/modules/audit/merkle/checkpoint';
 import { leafHash, rootFromLeafHashes } from '../../src/modules/audit/merkle/merkle';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { createTestApp, DEMO_PASSWORD, type DemoUser, type TestApp } from '../support/test-app';
@@ -318,6 +324,65 @@ describe('Audit log export and the standalone verifier', () => {
       );
       expect(verdict.result?.checkpointProblems).toEqual([
         { treeSize: head().treeSize, line: 1, problem: expect.stringMatching(/signed by an unknown key/) },
+      ]);
+    });
+
+    it('should catch a rewrite by whoever holds the signing key, against a checkpoint the auditor kept', () => {
+      const checkpoints = exported.filter((line): line is CheckpointLine => line.type === 'checkpoint');
+      // The auditor kept the latest earlier checkpoint; the operator rewrites from just before it.
+      const kept = checkpoints[checkpoints.length - 1];
+      expect(kept.treeSize).toBeLessThan(head().treeSize);
+      const k = kept.treeSize - 1;
+      const rewritten = entries.map((line) =>
+        line.seq >= k ? forge(line, { data: { forged: true } }) : line,
+      );
+      const root = rootFromLeafHashes(rewritten.map((line) => Buffer.from(line.leafHash, 'base64')));
+      const origin = head().note.split('\n')[0];
+      // The portal's own key signs the forgery: the export alone cannot tell.
+      const note = signNote(
+        formatCheckpoint({ origin, treeSize: head().treeSize, rootHash: root, extensions: [] }),
+        [portalNoteSigner(t.app.get(PortalSigner))],
+      );
+      const forged = [
+        { ...head(), rootHash: root.toString('base64'), note },
+        ...checkpoints.filter((line) => line !== head() && line.treeSize < k),
+        ...rewritten,
+      ];
+      expect(verify(forged, 'key-holder').result).toMatchObject({ ok: true });
+
+      const keptFile = join(dir, 'kept-checkpoint.json');
+      writeFileSync(keptFile, JSON.stringify(kept));
+      const from = witnessedBelow(k) + 1;
+      expectFailure(
+        verify(forged, 'key-holder-held', ['--json', '--checkpoint', keptFile]),
+        from,
+        /do not give the root of the checkpoint you hold .*: the log was rewritten since/,
+      );
+      expect(verify(exported, 'intact-held', ['--json', '--checkpoint', keptFile]).result).toMatchObject({
+        ok: true,
+        held: 1,
+      });
+    });
+
+    it('should refuse an export that stops short of a checkpoint the auditor kept', () => {
+      const headFile = join(dir, 'head-checkpoint.json');
+      writeFileSync(headFile, JSON.stringify(head()));
+      // A genuine older export: an earlier checkpoint first, the ones before it, its entries.
+      const older = exported.filter((line): line is CheckpointLine => line.type === 'checkpoint')[1];
+      const olderExport = [
+        older,
+        ...exported.filter(
+          (line): line is CheckpointLine => line.type === 'checkpoint' && line.treeSize < older.treeSize,
+        ),
+        ...entries.filter((line) => line.seq <= older.treeSize),
+      ];
+      expect(verify(olderExport, 'older').result).toMatchObject({ ok: true });
+      const verdict = verify(olderExport, 'older-held', ['--json', '--checkpoint', headFile]);
+      expect(verdict.status).toBe(1);
+      expect(verdict.result?.checkpointProblems).toEqual([
+        expect.objectContaining({
+          problem: expect.stringMatching(/beyond this export's \d+: the log shrank, or the export is older/),
+        }),
       ]);
     });
 
