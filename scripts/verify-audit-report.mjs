@@ -149,11 +149,14 @@ export function verifyReport(file, keys) {
   };
 }
 
-function trailLine(body) {
+function trailLine(body, people = {}) {
   if (body.redacted === true)
     return `  #${body.seq}  ${body.ts}  ${body.type} (redacted past retention; its hash is proven)`;
+  const user = people.users?.[body.actor?.user];
+  const agency = people.agencies?.[body.actor?.agency];
   const actor = body.actor
-    ? `${body.actor.role} ${body.actor.user} (agency ${body.actor.agency})`
+    ? `${body.actor.role} ${user ? `${user.username} (${user.displayName})` : body.actor.user}, ` +
+      `${agency ? agency.code : `agency ${body.actor.agency}`}`
     : 'the portal';
   const target = body.target?.type === 'request' ? '' : ` ${body.target?.type} ${body.target?.id ?? ''}`;
   return `  #${body.seq}  ${body.ts}  ${body.type} ${body.outcome}${target} by ${actor}`;
@@ -185,7 +188,8 @@ async function main(argv) {
   } else {
     const request = result.request ?? {};
     process.stdout.write(`Audit report of request ${request.reference ?? '?'} (${request.id ?? '?'})\n`);
-    for (const body of result.trail) process.stdout.write(`${trailLine(body)}\n`);
+    // The names come from the signed report, not from the entries: they are the portal's word.
+    for (const body of result.trail) process.stdout.write(`${trailLine(body, file?.report?.people)}\n`);
     for (const p of result.problems) process.stdout.write(`FAILED ${p.problem}\n`);
     if (result.ok)
       process.stdout.write(

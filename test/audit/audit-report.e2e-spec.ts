@@ -131,7 +131,8 @@ describe("A request's audit report for a court", () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/VERIFIED: \d+ entries, each in the audit log of tree size \d+/);
-    expect(run.stdout).toContain('request.transmit success by central_authority_officer');
+    expect(run.stdout).toContain('request.transmit success by central_authority_officer vn.central (');
+    expect(run.stdout).toContain(', VN-CA');
     expect(run.stdout.split('\n').filter((line) => line.startsWith('  #'))).toHaveLength(
       report.report.entries.length,
     );

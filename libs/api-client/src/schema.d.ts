@@ -1464,6 +1464,8 @@ export interface components {
             issuer: string;
             /** @description The log origin every checkpoint names */
             log: string;
+            /** @description The users and agencies the entries name, by id, as the directory holds them when the report is made: signed by the portal with the rest, but not part of the hashed entries */
+            people: components["schemas"]["ReportPeopleDto"];
             request: components["schemas"]["ReportedRequestDto"];
             /** @description What the report claims to hold, in words */
             scope: string;
@@ -2624,6 +2626,18 @@ export interface components {
             userId: string;
             username: string;
         };
+        ReportPeopleDto: {
+            agencies: {
+                [key: string]: components["schemas"]["ReportedAgencyDto"];
+            };
+            users: {
+                [key: string]: components["schemas"]["ReportedUserDto"];
+            };
+        };
+        ReportedAgencyDto: {
+            code: string;
+            name: string;
+        };
         ReportedEntryDto: {
             /** @description The entry as it was hashed: canonical JSON (RFC 8785). Its leaf hash is SHA-256(0x00 || body), the RFC 9162 leaf at index seq − 1 */
             body: string;
@@ -2649,6 +2663,10 @@ export interface components {
             /** @description Status when the report was made */
             status: string;
             type: string;
+        };
+        ReportedUserDto: {
+            displayName: string;
+            username: string;
         };
         RequestConsentInputDto: {
             /** @enum {string} */

@@ -90,6 +90,7 @@ export class AuditReportService {
       if (rows.length < REPORT_BATCH) break;
       after = Number(rows[rows.length - 1].seq);
     }
+    const people = await this.whoIsWho(entries);
     const report: AuditRequestReportDto['report'] = {
       type: 'mla-portal/audit-request-report',
       version: 1,
@@ -120,7 +121,46 @@ export class AuditReportService {
         keyId: checkpoint.keyId,
       },
       entries,
+      people,
     };
     return { report, signature: this.signer.sign(canonicalJson(report)) };
+  }
+
+  /**
+   * The names behind the ids the entries carry, as the directory holds them when the report is made,
+   * so a court reads "vn.central (VN-CA)" rather than two uuids. Outside the hashed entries: it is the
+   * portal's signed statement, not part of what the log proves.
+   */
+  private async whoIsWho(
+    entries: AuditRequestReportDto['report']['entries'],
+  ): Promise<AuditRequestReportDto['report']['people']> {
+    const users = new Set<string>();
+    const agencies = new Set<string>();
+    for (const entry of entries) {
+      if (entry.redacted) continue;
+      const actor = (JSON.parse(entry.body) as { actor?: { user?: string; agency?: string } | null }).actor;
+      if (actor?.user) users.add(actor.user);
+      if (actor?.agency) agencies.add(actor.agency);
+    }
+    const [userRows, agencyRows] = await Promise.all([
+      users.size === 0
+        ? []
+        : this.dataSource.query<Array<{ id: string; username: string; display_name: string }>>(
+            'SELECT "id", "username", "display_name" FROM "user_account" WHERE "id" = ANY($1::uuid[])',
+            [[...users]],
+          ),
+      agencies.size === 0
+        ? []
+        : this.dataSource.query<Array<{ id: string; code: string; name: string }>>(
+            'SELECT "id", "code", "name" FROM "agency" WHERE "id" = ANY($1::uuid[])',
+            [[...agencies]],
+          ),
+    ]);
+    return {
+      users: Object.fromEntries(
+        userRows.map((row) => [row.id, { username: row.username, displayName: row.display_name }]),
+      ),
+      agencies: Object.fromEntries(agencyRows.map((row) => [row.id, { code: row.code, name: row.name }])),
+    };
   }
 }

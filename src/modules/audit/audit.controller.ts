@@ -4,6 +4,7 @@ import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Res } from
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -22,7 +23,7 @@ import { AuditRetentionService } from './audit-retention.service';
 import { AuditService } from './audit.service';
 import { AuditedRead, MAX_LISTED_IDS } from './audited-read';
 import { AuditEventPageDto, AuditEventQueryDto, AuditVerificationDto } from './dto/audit-event.dto';
-import { AuditRequestReportDto } from './dto/audit-report.dto';
+import { AuditRequestReportDto, ReportedAgencyDto, ReportedUserDto } from './dto/audit-report.dto';
 import {
   AuditLegalHoldDto,
   AuditLegalHoldQueryDto,
@@ -40,6 +41,8 @@ import {
 import { MerkleLogService } from './merkle-log.service';
 
 @ApiTags('audit')
+// The report's `people` maps refer to these by $ref, which Swagger does not discover on its own.
+@ApiExtraModels(ReportedUserDto, ReportedAgencyDto)
 @Controller('v1/audit')
 export class AuditController {
   private readonly logger = new Logger(AuditController.name);

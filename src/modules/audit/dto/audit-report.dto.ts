@@ -49,6 +49,24 @@ export class ReportedRequestDto {
   @ApiProperty({ description: 'Agency code' }) requestedAgency: string;
 }
 
+export class ReportedUserDto {
+  @ApiProperty() username: string;
+  @ApiProperty() displayName: string;
+}
+
+export class ReportedAgencyDto {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+}
+
+export class ReportPeopleDto {
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ReportedUserDto' } })
+  users: Record<string, ReportedUserDto>;
+
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ReportedAgencyDto' } })
+  agencies: Record<string, ReportedAgencyDto>;
+}
+
 export class AuditRequestReportBodyDto {
   @ApiProperty({ enum: ['mla-portal/audit-request-report'] }) type: 'mla-portal/audit-request-report';
   @ApiProperty({ enum: [1] }) version: 1;
@@ -60,6 +78,14 @@ export class AuditRequestReportBodyDto {
   @ApiProperty({ description: 'What the report claims to hold, in words' }) scope: string;
   @ApiProperty({ type: AuditCheckpointDto }) checkpoint: AuditCheckpointDto;
   @ApiProperty({ type: [ReportedEntryDto], description: 'In seq order' }) entries: ReportedEntryDto[];
+
+  @ApiProperty({
+    type: ReportPeopleDto,
+    description:
+      'The users and agencies the entries name, by id, as the directory holds them when the report is made: ' +
+      'signed by the portal with the rest, but not part of the hashed entries',
+  })
+  people: ReportPeopleDto;
 }
 
 export class AuditRequestReportDto {
