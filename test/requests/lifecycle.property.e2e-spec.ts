@@ -88,6 +88,8 @@ interface Model {
   /** The status a consultation was opened from (refusal and postponement in it need no reason for skipping one). */
   consultedFrom: RequestStatus | null;
   routed: boolean;
+  /** Who submitted the answer awaiting approval: four-eyes keeps them from approving it. */
+  answeredBy: DemoUser | null;
 }
 
 /** relationsOf (request.policy.ts), restated over the demo directory. */
@@ -125,6 +127,7 @@ function expectedStatusCode(model: Model, user: DemoUser, action: RequestAction,
   ];
   if (action === RequestAction.Postpone && consulting && !afterAcceptance.includes(model.consultedFrom))
     return 409;
+  if (action === RequestAction.ApproveAnswer && user === model.answeredBy) return 403;
   return 200;
 }
 
@@ -435,6 +438,7 @@ describe('The request lifecycle under random actions by random users (property)'
           transmitted: false,
           consultedFrom: null,
           routed: false,
+          answeredBy: null,
         };
         const trace: string[] = [`${creator} creates ${kind}`];
         await checkEveryone(model, id, trace.join(' / '));
@@ -449,6 +453,9 @@ describe('The request lifecycle under random actions by random users (property)'
           expect({ where, code: result.response.status }).toEqual({ where, code: expected });
           if (expected === 200) {
             if (action === RequestAction.StartConsultation) model.consultedFrom = model.status;
+            if (action === RequestAction.SubmitAnswer) model.answeredBy = user;
+            if (action === RequestAction.ApproveAnswer || action === RequestAction.ReturnAnswer)
+              model.answeredBy = null;
             model.status = transitionFor(action).to;
             model.approved ||= action === RequestAction.Approve;
             model.transmitted ||= action === RequestAction.Transmit;
