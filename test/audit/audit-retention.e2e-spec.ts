@@ -6,30 +6,12 @@ import { canonicalJson } from '../../src/modules/audit/canonical-json';
 import { AuditRetentionService } from '../../src/modules/audit/audit-retention.service';
 import { acceptedRequest, fresh, postFile, tokenOf } from '../evidence/support';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { loadVerifierCore, type VerifierCore } from '../support/merkle-vectors';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../support/test-app';
 
 const VERIFIER = join(__dirname, '../../scripts/verify-audit.mjs');
-const CORE_PATH = join(__dirname, '../../scripts/audit-verify-core.mjs');
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_DAYS = 365;
-
-type Verification = { ok: true } | { ok: false; reason: string };
-interface VerifierCore {
-  verifyInclusion(
-    leaf: Uint8Array,
-    index: bigint,
-    size: bigint,
-    proof: readonly Uint8Array[],
-    root: Uint8Array,
-  ): Verification;
-  verifyConsistency(
-    size1: bigint,
-    size2: bigint,
-    root1: Uint8Array,
-    root2: Uint8Array,
-    proof: readonly Uint8Array[],
-  ): Verification;
-}
 
 interface Row {
   seq: number;
@@ -137,7 +119,7 @@ describe('Audit retention with redaction', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ AUDIT_RETENTION_DAYS: String(RETENTION_DAYS) });
-    core = (await import(CORE_PATH)) as VerifierCore;
+    core = await loadVerifierCore();
     retention = t.app.get(AuditRetentionService);
     dir = mkdtempSync(join(tmpdir(), 'audit-retention-'));
     keysFile = join(dir, 'keys.json');

@@ -14,9 +14,9 @@ import {
 } from '../../src/modules/audit/merkle/checkpoint';
 import { verifyConsistency } from '../../src/modules/audit/merkle/merkle';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { ok } from '../support/factories';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../support/test-app';
-import { fire, fresh, verifiesWithPublishedKey } from '../evidence/support';
+import { transmittedRequest, verifiesWithPublishedKey } from '../evidence/support';
 
 const AUDIT_VERIFIER = resolve(__dirname, '../../scripts/verify-audit.mjs');
 const EVIDENCE_VERIFIER = resolve(__dirname, '../../scripts/verify-evidence.mjs');
@@ -62,14 +62,7 @@ describe('Signing key rotation', () => {
 
   async function transmitted(): Promise<string> {
     if (!t) throw new Error('no portal running');
-    const officer = await fresh(t, 'vn.officer');
-    const draft = ok(
-      await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
-    );
-    await fire(officer, draft.id, 'submit');
-    await fire(await fresh(t, 'vn.supervisor'), draft.id, 'approve');
-    await fire(await fresh(t, 'vn.central'), draft.id, 'transmit');
-    return draft.id;
+    return transmittedRequest(t);
   }
 
   async function latest(auditor: ApiClient): Promise<Checkpoint> {

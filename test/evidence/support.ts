@@ -26,19 +26,31 @@ export function fresh(t: Pick<TestApp, 'baseUrl'>, user: DemoUser): Promise<ApiC
   return login(t.baseUrl, user, DEMO_PASSWORD);
 }
 
-/** A request from Viet Nam to the French central authority, carried to `accepted`. */
-export async function acceptedRequest(t: Pick<TestApp, 'baseUrl'>): Promise<string> {
+/** A request from Viet Nam to the French central authority, approved and ready to transmit. */
+export async function readyRequest(t: Pick<TestApp, 'baseUrl'>): Promise<string> {
   const officer = await fresh(t, 'vn.officer');
   const draft = ok(
     await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
   );
   await fire(officer, draft.id, 'submit');
   await fire(await fresh(t, 'vn.supervisor'), draft.id, 'approve');
-  await fire(await fresh(t, 'vn.central'), draft.id, 'transmit');
-  const frCentral = await fresh(t, 'fr.central');
-  await fire(frCentral, draft.id, 'acknowledge');
-  await fire(frCentral, draft.id, 'accept');
   return draft.id;
+}
+
+/** The same, transmitted by Viet Nam's central authority. */
+export async function transmittedRequest(t: Pick<TestApp, 'baseUrl'>): Promise<string> {
+  const id = await readyRequest(t);
+  await fire(await fresh(t, 'vn.central'), id, 'transmit');
+  return id;
+}
+
+/** The same, carried to `accepted` by the French central authority. */
+export async function acceptedRequest(t: Pick<TestApp, 'baseUrl'>): Promise<string> {
+  const id = await transmittedRequest(t);
+  const frCentral = await fresh(t, 'fr.central');
+  await fire(frCentral, id, 'acknowledge');
+  await fire(frCentral, id, 'accept');
+  return id;
 }
 
 /** A bearer token for raw HTTP calls (multipart, ranges) that the typed client does not make. */

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCheckpoint, parseVerifierKey, verifyNote } from '../../src/modules/audit/merkle/checkpoint';
 import { rootFromLeafHashes, verifyInclusion } from '../../src/modules/audit/merkle/merkle';
-import { agencyId, mlaRequestBody, ok, TYPE_SAMPLES, typedRequestBody } from '../support/factories';
+import { agencyId, ok, TYPE_SAMPLES, typedRequestBody } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
-import { fire, fresh, jcs, verifiesWithPublishedKey } from '../evidence/support';
+import { fire, fresh, jcs, readyRequest, verifiesWithPublishedKey } from '../evidence/support';
 
 const VERIFIER = resolve(__dirname, '../../scripts/verify-evidence.mjs');
 
@@ -59,23 +59,13 @@ describe('Transmission receipts', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function readyRequest(): Promise<string> {
-    const officer = await fresh(t, 'vn.officer');
-    const draft = ok(
-      await officer.POST('/v1/requests', { body: mlaRequestBody(await agencyId(officer, 'FR-CA')) }),
-    );
-    await fire(officer, draft.id, 'submit');
-    await fire(await fresh(t, 'vn.supervisor'), draft.id, 'approve');
-    return draft.id;
-  }
-
   async function receiptsAs(user: DemoUser, id: string) {
     const client = await t.as(user);
     return client.GET('/v1/requests/{id}/transmission-receipts', { params: { path: { id } } });
   }
 
   it('should sign a receipt in the transmitting transaction that verifies, names its entry and witnesses the log', async () => {
-    const id = await readyRequest();
+    const id = await readyRequest(t);
     // Nothing transmitted, nothing to show.
     expect(ok(await receiptsAs('vn.officer', id)).items).toEqual([]);
 
@@ -208,7 +198,7 @@ describe('Transmission receipts', () => {
   });
 
   it('should keep receipts append-only in the database', async () => {
-    const id = await readyRequest();
+    const id = await readyRequest(t);
     await fire(await fresh(t, 'vn.central'), id, 'transmit');
     await expect(
       t.dataSource.query(
@@ -223,7 +213,7 @@ describe('Transmission receipts', () => {
   });
 
   it('should verify offline with scripts/verify-evidence.mjs, and fail on any change', async () => {
-    const id = await readyRequest();
+    const id = await readyRequest(t);
     await fire(await fresh(t, 'vn.central'), id, 'transmit');
     const list = ok(await receiptsAs('fr.central', id));
     const receiptsFile = join(dir, 'receipts.json');

@@ -96,6 +96,33 @@ export class MerkleLogService implements OnModuleInit {
     return { checkpoint, proof: proof.map((hash) => hash.toString('base64')) };
   }
 
+  /**
+   * The `audit` block every receipt carries: the entry's place in the log, a checkpoint covering it
+   * and the entry's inclusion proof, read within the receipt's own transaction after the entry was
+   * written (from a `beforeCommit` hook registered after the append), so the counterpart holds an
+   * independent witness of the log without asking the portal again (issue 6, item 8).
+   */
+  async receiptWitness(manager: EntityManager, entryId: string): Promise<ReceiptWitness> {
+    const [entry]: Array<{ seq: string; leaf_hash: string }> = await manager.query(
+      'SELECT "seq", "leaf_hash" FROM "audit_entry" WHERE "id" = $1',
+      [entryId],
+    );
+    if (!entry) throw new Error(`audit entry ${entryId} was not written`);
+    const seq = Number(entry.seq);
+    const witness = await this.witnessWithin(manager, seq);
+    return {
+      seq,
+      entryId,
+      leafHash: entry.leaf_hash,
+      checkpoint: {
+        treeSize: witness.checkpoint.treeSize,
+        rootHash: witness.checkpoint.rootHash,
+        note: witness.checkpoint.note,
+      },
+      inclusionProof: witness.proof,
+    };
+  }
+
   /** Signs and stores the checkpoint of `treeSize` unless one exists; the stored one is returned. */
   private async checkpointAt(manager: EntityManager, treeSize: number): Promise<AuditCheckpointDto> {
     const repository = manager.getRepository(AuditCheckpointEntity);
@@ -164,6 +191,15 @@ export class MerkleLogService implements OnModuleInit {
       toRoot: toRoot.toString('base64'),
     };
   }
+}
+
+/** What a receipt says of its audit entry; the hex leaf hash is the one `/v1/audit/events` shows. */
+export interface ReceiptWitness {
+  seq: number;
+  entryId: string;
+  leafHash: string;
+  checkpoint: { treeSize: number; rootHash: string; note: string };
+  inclusionProof: string[];
 }
 
 function beyondTree(field: string, current: number): ValidationFailedError {

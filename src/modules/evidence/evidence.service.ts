@@ -222,11 +222,6 @@ export class EvidenceService {
         // still under the log head lock. The checkpoint and proof it embeds let the counterpart
         // hold the log to this entry without asking the portal again (issue 6, item 8).
         beforeCommit(manager, async () => {
-          const [entry]: Array<{ seq: string; leaf_hash: string }> = await manager.query(
-            'SELECT "seq", "leaf_hash" FROM "audit_entry" WHERE "id" = $1',
-            [entryId],
-          );
-          const witness = await this.merkle.witnessWithin(manager, Number(entry.seq));
           const receipt = {
             type: 'mla-portal/evidence-receipt',
             version: 1,
@@ -248,17 +243,7 @@ export class EvidenceService {
               agencyCode: principal.agencyCode,
               role: principal.role,
             },
-            audit: {
-              seq: Number(entry.seq),
-              entryId,
-              leafHash: entry.leaf_hash,
-              checkpoint: {
-                treeSize: witness.checkpoint.treeSize,
-                rootHash: witness.checkpoint.rootHash,
-                note: witness.checkpoint.note,
-              },
-              inclusionProof: witness.proof,
-            },
+            audit: await this.merkle.receiptWitness(manager, entryId),
           };
           row.receipt = canonicalJson(receipt);
           row.receiptSignature = this.signer.sign(row.receipt);

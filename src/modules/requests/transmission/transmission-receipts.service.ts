@@ -44,11 +44,6 @@ export class TransmissionReceipts {
     transmittedAt: Date,
   ): void {
     const registered = beforeCommit(manager, async () => {
-      const [entry]: Array<{ seq: string; leaf_hash: string }> = await manager.query(
-        'SELECT "seq", "leaf_hash" FROM "audit_entry" WHERE "id" = $1',
-        [entryId],
-      );
-      if (!entry) throw new Error(`audit entry ${entryId} of the transmission was not written`);
       // The snapshot is the version row as stored: what GET /v1/requests/{id}/versions/{n} returns,
       // so either side can recompute the hash from what it holds.
       const sent = await manager.findOneByOrFail(RequestContentVersionEntity, {
@@ -64,7 +59,6 @@ export class TransmissionReceipts {
         if (!agency) throw new Error(`agency ${id} of request ${request.id} is missing`);
         return { id: agency.id, code: agency.code, stateCode: agency.stateCode };
       };
-      const witness = await this.merkle.witnessWithin(manager, Number(entry.seq));
       const receipt = {
         type: TRANSMISSION_RECEIPT_TYPE,
         version: 1,
@@ -96,17 +90,7 @@ export class TransmissionReceipts {
           agencyCode: principal.agencyCode,
           role: principal.role,
         },
-        audit: {
-          seq: Number(entry.seq),
-          entryId,
-          leafHash: entry.leaf_hash,
-          checkpoint: {
-            treeSize: witness.checkpoint.treeSize,
-            rootHash: witness.checkpoint.rootHash,
-            note: witness.checkpoint.note,
-          },
-          inclusionProof: witness.proof,
-        },
+        audit: await this.merkle.receiptWitness(manager, entryId),
       };
       const text = canonicalJson(receipt);
       await manager.insert(RequestTransmissionReceiptEntity, {
