@@ -380,6 +380,46 @@ describe('Audit retention with redaction', () => {
       expect(unflagged).toMatchObject({ ok: false, firstBadSeq: seq });
       expect(unflagged.problem).toMatch(/does not hash to the leaf hash/);
     });
+    it('should not accept a redaction that no audit.redact entry names, nor a redacted audit.redact entry', () => {
+      // What the holder of the log can do to an export: swap a body for its marker, keep the leaf.
+      const asMarker = (line: EntryLine): EntryLine => {
+        const body = JSON.parse(line.body) as { id: string; seq: number; ts: string; type: string };
+        const leaf = bytes(line.leafHash);
+        return {
+          ...line,
+          body: canonicalJson({
+            id: body.id,
+            leafHash: leaf.toString('hex'),
+            redacted: true,
+            seq: body.seq,
+            ts: body.ts,
+            type: body.type,
+          }),
+          redacted: true,
+        };
+      };
+      const entries = lines.filter((line): line is EntryLine => line.type === 'entry');
+      const purge = entries.find((line) => line.redacted !== true && line.body.includes('"audit.redact"'));
+      const named = new Set(
+        entries
+          .filter((line) => line.redacted !== true && line.body.includes('"type":"audit.redact"'))
+          .flatMap((line) =>
+            (JSON.parse(line.body) as { data: { ranges: Array<[number, number]> } }).data.ranges.flatMap(
+              ([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i),
+            ),
+          ),
+      );
+      const victim = entries.find(
+        (line) => line.redacted !== true && line.seq > early.treeSize && !named.has(line.seq),
+      );
+      if (!purge || !victim) throw new Error('no audit.redact entry or no unredacted entry');
+      const hidden = verify(replaced(victim.seq, asMarker), 'hidden');
+      expect(hidden).toMatchObject({ ok: false, firstBadSeq: victim.seq });
+      expect(hidden.problem).toMatch(/no audit.redact entry in the export names it/);
+      const purgeHidden = verify(replaced(purge.seq, asMarker), 'purge-hidden');
+      expect(purgeHidden).toMatchObject({ ok: false, firstBadSeq: purge.seq });
+      expect(purgeHidden.problem).toMatch(/an audit.redact entry is redacted/);
+    });
   });
 
   describe('the database refuses anything but a redaction', () => {
