@@ -50,11 +50,14 @@ export function loadKeys(text) {
     const raw = der.subarray(der.length - 32);
     return {
       origin: undefined,
+      // A name no key can have (empty, a space or '+') is left to verifyNote to call malformed.
       verifiersFor: (names) =>
-        names.map((name) => {
-          const vkey = `${name}+${core.noteKeyHash(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([1]), raw]).toString('base64')}`;
-          return parsed(core.parseVerifierKey(vkey), vkey);
-        }),
+        names
+          .filter((name) => name.length > 0 && !/[\s+]/u.test(name))
+          .map((name) => {
+            const vkey = `${name}+${core.noteKeyHash(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([1]), raw]).toString('base64')}`;
+            return parsed(core.parseVerifierKey(vkey), vkey);
+          }),
     };
   }
   let published;
