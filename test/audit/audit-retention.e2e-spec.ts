@@ -574,4 +574,22 @@ describe('Audit retention with redaction', () => {
       problem: 'an entry was redacted without an audit.redact entry naming it',
     });
   });
+
+  it('should report, not fail on, an audit.redact row put beyond the head whose body is no purge record', async () => {
+    const auditor = await t.as('auditor');
+    // The app role may insert into the log: a row after the head, looked at by the search for the
+    // purge that accounts for the hand-made redaction above, must be reported, not crash the check.
+    const [head] = await t.dataSource.query<Array<{ seq: string | number }>>(
+      'SELECT "seq" FROM "audit_head" WHERE "id" = 1',
+    );
+    const seq = Number(head.seq) + 1;
+    await t.dataSource.query(
+      `INSERT INTO "audit_entry" ("seq", "id", "ts", "action", "outcome", "target_type", "body", "leaf_hash", "chain_hash")
+       VALUES ($1, gen_random_uuid(), now(), 'audit.redact', 'success', 'audit_log', 'not json', repeat('0', 64), repeat('0', 64))`,
+      [seq],
+    );
+    const verdict = await auditor.GET('/v1/audit/verify');
+    expect(verdict.response.status).toBe(200);
+    expect(ok(verdict)).toMatchObject({ ok: false });
+  });
 });
