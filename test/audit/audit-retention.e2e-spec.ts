@@ -172,6 +172,21 @@ describe('Audit retention with redaction', () => {
     expect(unknown.response.status).toBe(404);
   });
 
+  it('should keep the auditors’ holds and reports out of the parties’ history of the request', async () => {
+    const auditor = await t.as('auditor');
+    const path = { params: { path: { id: heldRequest } } };
+    ok(await auditor.GET('/v1/audit/requests/{id}/report', path));
+    // The oversight body's work on a case is not the case officers' to read: no hold, no reason
+    // given for it, no report made (the requested side's history names only shared events).
+    const history = ok(await (await t.as('vn.officer')).GET('/v1/requests/{id}/history', path));
+    expect(history.items.length).toBeGreaterThan(0);
+    expect(history.items.filter((entry) => entry.action.startsWith('audit.'))).toEqual([]);
+    const trail = ok(
+      await auditor.GET('/v1/audit/events', { params: { query: { requestId: heldRequest } } }),
+    ).items.map((entry) => entry.action);
+    expect(trail).toEqual(expect.arrayContaining(['audit.legal_hold_set', 'audit.report']));
+  });
+
   it('should redact the entries past retention that no hold keeps, in batches, each batch an audit.redact entry', async () => {
     const run = await retention.redactExpired({
       now: new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS),
