@@ -340,6 +340,7 @@ export function loadPublishedKeys(text) {
     const raw = key.export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519_PREFIX.length);
     return {
       name: undefined,
+      origin: undefined,
       keyFor: () => ({ key, status: 'unknown' }),
       noteVerifiersFor: (note) =>
         noteSignatureNames(note).map((name) => ({ name, keyHash: noteKeyHash(name, raw), publicKey: key })),
@@ -355,8 +356,16 @@ export function loadPublishedKeys(text) {
     if (!parsed.ok) throw new Error(`key ${entry.keyId}: ${parsed.reason}`);
     verifiers.push(parsed.value);
   }
+  const name = typeof published.name === 'string' ? published.name : undefined;
   return {
-    name: typeof published.name === 'string' ? published.name : undefined,
+    name,
+    // The log's name stays when the key is renamed (AUDIT_LOG_ORIGIN); `<name>/audit` before it was published.
+    origin:
+      typeof published.auditLogOrigin === 'string'
+        ? published.auditLogOrigin
+        : name !== undefined
+          ? `${name}/audit`
+          : undefined,
     keyFor: (keyId) => {
       const entry = byId.get(keyId);
       if (!entry) return undefined;

@@ -67,8 +67,8 @@ export function verifyReport(file, keys) {
       problems.push({ problem: 'checkpoint: the signed tree size or root differs from the report' });
     else if (report.log !== undefined && parsed.value.origin !== report.log)
       problems.push({ problem: `checkpoint: it is of log ${parsed.value.origin}, not ${report.log}` });
-    else if (keys.name !== undefined && parsed.value.origin !== `${keys.name}/audit`)
-      problems.push({ problem: `checkpoint: it is of log ${parsed.value.origin}, not ${keys.name}/audit` });
+    else if (keys.origin !== undefined && parsed.value.origin !== keys.origin)
+      problems.push({ problem: `checkpoint: it is of log ${parsed.value.origin}, not ${keys.origin}` });
     else root = parsed.value.rootHash;
   }
 

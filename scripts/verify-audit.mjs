@@ -50,11 +50,14 @@ export function loadKeys(text) {
     const raw = der.subarray(der.length - 32);
     return {
       origin: undefined,
+      // A name no key can have (empty, a space or '+') is left to verifyNote to call malformed.
       verifiersFor: (names) =>
-        names.map((name) => {
-          const vkey = `${name}+${core.noteKeyHash(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([1]), raw]).toString('base64')}`;
-          return parsed(core.parseVerifierKey(vkey), vkey);
-        }),
+        names
+          .filter((name) => name.length > 0 && !/[\s+]/u.test(name))
+          .map((name) => {
+            const vkey = `${name}+${core.noteKeyHash(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([1]), raw]).toString('base64')}`;
+            return parsed(core.parseVerifierKey(vkey), vkey);
+          }),
     };
   }
   let published;
@@ -114,6 +117,43 @@ function signatureNames(note) {
 
 const isSize = (value) => Number.isSafeInteger(value) && value >= 0;
 
+const REDACT_TYPE = 'audit.redact';
+
+/**
+ * The redacted seqs and the seqs the `audit.redact` entries name, both as ascending runs (a long
+ * redacted stretch costs one pair): every redaction must be named by one (AuditService.verify's rule).
+ */
+class RedactionLedger {
+  #redacted = [];
+  #named = [];
+
+  redacted(seq) {
+    const last = this.#redacted[this.#redacted.length - 1];
+    if (last && last[1] === seq - 1) last[1] = seq;
+    else this.#redacted.push([seq, seq]);
+  }
+
+  named(ranges) {
+    if (!Array.isArray(ranges)) return;
+    for (const range of ranges)
+      if (Array.isArray(range) && Number.isSafeInteger(range[0]) && Number.isSafeInteger(range[1]))
+        this.#named.push([range[0], range[1]]);
+  }
+
+  firstUnaccounted() {
+    const named = [...this.#named].sort((a, b) => a[0] - b[0]);
+    let i = 0;
+    for (const [from, to] of this.#redacted) {
+      for (let seq = from; seq <= to;) {
+        while (i < named.length && named[i][1] < seq) i += 1;
+        if (i >= named.length || named[i][0] > seq) return seq;
+        seq = named[i][1] + 1;
+      }
+    }
+    return undefined;
+  }
+}
+
 /**
  * Verifies an export read from `input` (a readable stream). `held` are checkpoints the auditor kept
  * from earlier reviews, receipts or reports (`{ label, note }`): each must verify with the keys and
@@ -133,6 +173,7 @@ export async function verifyExport(input, keys, held = []) {
   let lastVerified = 0; // the largest size a verified checkpoint matched so far
   let bad; // { seq, problem }: the first bad entry; checking stops there
   let redacted = 0; // entries past retention, checked as hash-only
+  const ledger = new RedactionLedger();
   let lineNo = 0;
   const heldOrigins = [];
   let heldMatched = 0;
@@ -221,7 +262,11 @@ export async function verifyExport(input, keys, held = []) {
       // Past retention: hash-only, the leaf as given, checked against the signed roots below.
       const marker = core.redactedLeaf(line);
       if (!marker.ok) return { seq: line.seq, problem: marker.reason };
+      // The purge entries account for every other redaction; one that is gone accounts for nothing.
+      if (JSON.parse(line.body).type === REDACT_TYPE)
+        return { seq: line.seq, problem: `an ${REDACT_TYPE} entry is redacted: they never are` };
       redacted += 1;
+      ledger.redacted(line.seq);
       return appendLeaf(marker.leaf);
     }
     const leaf = core.leafHash(line.body);
@@ -246,6 +291,7 @@ export async function verifyExport(input, keys, held = []) {
       return { seq: line.seq, problem: 'the body is not a canonical JSON object' };
     if (body.seq !== line.seq)
       return { seq: line.seq, problem: `the body's seq is ${body.seq}, not ${line.seq}` };
+    if (body.type === REDACT_TYPE) ledger.named(body.data?.ranges);
     return appendLeaf(leaf);
   };
 
@@ -310,6 +356,14 @@ export async function verifyExport(input, keys, held = []) {
     bad = {
       seq: tree.size + 1,
       problem: `the export ends after entry ${tree.size} but its checkpoint covers ${head.treeSize}: entries ${tree.size + 1}..${head.treeSize} are missing`,
+    };
+  // A marker with a valid leaf hash is all it takes to hide an entry's body: only a purge entry in
+  // the log, naming the seq, makes a redaction the retention job's rather than anyone's.
+  const unaccounted = bad ? undefined : ledger.firstUnaccounted();
+  if (unaccounted !== undefined)
+    bad = {
+      seq: unaccounted,
+      problem: `entry ${unaccounted} is redacted, but no ${REDACT_TYPE} entry in the export names it (export again if a retention run was under way)`,
     };
   if (!bad && tree.size > lastVerified)
     bad = {

@@ -208,6 +208,22 @@ describe('Audit log export and the standalone verifier', () => {
       encoding: 'utf8',
     });
     expect(withPem.status).toBe(0);
+
+    // A signature line under a name no key can have is a malformed note, a failed check (1),
+    // not bad usage (2) blamed on the auditor's key.
+    const junkSigned = exported.map((line, i) =>
+      i === 0 && line.type === 'checkpoint' ? { ...line, note: `${line.note}\u2014 a+b AAAAAAAA\n` } : line,
+    );
+    writeFileSync(
+      join(dir, 'junk-signed.ndjson'),
+      junkSigned.map((line) => `${JSON.stringify(line)}\n`).join(''),
+    );
+    const junk = spawnSync(process.execPath, [VERIFIER, join(dir, 'junk-signed.ndjson'), '--keys', pem], {
+      encoding: 'utf8',
+    });
+    expect(junk.stderr).toBe('');
+    expect(junk.stdout).toMatch(/FAILED checkpoint at tree size \d+ \(line 1\): malformed note/);
+    expect(junk.status).toBe(1);
   });
 
   it('should refuse the export to everyone but auditors', async () => {

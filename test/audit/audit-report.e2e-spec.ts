@@ -19,6 +19,7 @@ type Entry = Report['report']['entries'][number];
 
 interface Keys {
   name?: string;
+  origin?: string;
   keyFor(keyId: string): { key: unknown; status: string } | undefined;
   noteVerifiersFor(note: string): unknown[];
 }

@@ -172,6 +172,21 @@ describe('Audit retention with redaction', () => {
     expect(unknown.response.status).toBe(404);
   });
 
+  it('should keep the auditors’ holds and reports out of the parties’ history of the request', async () => {
+    const auditor = await t.as('auditor');
+    const path = { params: { path: { id: heldRequest } } };
+    ok(await auditor.GET('/v1/audit/requests/{id}/report', path));
+    // The oversight body's work on a case is not the case officers' to read: no hold, no reason
+    // given for it, no report made (the requested side's history names only shared events).
+    const history = ok(await (await t.as('vn.officer')).GET('/v1/requests/{id}/history', path));
+    expect(history.items.length).toBeGreaterThan(0);
+    expect(history.items.filter((entry) => entry.action.startsWith('audit.'))).toEqual([]);
+    const trail = ok(
+      await auditor.GET('/v1/audit/events', { params: { query: { requestId: heldRequest } } }),
+    ).items.map((entry) => entry.action);
+    expect(trail).toEqual(expect.arrayContaining(['audit.legal_hold_set', 'audit.report']));
+  });
+
   it('should redact the entries past retention that no hold keeps, in batches, each batch an audit.redact entry', async () => {
     const run = await retention.redactExpired({
       now: new Date(boundary.getTime() + RETENTION_DAYS * DAY_MS),
@@ -380,6 +395,46 @@ describe('Audit retention with redaction', () => {
       expect(unflagged).toMatchObject({ ok: false, firstBadSeq: seq });
       expect(unflagged.problem).toMatch(/does not hash to the leaf hash/);
     });
+    it('should not accept a redaction that no audit.redact entry names, nor a redacted audit.redact entry', () => {
+      // What the holder of the log can do to an export: swap a body for its marker, keep the leaf.
+      const asMarker = (line: EntryLine): EntryLine => {
+        const body = JSON.parse(line.body) as { id: string; seq: number; ts: string; type: string };
+        const leaf = bytes(line.leafHash);
+        return {
+          ...line,
+          body: canonicalJson({
+            id: body.id,
+            leafHash: leaf.toString('hex'),
+            redacted: true,
+            seq: body.seq,
+            ts: body.ts,
+            type: body.type,
+          }),
+          redacted: true,
+        };
+      };
+      const entries = lines.filter((line): line is EntryLine => line.type === 'entry');
+      const purge = entries.find((line) => line.redacted !== true && line.body.includes('"audit.redact"'));
+      const named = new Set(
+        entries
+          .filter((line) => line.redacted !== true && line.body.includes('"type":"audit.redact"'))
+          .flatMap((line) =>
+            (JSON.parse(line.body) as { data: { ranges: Array<[number, number]> } }).data.ranges.flatMap(
+              ([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i),
+            ),
+          ),
+      );
+      const victim = entries.find(
+        (line) => line.redacted !== true && line.seq > early.treeSize && !named.has(line.seq),
+      );
+      if (!purge || !victim) throw new Error('no audit.redact entry or no unredacted entry');
+      const hidden = verify(replaced(victim.seq, asMarker), 'hidden');
+      expect(hidden).toMatchObject({ ok: false, firstBadSeq: victim.seq });
+      expect(hidden.problem).toMatch(/no audit.redact entry in the export names it/);
+      const purgeHidden = verify(replaced(purge.seq, asMarker), 'purge-hidden');
+      expect(purgeHidden).toMatchObject({ ok: false, firstBadSeq: purge.seq });
+      expect(purgeHidden.problem).toMatch(/an audit.redact entry is redacted/);
+    });
   });
 
   describe('the database refuses anything but a redaction', () => {
@@ -533,5 +588,23 @@ describe('Audit retention with redaction', () => {
       firstBadSequence: target.seq,
       problem: 'an entry was redacted without an audit.redact entry naming it',
     });
+  });
+
+  it('should report, not fail on, an audit.redact row put beyond the head whose body is no purge record', async () => {
+    const auditor = await t.as('auditor');
+    // The app role may insert into the log: a row after the head, looked at by the search for the
+    // purge that accounts for the hand-made redaction above, must be reported, not crash the check.
+    const [head] = await t.dataSource.query<Array<{ seq: string | number }>>(
+      'SELECT "seq" FROM "audit_head" WHERE "id" = 1',
+    );
+    const seq = Number(head.seq) + 1;
+    await t.dataSource.query(
+      `INSERT INTO "audit_entry" ("seq", "id", "ts", "action", "outcome", "target_type", "body", "leaf_hash", "chain_hash")
+       VALUES ($1, gen_random_uuid(), now(), 'audit.redact', 'success', 'audit_log', 'not json', repeat('0', 64), repeat('0', 64))`,
+      [seq],
+    );
+    const verdict = await auditor.GET('/v1/audit/verify');
+    expect(verdict.response.status).toBe(200);
+    expect(ok(verdict)).toMatchObject({ ok: false });
   });
 });

@@ -20,6 +20,7 @@ import { transmittedRequest, verifiesWithPublishedKey } from '../evidence/suppor
 
 const AUDIT_VERIFIER = resolve(__dirname, '../../scripts/verify-audit.mjs');
 const EVIDENCE_VERIFIER = resolve(__dirname, '../../scripts/verify-evidence.mjs');
+const REPORT_VERIFIER = resolve(__dirname, '../../scripts/verify-audit-report.mjs');
 const NAME = 'portal.rotation.test';
 
 function run(script: string, ...args: string[]): { status: number | null; output: string } {
@@ -293,6 +294,25 @@ describe('Signing key rotation', () => {
     const exported = run(AUDIT_VERIFIER, exportFile, '--keys', keysFile);
     expect(exported.output).toMatch(/^OK: /m);
     expect(exported.status).toBe(0);
+    // The court report of the same log verifies with the same keys file: its log is the pinned
+    // origin, not the new key's name.
+    const reportFile = join(dir, 'report-renamed.json');
+    await writeFile(
+      reportFile,
+      JSON.stringify(
+        ok(await auditor.GET('/v1/audit/requests/{id}/report', { params: { path: { id: requestId } } })),
+      ),
+    );
+    const reported = run(REPORT_VERIFIER, reportFile, '--keys', keysFile);
+    expect(reported.output).toMatch(/^VERIFIED: /m);
+    expect(reported.status).toBe(0);
+    const otherLogKeys = join(dir, 'keys-other-log.json');
+    await writeFile(otherLogKeys, JSON.stringify({ ...keys, auditLogOrigin: 'another.portal/audit' }));
+    const otherLog = run(REPORT_VERIFIER, reportFile, '--keys', otherLogKeys);
+    expect(otherLog.output).toMatch(
+      /FAILED checkpoint: it is of log portal\.rotation\.test\/audit, not another/,
+    );
+    expect(otherLog.status).toBe(1);
     const [newReceipt] = ok(
       await (
         await t.as('fr.central')

@@ -399,7 +399,14 @@ class RedactionLedger {
       if (last && last[1] === entry.seq - 1) last[1] = entry.seq;
       else this.redacted.push([entry.seq, entry.seq]);
     } else if (entry.action === 'audit.redact') {
-      const ranges = (JSON.parse(entry.body) as AuditBody).data.ranges;
+      // Rows found beyond the head are not checked like the rest, and a rewritten body may lack
+      // `data`: a purge record that is not one names nothing, and the check goes on to report it.
+      let ranges: unknown;
+      try {
+        ranges = (JSON.parse(entry.body) as Partial<AuditBody> | null)?.data?.ranges;
+      } catch {
+        return;
+      }
       if (!Array.isArray(ranges)) return;
       for (const range of ranges as unknown[]) {
         if (Array.isArray(range) && Number.isSafeInteger(range[0]) && Number.isSafeInteger(range[1]))

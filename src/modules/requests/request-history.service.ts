@@ -68,6 +68,10 @@ const ASSIGNMENT_EVENTS = ['request.assigned', 'request.unassigned'];
 // requested side's allowlist names no read; the requesting side's rule excludes them explicitly.
 const READ_EVENTS = READ_ACTION_SQL;
 
+// The oversight body's work on a case (legal holds and their reasons, court reports) is recorded
+// against the request for auditors; the parties' history is not where the audited learn of it.
+const AUDIT_EVENTS = "entry.action LIKE 'audit.%'";
+
 @Injectable()
 export class RequestHistoryService {
   constructor(
@@ -99,7 +103,7 @@ export class RequestHistoryService {
         );
       else
         builder.andWhere(
-          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)) AND NOT (${ITEM_EVENTS}) AND NOT ${READ_EVENTS}`,
+          `NOT (entry.action IN (:...assignment) AND ${assignmentSide} IN (:...requestedSide)) AND NOT (${ITEM_EVENTS}) AND NOT ${READ_EVENTS} AND NOT (${AUDIT_EVENTS})`,
           params,
         );
     });
