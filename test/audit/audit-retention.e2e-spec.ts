@@ -470,6 +470,43 @@ describe('Audit retention with redaction', () => {
       ).rejects.toThrow(refused);
     });
 
+    it('should never redact a purge entry, which accounts for the redactions it names', async () => {
+      const [purge] = await t.dataSource.query<Array<{ seq: string }>>(
+        `SELECT "seq" FROM "audit_entry" WHERE "action" = 'audit.redact' AND "redacted_at" IS NULL LIMIT 1`,
+      );
+      expect(purge).toBeDefined();
+      await expect(
+        t.dataSource.query(
+          `UPDATE "audit_entry" SET "body" = audit_redaction_marker("seq", "id", "ts", "action", "leaf_hash"),
+             "redacted_at" = now(), "actor_user_id" = NULL, "target_id" = NULL, "correlation_id" = NULL
+           WHERE "seq" = $1`,
+          [Number(purge.seq)],
+        ),
+      ).rejects.toThrow(refused);
+    });
+
+    it('should keep legal holds on record: lifted once, never rewritten, deleted or truncated', async () => {
+      const [hold] = await t.dataSource.query<Array<{ id: string; lifted_at: Date | null }>>(
+        'SELECT "id", "lifted_at" FROM "audit_legal_hold" ORDER BY "set_at" LIMIT 1',
+      );
+      expect(hold).toBeDefined();
+      const holdRefused = /audit_legal_hold is append-only|is append-only/;
+      await expect(
+        t.dataSource.query(`UPDATE "audit_legal_hold" SET "reason" = 'rewritten' WHERE "id" = $1`, [hold.id]),
+      ).rejects.toThrow(holdRefused);
+      await expect(
+        t.dataSource.query('DELETE FROM "audit_legal_hold" WHERE "id" = $1', [hold.id]),
+      ).rejects.toThrow(holdRefused);
+      await expect(t.dataSource.query('TRUNCATE "audit_legal_hold"')).rejects.toThrow(holdRefused);
+      if (hold.lifted_at !== null)
+        await expect(
+          t.dataSource.query(
+            `UPDATE "audit_legal_hold" SET "lifted_at" = now(), "lift_reason" = 'again' WHERE "id" = $1`,
+            [hold.id],
+          ),
+        ).rejects.toThrow(holdRefused);
+    });
+
     it('should refuse any other update of an unredacted row, a wrong marker, a changed hash, DELETE and TRUNCATE', async () => {
       await expect(
         t.dataSource.query(`UPDATE "audit_entry" SET "outcome" = 'failure' WHERE "seq" = $1`, [plainSeq]),

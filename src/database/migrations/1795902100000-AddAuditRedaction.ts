@@ -11,7 +11,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * target_id, correlation_id) emptied, and nothing else changed. Un-redacting, a second redaction,
  * any other UPDATE, DELETE and TRUNCATE still raise, for the owner too.
  *
- * `audit_legal_hold` keeps a request's entries from redaction while a hold on it is active.
+ * `audit_legal_hold` keeps a request's entries from redaction while a hold on it is active. A hold
+ * is set (INSERT) and lifted (one UPDATE of the lift columns); it is never deleted or rewritten, so
+ * that what kept an entry, and for how long, stays on record beside the audit entries that say so.
  */
 export class AddAuditRedaction1795902100000 implements MigrationInterface {
   name = 'AddAuditRedaction1795902100000';
@@ -31,7 +33,8 @@ export class AddAuditRedaction1795902100000 implements MigrationInterface {
 
       CREATE FUNCTION "audit_entry_only_redaction"() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        IF OLD."redacted_at" IS NULL AND NEW."redacted_at" IS NOT NULL
+        -- A purge entry is the record that accounts for the redactions it names: never redacted itself.
+        IF OLD."redacted_at" IS NULL AND NEW."redacted_at" IS NOT NULL AND OLD."action" <> 'audit.redact'
           AND NEW."seq" = OLD."seq" AND NEW."id" = OLD."id" AND NEW."ts" = OLD."ts"
           AND NEW."action" = OLD."action" AND NEW."outcome" = OLD."outcome"
           AND NEW."actor_agency_id" IS NOT DISTINCT FROM OLD."actor_agency_id"
@@ -69,6 +72,24 @@ export class AddAuditRedaction1795902100000 implements MigrationInterface {
         CONSTRAINT "fk_audit_legal_hold_request" FOREIGN KEY ("request_id") REFERENCES "cooperation_request"("id")
       );
       CREATE INDEX "ix_audit_legal_hold_request" ON "audit_legal_hold" ("request_id", "lifted_at");
+
+      CREATE FUNCTION "audit_legal_hold_only_lift"() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD."lifted_at" IS NULL AND NEW."lifted_at" IS NOT NULL
+          AND NEW."lift_reason" IS NOT NULL
+          AND NEW."id" = OLD."id" AND NEW."request_id" = OLD."request_id" AND NEW."reason" = OLD."reason"
+          AND NEW."set_by_id" IS NOT DISTINCT FROM OLD."set_by_id" AND NEW."set_at" = OLD."set_at"
+        THEN
+          RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'audit_legal_hold is append-only: % refused (a hold may only be lifted, once)', TG_OP
+          USING ERRCODE = 'insufficient_privilege';
+      END;
+      $fn$;
+      CREATE TRIGGER "audit_legal_hold_only_lift" BEFORE UPDATE OR DELETE ON "audit_legal_hold"
+        FOR EACH ROW EXECUTE FUNCTION "audit_legal_hold_only_lift"();
+      CREATE TRIGGER "audit_legal_hold_no_truncate" BEFORE TRUNCATE ON "audit_legal_hold"
+        FOR EACH STATEMENT EXECUTE FUNCTION "audit_tree_is_append_only"();
     `);
   }
 
@@ -83,6 +104,7 @@ export class AddAuditRedaction1795902100000 implements MigrationInterface {
       );
     await queryRunner.query(`
       DROP TABLE "audit_legal_hold";
+      DROP FUNCTION "audit_legal_hold_only_lift"();
       DROP TRIGGER "audit_entry_only_redaction" ON "audit_entry";
       DROP TRIGGER "audit_entry_no_delete" ON "audit_entry";
       CREATE TRIGGER "audit_entry_no_update_or_delete" BEFORE UPDATE OR DELETE ON "audit_entry"
