@@ -15,7 +15,7 @@
 // BENCH_NODE_ARGS adds Node options to the portal (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 // Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a
 // database of its own is created beside it and dropped at the end.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { median, option, rssMb, startPortal, stopPortal } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
@@ -32,11 +32,6 @@ const { leafHash, chainHash } = require('../dist/src/modules/audit/audit-hash.js
 const { appendLeaf, loadFrontier } = require('../dist/src/modules/audit/merkle/merkle.js');
 const { SqlNodeReader } = require('../dist/src/modules/audit/merkle/node-store.js');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
 const ENTRIES = option('entries', 1_000_000);
 const RUNS = option('runs', 3);
 const PORT = option('port', 3392);
@@ -55,50 +50,16 @@ const dbUrl = (() => {
 const work = mkdtempSync(join(tmpdir(), 'mla-bench-audit-'));
 const signingKey = randomBytes(32).toString('hex');
 
-function startPortal() {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), 'dist/src/main.js'],
-    {
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        DATA_DIR: join(work, 'data'),
-        DATABASE_URL: dbUrl,
-        DEMO_MODE: 'true',
-        DEMO_REQUESTS: 'false',
-        DEMO_PASSWORD: PASSWORD,
-        LOG_LEVEL: 'silent',
-        EVIDENCE_JOBS: 'false',
-        DEADLINE_JOB: 'false',
-        AUDIT_CHECKPOINT_JOB: 'false',
-        SIGNING_KEY: signingKey,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  return (async () => {
-    for (let attempt = 0; attempt < 600; attempt += 1) {
-      if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode}`);
-      const ready = await fetch(`${BASE}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) return child;
-      await sleep(100);
-    }
-    throw new Error('portal not ready');
-  })();
-}
-
-async function stopPortal(child) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
+const portalEnv = () => ({
+  DATA_DIR: join(work, 'data'),
+  DATABASE_URL: dbUrl,
+  DEMO_MODE: 'true',
+  DEMO_REQUESTS: 'false',
+  DEMO_PASSWORD: PASSWORD,
+  AUDIT_CHECKPOINT_JOB: 'false',
+  SIGNING_KEY: signingKey,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+});
 
 async function call(token, path, init = {}) {
   const response = await fetch(`${BASE}${path}`, {
@@ -232,29 +193,19 @@ async function readAndHash(db) {
   return { ms: performance.now() - started, rows, bytes };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const rssMb = (pid) => {
-  try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-};
-
 const admin = new Client({ connectionString: ADMIN_URL });
 let portal;
 let db;
 try {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${DB_NAME}"`);
-  portal = await startPortal(); // migrations and the demo accounts
+  portal = await startPortal(PORT, portalEnv()); // migrations and the demo accounts
   await stopPortal(portal);
   db = new Client({ connectionString: dbUrl });
   await db.connect();
   await seed(db, ENTRIES);
   const [{ seq: total }] = (await db.query('SELECT "seq" FROM "audit_head"')).rows;
-  portal = await startPortal();
+  portal = await startPortal(PORT, portalEnv());
   const token = await login('auditor');
   const keysFile = join(work, 'keys.json');
   writeFileSync(keysFile, await (await call(undefined, '/.well-known/mla-portal/keys')).text());

@@ -5,22 +5,17 @@
 // with the uploads, so the ratio survives a shared, noisy machine.
 //
 //   npm run build && node bench/evidence-upload.mjs [--size-mib 1024] [--runs 3] [--port 3391]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { median, option, rssMb, startPortal, stopPortal } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const { uploadEvidence } = require('../dist/libs/api-client/src/transfer.js');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
 const SIZE = option('size-mib', 1024) * 1024 * 1024;
 const RUNS = option('runs', 3);
 const PORT = option('port', 3391);
@@ -41,44 +36,6 @@ async function writeRandomFile() {
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
   return hash.digest('hex');
-}
-
-const rssMb = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-async function startPortal() {
-  const database = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), 'dist/src/main.js'],
-    {
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        DATA_DIR: join(work, 'data'),
-        DEMO_MODE: 'true',
-        DEMO_REQUESTS: 'false',
-        DEMO_PASSWORD: PASSWORD,
-        LOG_LEVEL: 'silent',
-        EVIDENCE_JOBS: 'false',
-        DEADLINE_JOB: 'false',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        ...database,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  for (let attempt = 0; attempt < 600; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`portal exited with ${child.exitCode}`);
-    const ready = await fetch(`${BASE}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return child;
-    await sleep(100);
-  }
-  throw new Error('portal not ready');
 }
 
 async function call(token, method, path, body) {
@@ -144,14 +101,19 @@ function sha256sum() {
   return { ms: performance.now() - started, sha: run.stdout.split(' ')[0] };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 let portal;
 try {
   process.stderr.write(`writing ${SIZE / MiB} MiB of random data…\n`);
   const expected = await writeRandomFile();
   sha256sum(); // warms the page cache for both sides
-  portal = await startPortal();
+  portal = await startPortal(PORT, {
+    DATA_DIR: join(work, 'data'),
+    DEMO_MODE: 'true',
+    DEMO_REQUESTS: 'false',
+    DEMO_PASSWORD: PASSWORD,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+  });
   const requestId = await acceptedRequest();
   const executing = await token('fr.executing');
   const rows = [];
@@ -195,7 +157,6 @@ try {
     ),
   );
 } finally {
-  portal?.kill('SIGTERM');
-  await sleep(500);
+  await stopPortal(portal).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 }
