@@ -103,18 +103,6 @@ function parsed(result, what) {
   return result.value;
 }
 
-function signatureNames(note) {
-  const block = note.slice(note.lastIndexOf('\n\n') + 2);
-  return [
-    ...new Set(
-      block
-        .split('\n')
-        .filter((l) => l.startsWith('\u2014 '))
-        .map((l) => l.slice(2).split(' ')[0]),
-    ),
-  ];
-}
-
 const isSize = (value) => Number.isSafeInteger(value) && value >= 0;
 
 const REDACT_TYPE = 'audit.redact';
@@ -181,7 +169,9 @@ export async function verifyExport(input, keys, held = []) {
     const complain = (problem) =>
       checkpointProblems.push({ treeSize: null, line: null, problem: `${label}: ${problem}` });
     const opened =
-      typeof note === 'string' ? core.verifyNote(note, keys.verifiersFor(signatureNames(note))) : undefined;
+      typeof note === 'string'
+        ? core.verifyNote(note, keys.verifiersFor(core.noteSignatureNames(note)))
+        : undefined;
     if (!opened?.ok) {
       complain(
         opened ? `its signature does not verify with --keys (${opened.reason})` : 'it holds no signed note',
@@ -216,7 +206,7 @@ export async function verifyExport(input, keys, held = []) {
     }
     previousSize = head ? line.treeSize : -1;
     head ??= line;
-    const opened = core.verifyNote(line.note, keys.verifiersFor(signatureNames(line.note)));
+    const opened = core.verifyNote(line.note, keys.verifiersFor(core.noteSignatureNames(line.note)));
     if (!opened.ok) {
       const why =
         opened.reason === 'unknown-key'

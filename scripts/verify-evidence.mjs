@@ -29,19 +29,6 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from './audit-verify-core.mjs';
 
-/** RFC 8785 (JCS) canonical JSON: the exact bytes the portal signed. */
-function canonicalJson(value) {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  const entries = Object.entries(value)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-}
-
 /**
  * The known keys, two ways: by key id for the JSON signatures, and as C2SP note verifiers for the
  * audit checkpoints. A PEM key has no name, so it is tried under each name a note signs with: the
@@ -55,7 +42,9 @@ function loadKeys(path) {
     const raw = der.subarray(der.length - 32);
     const keyFor = (keyId) => ({ key, keyId });
     keyFor.noteVerifiers = (note) =>
-      signatureNames(note).map((name) => ({ name, keyHash: core.noteKeyHash(name, raw), publicKey: key }));
+      core
+        .noteSignatureNames(note)
+        .map((name) => ({ name, keyHash: core.noteKeyHash(name, raw), publicKey: key }));
     return keyFor;
   }
   const published = JSON.parse(text);
@@ -77,16 +66,6 @@ function loadKeys(path) {
   return keyFor;
 }
 
-/** The key names of a signed note's signature lines (`— <name> <base64>`). */
-function signatureNames(note) {
-  const block = note.slice(note.lastIndexOf('\n\n') + 2);
-  const names = block
-    .split('\n')
-    .filter((line) => line.startsWith('\u2014 '))
-    .map((line) => line.slice(2).split(' ')[0]);
-  return [...new Set(names)];
-}
-
 function checkSignature(document, signature, keyFor, report) {
   if (!signature || signature.algorithm !== 'Ed25519')
     return report.fail('signature: missing or not Ed25519');
@@ -94,7 +73,7 @@ function checkSignature(document, signature, keyFor, report) {
   if (!found) return report.fail(`signature: key ${signature.keyId} is not among the published keys`);
   const ok = verify(
     null,
-    Buffer.from(canonicalJson(document), 'utf8'),
+    Buffer.from(core.canonicalJson(document), 'utf8'),
     found.key,
     Buffer.from(signature.value, 'base64'),
   );
@@ -172,7 +151,7 @@ async function verifyTransmission(input, keyFor, options, report) {
     const version = JSON.parse(readFileSync(options.content, 'utf8'));
     content = {
       contentVersion: version.contentVersion,
-      sha256: createHash('sha256').update(canonicalJson(version.content), 'utf8').digest('hex'),
+      sha256: createHash('sha256').update(core.canonicalJson(version.content), 'utf8').digest('hex'),
     };
   }
   for (const { receipt, signature } of signed) {
