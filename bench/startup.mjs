@@ -107,4 +107,5 @@ const firstMedian = summary(rows.first).median;
 const laterMedian = summary(rows.later).median;
 const budgetsMet = firstMedian < 10_000 && laterMedian < 3_000;
 console.log(`budgets (first < 10 s, later < 3 s): ${budgetsMet ? 'met' : 'MISSED'}`);
-process.exitCode = budgetsMet ? 0 : 1;
+// Reported, not enforced: like the other benchmarks, a missed budget is for docs/benchmarks.md to
+// explain, and CI's smoke run (one run on a shared machine) only checks that the benchmark runs.
