@@ -33,6 +33,10 @@ module.exports = {
   // Global, not per project (jest ignores it there): an e2e file boots the app on a fresh database,
   // which takes seconds on a busy 2-core machine.
   testTimeout: 60000,
+  // Two test files at a time: an e2e file spends much of its time waiting on the database (commits,
+  // fsync) or on a portal process it started, so two share the two cores of a build machine well,
+  // where one at a time (jest's default there) leaves the CI run far over its 20 minutes.
+  maxWorkers: 2,
   projects: [
     {
       ...shared,

@@ -6,7 +6,7 @@
 //
 //   npm run build && node bench/evidence-upload.mjs [--size-mib 1024] [--runs 3] [--port 3391]
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -41,7 +41,12 @@ async function writeRandomFile() {
 async function call(token, method, path, body) {
   const response = await fetch(`${BASE}${path}`, {
     method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      // Creating a request and every transition require one (security.md REL-02).
+      ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await response.json();

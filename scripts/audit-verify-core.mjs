@@ -2,7 +2,7 @@
 // and signed notes. One file, plain ESM, nothing but node:crypto, so that an auditor can read all of
 // it and run it on a machine that has only Node. src/modules/audit/merkle/ holds the same algorithms
 // in TypeScript; their unit tests run the shared vectors through both, so the two cannot drift.
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, hash, verify as verifySignature } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 const SIGNATURE_PREFIX = '\u2014 ';
@@ -10,22 +10,22 @@ const ED25519_TYPE = 0x01;
 const MAX_SIGNATURES = 100;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+// One-shot crypto.hash over the joined bytes: several times faster than a Hash object for inputs
+// this small, and the verifier computes about two per entry. Node 20.12 and later have it.
+
 /** RFC 9162 §2.1.1: SHA-256(0x00 || leaf). */
 export function leafHash(leaf) {
-  const bytes = typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf;
-  return createHash('sha256')
-    .update(Buffer.from([0x00]))
-    .update(bytes)
-    .digest();
+  // U+0000 encodes as the single byte 0x00 in UTF-8: a string is hashed without a copy to a Buffer.
+  if (typeof leaf === 'string') return hash('sha256', `\u0000${leaf}`, 'buffer');
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 /** RFC 9162 §2.1.1: SHA-256(0x01 || left || right). */
 export function nodeHash(left, right) {
-  return createHash('sha256')
-    .update(Buffer.from([0x01]))
-    .update(left)
-    .update(right)
-    .digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** RFC 9162 §2.1.1: the hash of the empty tree, SHA-256 of nothing. */

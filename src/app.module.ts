@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { DemoRequestSeeder } from './database/seeds/demo-requests';
 import { DemoSeeder } from './database/seeds/demo-seeder';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
@@ -16,6 +17,7 @@ import { EvidenceModule } from './modules/evidence/evidence.module';
 import { OffencesModule } from './modules/offences/offences.module';
 import { ProfilesModule } from './modules/profiles/profiles.module';
 import { HealthModule } from './modules/health/health.module';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { RequestsModule } from './modules/requests/requests.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -41,6 +43,8 @@ export class AppModule {
         ScheduleModule.forRoot(),
         CryptoModule,
         DatabaseModule,
+        RateLimitModule,
+        IdempotencyModule,
         AuditModule,
         UsersModule,
         AuthModule,

@@ -4,8 +4,11 @@ import { json } from 'express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { correlationMiddleware } from './common/http/correlation.middleware';
+import { DrainGate } from './common/http/draining';
 import { FieldErrorDto } from './common/http/error-envelope.dto';
 import { JSON_BODY_LIMIT, verifyJsonBody } from './common/http/json-body';
+import { hardenDocument, publishValidationLimits } from './common/http/openapi-hardening';
+import { refuseTraceMethods, securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import type { AppConfig } from './config/app-config';
 
@@ -13,16 +16,22 @@ import type { AppConfig } from './config/app-config';
 export const APP_OPTIONS = { bodyParser: false } as const;
 
 /** Everything main.ts and the tests apply to the app, so the tests run what production runs. */
-export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): DrainGate {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // The correlation id comes first, so even a body that fails to parse is logged and answered with it.
   app.use(correlationMiddleware(logger));
+  // Headers first, so even a refusal while draining carries them.
+  app.use(securityHeaders());
+  app.use(refuseTraceMethods());
+  const drain = new DrainGate();
+  app.use(drain.middleware());
   app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonBody }));
   app.useGlobalPipes(createValidationPipe());
   if (config.swaggerEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   }
+  return drain;
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -34,11 +43,21 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every error answers { statusCode, code, message, details?, correlationId }.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'Access token from POST /v1/auth/login: a JWS following RFC8725 (one fixed algorithm, HS256, ' +
+        'so `none` is refused; issuer, audience and expiry checked), bound to a server-side session ' +
+        'that logout and account changes revoke.',
+    })
     .build();
-  return SwaggerModule.createDocument(app, document, {
+  publishValidationLimits();
+  const built = SwaggerModule.createDocument(app, document, {
     extraModels: [FieldErrorDto],
     operationIdFactory: (controllerKey: string, methodKey: string) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  return hardenDocument(built);
 }

@@ -15,10 +15,12 @@ async function bootstrap(): Promise<void> {
     ...APP_OPTIONS,
     logger: new PinoNestLogger(logger),
   });
-  configureApp(app, config, logger);
+  const drain = configureApp(app, config, logger);
   const server = await app.listen(config.http.port, config.http.host);
-  // Keep-alive connections must not hold a graceful shutdown open.
+  // An idle keep-alive connection is closed after 5 s; the headers of a request must all arrive
+  // within 20 s (a client trickling them holds a socket no longer), which must exceed the former.
   server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 20_000;
   // Node's default five-minute limit per request would cut a 2 GiB evidence upload on a slow link;
   // stalled uploads are cut by the upload's own idle timer instead, and headers keep their limit.
   server.requestTimeout = 0;
@@ -36,6 +38,9 @@ async function bootstrap(): Promise<void> {
   // A stop that overruns SHUTDOWN_TIMEOUT_MS exits 1, so a supervisor can tell the two apart.
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');
+    // From now on readiness and new requests answer 503, and in-flight answers close their socket,
+    // so app.close() (server.close, then the database) waits only for the requests under way.
+    drain.begin();
     setTimeout(() => {
       logger.error('graceful shutdown timed out');
       process.exit(1);

@@ -7,7 +7,13 @@ import type { EvidenceStoreSettings } from '../modules/evidence/storage/create-e
 import { type EnvironmentVariables, NodeEnv } from './env.validation';
 
 export type DatabaseSettings =
-  | { kind: 'postgres'; url: string; migrationsRun: boolean }
+  | {
+      kind: 'postgres';
+      url: string;
+      migrationsRun: boolean;
+      /** Absent: no limit (the migration runner, whose statements may be long). */
+      timeouts?: { statementMs: number; lockMs: number };
+    }
   | { kind: 'embedded'; dataDir: string; migrationsRun: boolean };
 
 /** The resolved configuration every module receives (injected as `AppConfig`). */
@@ -24,6 +30,8 @@ export class AppConfig {
     readonly swaggerEnabled: boolean,
     readonly logLevel: EnvironmentVariables['LOG_LEVEL'],
     readonly authRateLimitPerMinute: number,
+    /** API-wide budgets per client address and per user, over one window (SEC-19). */
+    readonly rateLimits: { perIp: number; perUser: number; windowSeconds: number },
     readonly mfa: { required: boolean; stepUpMaxAgeSeconds: number; issuer: string },
     /** Seals stored second-factor secrets; never logged. */
     readonly secretsKey: Buffer,
@@ -32,6 +40,7 @@ export class AppConfig {
     readonly evidence: EvidenceSettings,
     readonly signing: SigningSettings,
     readonly audit: AuditSettings,
+    readonly idempotency: IdempotencySettings,
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -40,7 +49,12 @@ export class AppConfig {
     // Production is never a demo, whatever the database; validateEnv refuses DEMO_MODE=true there.
     const demo = env.DEMO_MODE ?? (!env.DATABASE_URL && env.NODE_ENV !== NodeEnv.Production);
     const database: DatabaseSettings = env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, migrationsRun: env.MIGRATIONS_RUN }
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          migrationsRun: env.MIGRATIONS_RUN,
+          timeouts: { statementMs: env.DB_STATEMENT_TIMEOUT_MS, lockMs: env.DB_LOCK_TIMEOUT_MS },
+        }
       : { kind: 'embedded', dataDir, migrationsRun: env.MIGRATIONS_RUN };
     return new AppConfig(
       env.NODE_ENV,
@@ -62,6 +76,11 @@ export class AppConfig {
       env.SWAGGER_ENABLED ?? env.NODE_ENV !== NodeEnv.Production,
       env.LOG_LEVEL,
       env.AUTH_RATE_LIMIT_PER_MINUTE,
+      {
+        perIp: env.API_RATE_LIMIT_PER_IP,
+        perUser: env.API_RATE_LIMIT_PER_USER,
+        windowSeconds: env.API_RATE_LIMIT_WINDOW_SECONDS,
+      },
       {
         required: env.MFA_REQUIRED ?? !demo,
         stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS,
@@ -109,6 +128,12 @@ export class AppConfig {
         logOrigin: env.AUDIT_LOG_ORIGIN ?? `${env.SIGNING_KEY_NAME}/audit`,
         retentionDays: env.AUDIT_RETENTION_DAYS,
         retentionJobEnabled: env.AUDIT_RETENTION_JOB,
+        verifyBatchSize: env.AUDIT_VERIFY_BATCH_SIZE,
+      },
+      {
+        leaseMs: env.IDEMPOTENCY_LEASE_MS,
+        ttlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+        cleanupJobEnabled: env.IDEMPOTENCY_CLEANUP_JOB,
       },
     );
   }
@@ -129,6 +154,14 @@ export interface EvidenceSettings {
   fixityIntervalHours: number;
 }
 
+export interface IdempotencySettings {
+  /** A claim not renewed for this long may be taken over by a retry. */
+  leaseMs: number;
+  /** How long a used key and its response are kept. */
+  ttlMs: number;
+  cleanupJobEnabled: boolean;
+}
+
 export interface AuditSettings {
   checkpointJobEnabled: boolean;
   /** Sign a checkpoint once the log has grown by this many entries since the last one… */
@@ -140,6 +173,8 @@ export interface AuditSettings {
   /** Entries older than this lose their body to a redaction marker, unless held. */
   retentionDays: number;
   retentionJobEnabled: boolean;
+  /** Entries per batch of a full verification (see AUDIT_VERIFY_BATCH_SIZE). */
+  verifyBatchSize: number;
 }
 
 export interface SigningSettings {

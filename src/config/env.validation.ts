@@ -55,6 +55,26 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   MIGRATIONS_RUN: boolean = true;
 
+  /**
+   * PostgreSQL: the longest one statement may run (statement_timeout). Every request reads and writes
+   * in short statements (long walks such as audit verification go in batches), so a statement past
+   * this is stuck, and its request answers 503 instead of holding a pool connection.
+   */
+  @IsInt()
+  @Min(100)
+  @Type(() => Number)
+  DB_STATEMENT_TIMEOUT_MS: number = 15000;
+
+  /**
+   * PostgreSQL: the longest a statement waits for a row or table lock (lock_timeout); then 503.
+   * Every write queues for the audit log's head row, so a burst of writes waits there in turn: 2 s
+   * turned a burst of 16 concurrent logins from two instances into 503s on a busy machine.
+   */
+  @IsInt()
+  @Min(100)
+  @Type(() => Number)
+  DB_LOCK_TIMEOUT_MS: number = 5000;
+
   /** HMAC key for access tokens. Secret; at least 32 characters; required in production. */
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -136,6 +156,31 @@ export class EnvironmentVariables {
   @Type(() => Number)
   AUTH_RATE_LIMIT_PER_MINUTE: number = 30;
 
+  /**
+   * Requests per client address per window on the whole API (SEC-19), all instances together. A
+   * whole agency may sit behind one address, so this is several officers' worth; a burst of
+   * 1,000 requests per second from one address exceeds it within the second.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  @Type(() => Number)
+  API_RATE_LIMIT_PER_IP: number = 1200;
+
+  /** Requests per authenticated user or API key per window on the whole API (SEC-19). */
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  @Type(() => Number)
+  API_RATE_LIMIT_PER_USER: number = 600;
+
+  /** The window of API_RATE_LIMIT_PER_IP and API_RATE_LIMIT_PER_USER, in seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  @Type(() => Number)
+  API_RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
   @IsString()
   JWT_ISSUER: string = 'mla-portal';
 
@@ -187,10 +232,42 @@ export class EnvironmentVariables {
   @Type(() => Number)
   AUDIT_RETENTION_DAYS: number = 3650;
 
+  /**
+   * Entries per batch of a full audit verification: one query each, and on PostgreSQL with a second
+   * core every other batch is checked by a worker thread. Larger batches use more memory.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(100000)
+  @Type(() => Number)
+  AUDIT_VERIFY_BATCH_SIZE: number = 5000;
+
   /** The hourly job that redacts audit entries past AUDIT_RETENTION_DAYS. */
   @Transform(toBoolean)
   @IsBoolean()
   AUDIT_RETENTION_JOB: boolean = true;
+
+  /**
+   * How long a request holding an `Idempotency-Key` may go without renewing its claim before a retry
+   * with the same key may take the key over (the first attempt presumed dead). Renewed while it runs.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  @Type(() => Number)
+  IDEMPOTENCY_LEASE_MS: number = 60_000;
+
+  /** Hours a used `Idempotency-Key` and its stored response are kept for replay. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  @Type(() => Number)
+  IDEMPOTENCY_TTL_HOURS: number = 24;
+
+  /** The job that deletes expired idempotency keys every few minutes (safe on any number of instances). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  IDEMPOTENCY_CLEANUP_JOB: boolean = true;
 
   /** Where evidence bytes are kept (local store). Absent: DATA_DIR/evidence. */
   @IsOptional()

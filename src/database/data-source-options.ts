@@ -6,6 +6,8 @@ import { MIGRATIONS } from './migrations';
 import { createPgliteDriver } from './pglite-driver';
 import { DatabaseLogger } from './typeorm-logger';
 
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /**
  * One TypeORM configuration for both engines: PostgreSQL through `pg`, or the embedded PGlite
  * through our serialising driver. Same entities, same migrations; the schema never comes from
@@ -32,8 +34,19 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       url: settings.url,
       poolSize: 10,
       applicationName: 'mla-portal',
-      // A statement or lock wait that runs away must not hold a pool slot forever.
-      extra: { statement_timeout: 15_000, lock_timeout: 5_000, idle_in_transaction_session_timeout: 30_000 },
+      // A request waiting for a pool connection gets 503 after this instead of queueing without end
+      // (server unreachable, or every connection taken by stuck work).
+      connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      extra: {
+        // A statement or lock wait that runs away must not hold a pool slot: it fails, the request
+        // answers 503 (see isDatabaseUnavailable). The migration runner runs without these limits.
+        ...(settings.timeouts
+          ? { statement_timeout: settings.timeouts.statementMs, lock_timeout: settings.timeouts.lockMs }
+          : {}),
+        idle_in_transaction_session_timeout: 30_000,
+        // A server that vanished without closing the socket (host down, network cut) is noticed.
+        keepAlive: true,
+      },
     };
   }
   return {

@@ -32,6 +32,8 @@ import {
   EvidenceItemEntity,
   EvidencePackageEntity,
 } from '../modules/evidence/evidence.entities';
+import { RateLimitEntity } from '../common/rate-limit/rate-limit.entity';
+import { IdempotencyKeyEntity } from '../modules/idempotency/idempotency-key.entity';
 
 export const ENTITIES = [
   StateEntity,
@@ -41,6 +43,7 @@ export const ENTITIES = [
   SessionEntity,
   RefreshTokenEntity,
   AuthThrottleEntity,
+  RateLimitEntity,
   RecoveryCodeEntity,
   ApiKeyEntity,
   CooperationRequestEntity,
@@ -67,4 +70,5 @@ export const ENTITIES = [
   AuditNodeEntity,
   AuditCheckpointEntity,
   AuditLegalHoldEntity,
+  IdempotencyKeyEntity,
 ];

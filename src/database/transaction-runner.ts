@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import {
+  bindClaim,
+  faultPoint,
+  Idempotency,
+  type StoredResponse,
+} from '../common/idempotency/idempotency-context';
 
 type CommitHook = () => Promise<void>;
 
@@ -19,6 +25,11 @@ const hooksByManager = new WeakMap<EntityManager, CommitHook[]>();
  * audit log uses it to take its one global lock last, so every transaction acquires row locks
  * first and the log head at the end, in the same order, and cannot deadlock on it. A transaction
  * PostgreSQL still aborts as a deadlock or serialization loser is run again, whole, from the start.
+ *
+ * When the HTTP request holds an `Idempotency-Key`, its first transaction completes the key (records
+ * the response a retry gets) last, inside the same transaction: the effect and its recorded
+ * response commit together. A side record that is not the use case (an audit entry of a refusal)
+ * passes `bindIdempotencyKey: false`.
  */
 @Injectable()
 export class TransactionRunner {
@@ -26,17 +37,31 @@ export class TransactionRunner {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    options: { bindIdempotencyKey?: boolean } = {},
+  ): Promise<T> {
+    const claim = options.bindIdempotencyKey === false ? undefined : Idempotency.pendingClaim();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+        let recorded: StoredResponse | undefined;
+        const result = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
           const hooks: CommitHook[] = [];
           hooksByManager.set(manager, hooks);
-          const result = await work(manager);
+          const outcome = await work(manager);
           // A hook may register another (an audit entry written by a hook): run until none is left.
           for (let index = 0; index < hooks.length; index += 1) await hooks[index]();
-          return result;
+          if (claim) {
+            recorded = await bindClaim(manager, claim, outcome);
+            faultPoint('exit-before-commit');
+          }
+          return outcome;
         });
+        if (claim && recorded) {
+          claim.bound = recorded;
+          faultPoint('exit-after-commit');
+        }
+        return result;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
         this.logger.warn(

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -42,6 +42,7 @@ describe('A portal process killed in the middle of an upload', () => {
       method: 'POST',
       headers: {
         Authorization: `Bearer ${token}`,
+        'Idempotency-Key': randomUUID(),
         'Content-Type': `multipart/form-data; boundary=${boundary}`,
         'Content-Length': String(64 * MiB),
       },
@@ -88,7 +89,10 @@ describe('A portal process killed in the middle of an upload', () => {
     form.append('file', new Blob([randomBytes(2 * MiB)]), 'image.dd');
     const retry = await fetch(`${baseUrl}/v1/requests/${requestId}/evidence`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${await tokenOf(portal, 'fr.executing')}` },
+      headers: {
+        Authorization: `Bearer ${await tokenOf(portal, 'fr.executing')}`,
+        'Idempotency-Key': randomUUID(),
+      },
       body: form,
     });
     expect(retry.status).toBe(201);

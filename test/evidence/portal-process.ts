@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,11 +25,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real portal process, as `npm start` would run it, on the test's database and data directory. */
-export async function startPortal(database: TestDatabase, port: number): Promise<ChildProcess> {
+/**
+ * A real portal process, as `npm start` would run it, on the test's database and data directory;
+ * `env` adds or overrides settings (the reliability suites turn jobs on or set time-outs).
+ */
+export async function startPortal(
+  database: TestDatabase,
+  port: number,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 30_000,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    stdio: 'ignore',
+    // PORTAL_LOG=<file> keeps the process's output (with LOG_LEVEL in `env`) to debug a failing suite.
+    stdio: process.env.PORTAL_LOG ? ['ignore', openSync(process.env.PORTAL_LOG, 'a'), 'inherit'] : 'ignore',
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -41,13 +50,17 @@ export async function startPortal(database: TestDatabase, port: number): Promise
       DEMO_REQUESTS: 'false',
       LOG_LEVEL: 'silent',
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      // Load from one address and one user is the point here, not the API's rate limits.
+      API_RATE_LIMIT_PER_IP: '10000000',
+      API_RATE_LIMIT_PER_USER: '10000000',
       DEADLINE_JOB: 'false',
       EVIDENCE_JOBS: 'false',
       AUDIT_CHECKPOINT_JOB: 'false',
       ...database.env,
+      ...env,
     },
   });
-  for (let attempt = 0; attempt < 300; attempt += 1) {
+  for (let attempt = 0; attempt < readyTimeoutMs / 100; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`the portal exited with ${child.exitCode}`);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
       (response) => response.ok,
@@ -57,7 +70,7 @@ export async function startPortal(database: TestDatabase, port: number): Promise
     await sleep(100);
   }
   child.kill('SIGKILL');
-  throw new Error('the portal did not become ready in 30 s');
+  throw new Error(`the portal did not become ready in ${readyTimeoutMs / 1000} s`);
 }
 
 /** Resident memory of a process, in bytes (Linux). */

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ApiClient, login, type Schemas } from '@mla/api-client';
@@ -73,13 +73,14 @@ export async function postFile(
   fileName: string,
   fields: Record<string, string> = {},
   mediaType = 'application/octet-stream',
+  idempotencyKey: string = randomUUID(),
 ): Promise<Response> {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   form.append('file', new Blob([content], { type: mediaType }), fileName);
   return fetch(`${t.baseUrl}/v1/requests/${requestId}/evidence`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${token}` },
+    headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': idempotencyKey },
     body: form,
   });
 }

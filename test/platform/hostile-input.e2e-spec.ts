@@ -20,7 +20,13 @@ describe('Hostile and odd input', () => {
   const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(`${t.baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        // Creating a request and transitions require one: the tests here are about the body.
+        ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+        ...headers,
+      },
       body,
     });
 

@@ -153,7 +153,11 @@ describe('Request input, versions and paging', () => {
     const post = (body: string, path = '/v1/requests') =>
       fetch(`${t.baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'idempotency-key': crypto.randomUUID(),
+        },
         body,
       });
     const malformed = await post('{"type": "mla_general",');
@@ -255,11 +259,12 @@ describe('Request input, versions and paging', () => {
     });
   });
 
+  // F7 / REL-03 (security.md): 50 at once, 1 × 200 and 49 × 409 with the envelope.
   it('should let exactly one of many concurrent transitions through, with one audit entry', async () => {
     const created = ok(await create(mlaRequestBody(frCentralAuthority)));
     const officer = await t.as('vn.officer');
     const attempts = await Promise.all(
-      Array.from({ length: 20 }, () =>
+      Array.from({ length: 50 }, () =>
         officer.POST('/v1/requests/{id}/transitions', {
           params: { path: { id: created.id } },
           body: { action: 'submit' },
@@ -268,7 +273,15 @@ describe('Request input, versions and paging', () => {
     );
     const statuses = attempts.map((attempt) => attempt.response.status).sort();
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
-    expect(statuses.filter((status) => status === 409)).toHaveLength(19);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(49);
+    for (const attempt of attempts.filter((candidate) => candidate.response.status === 409)) {
+      expect(attempt.error).toMatchObject({
+        statusCode: 409,
+        code: expect.stringMatching(/^[a-z_]+\.[a-z_]+$/),
+        message: expect.any(String),
+        correlationId: expect.any(String),
+      });
+    }
     const auditor = await t.as('auditor');
     const submits = ok(
       await auditor.GET('/v1/audit/events', {

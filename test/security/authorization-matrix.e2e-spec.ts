@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { routeTable } from '../support/route-table';
 import { createTestApp, DEMO_PASSWORD, type DemoUser, type TestApp } from '../support/test-app';
@@ -669,6 +670,8 @@ describe('The authorization matrix: every route, every role, every side', () => 
               ...(await credentialsOf(caller, route)),
               ...(body === undefined ? {} : { 'content-type': 'application/json' }),
               ...(route === 'PATCH /v1/requests/:id' ? { 'if-match': '"4"' } : {}),
+              // Required on the POSTs that change cases; a fresh one, so each call is judged on its own.
+              ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
             },
             body: body === undefined ? undefined : JSON.stringify(body),
           },

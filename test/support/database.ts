@@ -53,3 +53,13 @@ async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): 
     await client.end();
   }
 }
+
+/**
+ * For the heaviest suites (real portal processes under load and kill -9, SIGTERM drains, fuzzing):
+ * they run on PostgreSQL in CI, and on the embedded engine when EMBEDDED_HEAVY=true. The embedded
+ * engine runs every statement inside the process one at a time, so on a 2-core build machine these
+ * suites take several minutes there, and CI runs everything twice; run them on the embedded engine
+ * by hand before a release (docs/operations.md, "Reliability").
+ */
+export const describeHeavy: jest.Describe =
+  testEngine() === 'postgres' || process.env.EMBEDDED_HEAVY === 'true' ? describe : describe.skip;

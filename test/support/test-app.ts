@@ -76,6 +76,9 @@ export async function createTestApp(
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       // Suites log in hundreds of times from one address; the throttle has its own test.
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      // And the API-wide budgets (SEC-19), which have their own test too.
+      API_RATE_LIMIT_PER_IP: '10000000',
+      API_RATE_LIMIT_PER_USER: '10000000',
       // Tests run the deadline job themselves, at the moment their fake clock says.
       DEADLINE_JOB: 'false',
       // Tests run the evidence jobs (retention, fixity, sweep) themselves too.
@@ -102,6 +105,11 @@ export async function createTestApp(
     });
     configureApp(app, config, logger);
     await app.listen(0, '127.0.0.1');
+    // The server must never close an idle keep-alive connection the client may be reusing at that
+    // moment (ECONNRESET): undici drops its idle sockets after 4 s, Node's server after 5 s, and on a
+    // busy machine, where the embedded engine blocks this very event loop for seconds, the two
+    // timers fire in either order. A longer server timeout leaves the closing to the client.
+    app.getHttpServer().keepAliveTimeout = 60_000;
   } catch (error) {
     // A half-started app must not leave its database (or its embedded engine) behind.
     await (app ?? moduleRef)?.close().catch(() => undefined);
@@ -132,6 +140,9 @@ function wrap(app: NestExpressApplication, database: TestDatabase): TestApp {
     },
     async close() {
       try {
+        // The suite is over: a socket a test left open (a raw connection, a stalled body) must not
+        // hold the server's close, which waits for every connection, until the test times out.
+        app.getHttpServer().closeAllConnections();
         await app.close();
       } finally {
         await database.drop();

@@ -1,7 +1,27 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { components, paths as SpecPaths } from './schema';
 
-export type { components, paths };
+/**
+ * The spec's paths, with `Idempotency-Key` optional where the spec requires it: the client's
+ * middleware sends a fresh one on every POST, so a caller names one only to retry an operation.
+ */
+type RelaxedHeader<H> = Omit<H, 'Idempotency-Key'> & { 'Idempotency-Key'?: string };
+type RelaxedParameters<P> = P extends { header: infer H }
+  ? 'Idempotency-Key' extends keyof H
+    ? Omit<P, 'header'> &
+        (Record<never, never> extends Omit<H, 'Idempotency-Key'>
+          ? { header?: RelaxedHeader<H> }
+          : { header: RelaxedHeader<H> })
+    : P
+  : P;
+type RelaxedOperation<O> = O extends { parameters: infer P }
+  ? Omit<O, 'parameters'> & { parameters: RelaxedParameters<P> }
+  : O;
+export type paths = {
+  [Path in keyof SpecPaths]: { [Method in keyof SpecPaths[Path]]: RelaxedOperation<SpecPaths[Path][Method]> };
+};
+
+export type { components };
 export type Schemas = components['schemas'];
 export type ApiClient = Client<paths>;
 
@@ -17,6 +37,15 @@ export interface ApiClientOptions {
 /** A typed client of the portal's API: paths, bodies and responses come from the committed spec. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  // Like Stripe's SDKs: every POST carries a fresh Idempotency-Key unless the caller set one (to retry
+  // an operation, send the same key again). The portal requires it on the POSTs that change cases.
+  client.use({
+    onRequest({ request }) {
+      if (request.method === 'POST' && !request.headers.has('Idempotency-Key'))
+        request.headers.set('Idempotency-Key', globalThis.crypto.randomUUID());
+      return request;
+    },
+  });
   if (options.token) {
     const auth: Middleware = {
       onRequest({ request }) {

@@ -1956,7 +1956,7 @@ export interface components {
             /** @description The facts showing the emergency: the imminent risk to the life or safety of a person */
             emergencyFacts?: string;
             /** @description The provider holding the data, with its address */
-            provider?: components["schemas"];
+            provider?: components["schemas"]["ProviderDto"];
             /** @description Any special procedural instructions */
             specialInstructions?: string;
         };
@@ -1973,7 +1973,7 @@ export interface components {
              * @example validation.failed
              * @enum {string}
              */
-            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_not_applicable" | "request.disclosure_not_allowed" | "request.disclosure_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "evidence.not_found" | "evidence.package_not_found" | "evidence.upload_not_allowed" | "evidence.digest_mismatch" | "evidence.too_large" | "evidence.media_type_not_allowed" | "evidence.integrity_failure" | "evidence.disposed" | "evidence.range_not_satisfiable" | "evidence.nothing_to_seal" | "evidence.legal_hold" | "evidence.package_already_acknowledged" | "evidence.storage_failure" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
+            code: "validation.failed" | "validation.malformed_body" | "auth.unauthenticated" | "auth.invalid_credentials" | "auth.permission_denied" | "auth.permission_not_declared" | "auth.mfa_required" | "auth.reauth_required" | "auth.step_up_required" | "auth.mfa_enrolment_required" | "auth.password_change_required" | "auth.mfa_not_enrolled" | "auth.ambiguous_credentials" | "auth.api_key_not_allowed" | "api_key.not_found" | "common.not_found" | "request.not_found" | "request.invalid_transition" | "request.version_conflict" | "request.precondition_failed" | "request.precondition_required" | "request.not_editable" | "request.translation_required" | "request.reapproval_required" | "request.version_not_found" | "request.preservation_not_extendable" | "request.emergency_review_not_due" | "request.action_forbidden" | "request.not_accepted" | "request.consent_required" | "request.consent_not_found" | "request.consent_not_applicable" | "request.disclosure_not_allowed" | "request.disclosure_not_found" | "request.consent_already_decided" | "request.exculpatory_notice_not_found" | "request.consultation_already_requested" | "request.already_assigned" | "request.assignment_not_found" | "request.assignee_not_eligible" | "message.not_allowed" | "user.not_found" | "user.conflict" | "agency.not_found" | "instrument_profile.not_found" | "agency.conflict" | "evidence.not_found" | "evidence.package_not_found" | "evidence.upload_not_allowed" | "evidence.digest_mismatch" | "evidence.too_large" | "evidence.media_type_not_allowed" | "evidence.integrity_failure" | "evidence.disposed" | "evidence.range_not_satisfiable" | "evidence.nothing_to_seal" | "evidence.legal_hold" | "evidence.package_already_acknowledged" | "evidence.storage_failure" | "idempotency.key_required" | "idempotency.key_invalid" | "idempotency.key_reused" | "idempotency.in_flight" | "idempotency.lease_lost" | "common.payload_too_large" | "common.unsupported_media_type" | "common.method_not_allowed" | "common.service_unavailable" | "common.rate_limited" | "common.internal";
             /** @example 6f1c1b1e-7a51-4a8a-9d0e-2f4a1f6c9b10 */
             correlationId: string;
             /** @description For validation errors, one entry per field; otherwise an object with context */
@@ -2119,6 +2119,11 @@ export interface components {
         };
         FurtherUseListDto: {
             items: components["schemas"]["FurtherUseDto"][];
+        };
+        HearingPersonDto: {
+            name: string;
+            /** @enum {string} */
+            role: "witness" | "expert" | "victim" | "suspect" | "other";
         };
         InclusionProofDto: {
             /** @description SHA-256(0x00 || canonical body), base64 (the hex leafHash of the entry) */
@@ -2524,6 +2529,17 @@ export interface components {
             requestTypes: ("mla_general" | "preservation" | "traffic_disclosure" | "stored_data_access" | "realtime_traffic" | "interception" | "search_seizure" | "emergency_disclosure" | "subscriber_direct" | "video_hearing" | "joint_investigation" | "spontaneous_information")[];
             title: string;
             version: number;
+        };
+        ProviderDto: {
+            /** @example 2 rue Kellermann, 59100 Roubaix */
+            address?: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example FR
+             */
+            country?: string;
+            /** @example Example Hosting SAS */
+            name: string;
         };
         PublishedKeyDto: {
             /** @enum {string} */
@@ -2986,7 +3002,7 @@ export interface components {
             /** @description Why the data is in the requested state's territory or under a provider's control there */
             basisForBelief?: string;
             /** @description The provider or custodian holding the data */
-            custodian?: components["schemas"];
+            custodian?: components["schemas"]["CustodianDto"];
             dataCategories?: ("subscriber" | "user_identification" | "traffic" | "content" | "other_stored" | "domain_registration")[];
             /** @enum {string} */
             formOfProduction?: "certified_copy" | "original" | "forensic_image" | "provider_export";
@@ -3016,7 +3032,7 @@ export interface components {
             /** @description The domestic legal grounds of the order */
             domesticLegalGrounds?: string;
             /** @description The provider the order is addressed to, with its address */
-            provider?: components["schemas"];
+            provider?: components["schemas"]["ProviderDto"];
             /** @description Contact point, deadline and manner of returning the data */
             returnInstructions?: string;
             /** @description Any special procedural instructions */
@@ -3084,7 +3100,7 @@ export interface components {
         };
         TrafficDisclosureDetailsDto: {
             /** @description The provider in a third state that took part in the transmission */
-            identifiedProvider?: components["schemas"];
+            identifiedProvider?: components["schemas"]["ProviderDto"];
             /** @description The path of the communication, as far as the traffic data shows it */
             pathDescription?: string;
             /** @description The preservation request the disclosure arises from (its reference or ticket) */
@@ -3330,7 +3346,7 @@ export interface components {
              */
             language?: string;
             /** @description The person to be heard and in what capacity */
-            person?: components["schemas"];
+            person?: components["schemas"]["HearingPersonDto"];
             /** @description Proposed date and time, with its zone */
             proposedAt?: components["schemas"]["ZonedTimeInputDto"];
             /** @description Whether and how the hearing is recorded */
@@ -3351,7 +3367,7 @@ export interface components {
              */
             language?: string;
             /** @description The person to be heard and in what capacity */
-            person?: components["schemas"];
+            person?: components["schemas"]["HearingPersonDto"];
             proposedAt?: components["schemas"]["ZonedTimeDto"];
             /** @description Whether and how the hearing is recorded */
             recordingRules?: string;
@@ -3407,10 +3423,57 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PublishedKeysDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3433,6 +3496,24 @@ export interface operations {
                         /** @enum {string} */
                         status?: "ok";
                     };
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -3506,6 +3587,15 @@ export interface operations {
                          */
                         status?: "ok" | "degraded";
                     };
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description The Health Check is not successful */
@@ -3583,6 +3673,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
         };
     };
     Directory_agencies: {
@@ -3601,6 +3700,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,6 +3714,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3618,6 +3729,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3627,6 +3744,53 @@ export interface operations {
             /** @description The caller's role lacks directory.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3638,7 +3802,10 @@ export interface operations {
     Directory_createAgency: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3650,6 +3817,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3659,6 +3832,12 @@ export interface operations {
             /** @description Invalid input, or a state not in the directory */
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3672,6 +3851,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3681,6 +3866,12 @@ export interface operations {
             /** @description The caller's role lacks directory.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3690,6 +3881,53 @@ export interface operations {
             /** @description `agency.conflict`: the code is taken */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3715,6 +3953,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3723,6 +3967,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +3986,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3745,6 +4001,12 @@ export interface operations {
             /** @description The caller's role lacks directory.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3753,6 +4015,12 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3762,6 +4030,53 @@ export interface operations {
             /** @description Deactivating your own agency, or changing the kind of an agency with accounts or requests */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3781,6 +4096,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3790,6 +4111,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3799,6 +4126,53 @@ export interface operations {
             /** @description The caller's role lacks user.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,6 +4196,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3830,6 +4210,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3843,6 +4229,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3852,6 +4244,53 @@ export interface operations {
             /** @description The caller's role lacks user.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3863,7 +4302,10 @@ export interface operations {
     ApiKeys_revoke: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3873,6 +4315,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3886,6 +4334,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3895,6 +4349,12 @@ export interface operations {
             /** @description The caller's role lacks user.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3903,6 +4363,53 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3922,6 +4429,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3931,6 +4444,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3940,6 +4459,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3970,6 +4536,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3978,6 +4550,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4565,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3996,6 +4580,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4016,6 +4647,12 @@ export interface operations {
             /** @description Newline-delimited JSON */
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4025,6 +4662,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4034,6 +4677,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,6 +4747,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4065,6 +4761,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4074,6 +4776,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4083,6 +4791,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4094,7 +4849,10 @@ export interface operations {
     Audit_setLegalHold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4106,6 +4864,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4114,6 +4878,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4123,6 +4893,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4132,6 +4908,12 @@ export interface operations {
             /** @description The caller's role lacks audit.legal_hold */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4141,6 +4923,53 @@ export interface operations {
             /** @description No such request */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4152,7 +4981,10 @@ export interface operations {
     Audit_liftLegalHold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4166,6 +4998,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4174,6 +5012,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4183,6 +5027,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4192,6 +5042,12 @@ export interface operations {
             /** @description The caller's role lacks audit.legal_hold */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4201,6 +5057,53 @@ export interface operations {
             /** @description No active hold with this id */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4225,6 +5128,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4233,6 +5142,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4242,6 +5157,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4251,6 +5172,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4275,6 +5243,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4283,6 +5257,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4292,6 +5272,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4301,6 +5287,53 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4322,6 +5355,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4331,6 +5370,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,6 +5385,12 @@ export interface operations {
             /** @description The caller's role lacks audit.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4348,6 +5399,53 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4367,6 +5465,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4376,6 +5480,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4385,6 +5495,53 @@ export interface operations {
             /** @description The caller's role lacks audit.verify */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,6 +5565,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4416,6 +5579,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4425,6 +5594,53 @@ export interface operations {
             /** @description `auth.invalid_credentials` (unknown user, wrong password or code, disabled or locked account: all alike) or `auth.mfa_required` */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,6 +5660,12 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4451,6 +5673,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,6 +5688,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4479,6 +5754,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4488,6 +5769,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4497,6 +5784,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4516,6 +5850,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4529,6 +5869,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4538,6 +5884,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4557,6 +5950,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4566,6 +5965,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4575,6 +5980,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4598,6 +6050,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4607,6 +6065,12 @@ export interface operations {
             /** @description Wrong code, or no enrolment started */
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4616,6 +6080,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4625,6 +6095,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +6165,12 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4655,6 +6178,12 @@ export interface operations {
             /** @description Wrong current password, or the new one is refused (with reasons) */
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4664,6 +6193,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4673,6 +6208,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4696,6 +6278,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4704,6 +6292,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4713,6 +6307,53 @@ export interface operations {
             /** @description Unknown, spent or expired refresh token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4736,6 +6377,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4744,6 +6391,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4753,6 +6406,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4762,6 +6421,53 @@ export interface operations {
             /** @description The caller's role lacks profile.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,6 +6489,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4792,6 +6504,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4801,6 +6519,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4810,6 +6534,53 @@ export interface operations {
             /** @description No such package, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4821,7 +6592,10 @@ export interface operations {
     EvidencePackages_acknowledge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4835,6 +6609,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4844,6 +6624,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4853,6 +6639,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.download */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4862,6 +6654,12 @@ export interface operations {
             /** @description No such package, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4871,6 +6669,53 @@ export interface operations {
             /** @description Already acknowledged or disputed */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4895,6 +6740,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4904,6 +6755,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4913,6 +6770,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4922,6 +6785,53 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4950,6 +6860,12 @@ export interface operations {
             /** @description The file */
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4959,6 +6875,12 @@ export interface operations {
             /** @description The requested range */
             206: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4968,6 +6890,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,6 +6905,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.download */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +6920,12 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4995,6 +6935,12 @@ export interface operations {
             /** @description The stored bytes failed their integrity check */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5004,6 +6950,12 @@ export interface operations {
             /** @description The bytes were disposed of */
             410: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5013,10 +6965,57 @@ export interface operations {
             /** @description Range outside the file */
             416: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5034,6 +7033,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5043,6 +7048,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5052,6 +7063,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5061,6 +7078,53 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5072,7 +7136,10 @@ export interface operations {
     Evidence_dispose: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5086,6 +7153,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5095,6 +7168,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5104,6 +7183,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.dispose */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5113,6 +7198,12 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5122,6 +7213,12 @@ export interface operations {
             /** @description Under a legal hold */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5131,6 +7228,53 @@ export interface operations {
             /** @description Already disposed of */
             410: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5156,6 +7300,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5165,6 +7315,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5174,6 +7330,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.dispose */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5183,6 +7345,53 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5204,6 +7413,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5213,6 +7428,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5222,6 +7443,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5231,6 +7458,53 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5255,6 +7529,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5264,6 +7544,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5273,6 +7559,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5282,6 +7574,12 @@ export interface operations {
             /** @description No such item, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5291,6 +7589,53 @@ export interface operations {
             /** @description The bytes were disposed of */
             410: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5310,6 +7655,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5319,6 +7670,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5328,6 +7685,53 @@ export interface operations {
             /** @description The caller's role lacks directory.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5347,6 +7751,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5356,6 +7766,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5365,6 +7781,53 @@ export interface operations {
             /** @description The caller's role lacks directory.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5389,6 +7852,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5398,6 +7867,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5407,6 +7882,12 @@ export interface operations {
             /** @description The caller's role lacks directory.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5415,6 +7896,53 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5426,7 +7954,10 @@ export interface operations {
     Profiles_publish: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             };
@@ -5440,6 +7971,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5448,6 +7985,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5461,6 +8004,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5470,6 +8019,53 @@ export interface operations {
             /** @description The caller's role lacks instrument_profile.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5499,6 +8095,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5507,6 +8109,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5516,6 +8124,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5525,6 +8139,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,6 +8154,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5545,7 +8212,10 @@ export interface operations {
     Requests_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5557,6 +8227,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5565,6 +8241,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5574,6 +8256,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5583,6 +8271,12 @@ export interface operations {
             /** @description The caller's role lacks request.create */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,6 +8286,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5613,6 +8354,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,6 +8368,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5630,6 +8383,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5639,6 +8398,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5648,6 +8413,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5676,6 +8488,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5684,6 +8502,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5693,6 +8517,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5702,6 +8532,12 @@ export interface operations {
             /** @description The caller's role lacks request.update */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5711,6 +8547,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,6 +8562,12 @@ export interface operations {
             /** @description Not a draft, or changed concurrently */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5729,6 +8577,53 @@ export interface operations {
             /** @description If-Match names an old version */
             412: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5750,6 +8645,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5758,6 +8659,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5767,6 +8674,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5776,6 +8689,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5785,6 +8704,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5796,7 +8762,10 @@ export interface operations {
     Requests_assign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5810,6 +8779,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5818,6 +8793,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5827,6 +8808,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5836,6 +8823,12 @@ export interface operations {
             /** @description The caller's role lacks request.assign */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5845,6 +8838,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5854,6 +8853,12 @@ export interface operations {
             /** @description Already assigned */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5863,6 +8868,53 @@ export interface operations {
             /** @description Not an active case officer of the caller’s agency */
             422: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5885,12 +8937,24 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5900,6 +8964,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5909,6 +8979,12 @@ export interface operations {
             /** @description The caller's role lacks request.assign */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5918,6 +8994,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5939,6 +9062,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5948,6 +9077,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5957,6 +9092,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,6 +9107,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,6 +9175,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5995,6 +9189,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6004,6 +9204,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6013,6 +9219,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6022,6 +9234,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6033,7 +9292,10 @@ export interface operations {
     Consents_requestConsent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6047,6 +9309,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6055,6 +9323,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,6 +9338,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6073,6 +9353,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6082,6 +9368,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6091,6 +9383,53 @@ export interface operations {
             /** @description The request was never accepted */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6102,7 +9441,10 @@ export interface operations {
     Consents_decideConsent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 consentId: string;
@@ -6117,6 +9459,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6125,6 +9473,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6134,6 +9488,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6143,6 +9503,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6152,6 +9518,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6161,6 +9533,53 @@ export interface operations {
             /** @description Already decided */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6182,6 +9601,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6191,6 +9616,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6200,6 +9631,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6209,6 +9646,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6220,7 +9704,10 @@ export interface operations {
     Requests_recordEmergencyReview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6234,6 +9721,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6242,6 +9735,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6251,6 +9750,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6264,6 +9769,12 @@ export interface operations {
              */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6273,6 +9784,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6282,6 +9799,53 @@ export interface operations {
             /** @description Not an emergency, not executed yet, or reviewed already */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6303,6 +9867,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6312,6 +9882,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6321,6 +9897,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6330,6 +9912,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6341,7 +9970,10 @@ export interface operations {
     RequestEvidence_upload: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Required: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key": string;
+            };
             path: {
                 id: string;
             };
@@ -6355,6 +9987,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6364,6 +10002,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6373,6 +10017,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.upload */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6382,6 +10032,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6391,6 +10047,12 @@ export interface operations {
             /** @description The request is not accepted or in execution */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6400,6 +10062,12 @@ export interface operations {
             /** @description Larger than the configured limit */
             413: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6409,6 +10077,12 @@ export interface operations {
             /** @description Content type not accepted */
             415: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6417,6 +10091,38 @@ export interface operations {
             };
             /** @description Declared SHA-256 does not match */
             422: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6427,6 +10133,21 @@ export interface operations {
             /** @description Could not be stored durably */
             507: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6448,6 +10169,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6457,6 +10184,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6466,6 +10199,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6475,6 +10214,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6486,7 +10272,10 @@ export interface operations {
     RequestEvidence_seal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6500,6 +10289,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,6 +10304,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6518,6 +10319,12 @@ export interface operations {
             /** @description The caller's role lacks evidence.upload */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6527,6 +10334,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6536,6 +10349,53 @@ export interface operations {
             /** @description Nothing to deliver, or an item failed its check */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6557,6 +10417,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6565,6 +10431,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6574,6 +10446,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6583,6 +10461,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6592,6 +10476,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6603,7 +10534,10 @@ export interface operations {
     Consents_fileExculpatoryNotice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6617,6 +10551,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6625,6 +10565,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6634,6 +10580,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6643,6 +10595,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6652,6 +10610,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6661,6 +10625,53 @@ export interface operations {
             /** @description The request was never accepted */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6672,7 +10683,10 @@ export interface operations {
     Consents_requestConsultation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 noticeId: string;
@@ -6687,6 +10701,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6695,6 +10715,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6704,6 +10730,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6713,6 +10745,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6722,6 +10760,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6731,6 +10775,53 @@ export interface operations {
             /** @description Consultation already requested */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6752,6 +10843,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6760,6 +10857,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6769,6 +10872,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6778,6 +10887,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6787,6 +10902,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6798,7 +10960,10 @@ export interface operations {
     Consents_recordFurtherUse: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6812,6 +10977,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6820,6 +10991,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6829,6 +11006,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6838,6 +11021,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6847,6 +11036,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6856,6 +11051,53 @@ export interface operations {
             /** @description No consent allows it */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6881,6 +11123,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6889,6 +11137,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6898,6 +11152,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6907,6 +11167,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6916,6 +11182,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6941,6 +11254,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6949,6 +11268,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6958,6 +11283,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6967,6 +11298,12 @@ export interface operations {
             /** @description The caller's role lacks message.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6976,6 +11313,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6987,7 +11371,10 @@ export interface operations {
     Requests_postMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7001,6 +11388,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7009,6 +11402,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7018,6 +11417,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7027,6 +11432,12 @@ export interface operations {
             /** @description The caller's role lacks message.create */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7036,6 +11447,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7045,6 +11462,53 @@ export interface operations {
             /** @description Not transmitted yet, or closed */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7066,6 +11530,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7074,6 +11544,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7083,6 +11559,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7092,6 +11574,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7101,6 +11589,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7112,7 +11647,10 @@ export interface operations {
     Consents_recordOnwardTransfer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7126,6 +11664,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7134,6 +11678,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7143,6 +11693,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7152,6 +11708,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7161,6 +11723,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7170,6 +11738,53 @@ export interface operations {
             /** @description No consent allows it */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7181,7 +11796,10 @@ export interface operations {
     Requests_recordOralContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7195,6 +11813,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7203,6 +11827,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7212,6 +11842,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7221,6 +11857,12 @@ export interface operations {
             /** @description The caller's role lacks request.update */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7230,6 +11872,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7239,6 +11887,53 @@ export interface operations {
             /** @description Already transmitted */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7250,7 +11945,10 @@ export interface operations {
     Requests_extendPreservation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7260,6 +11958,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7268,6 +11972,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7277,6 +11987,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7286,6 +12002,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7295,6 +12017,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7304,6 +12032,53 @@ export interface operations {
             /** @description Not a running preservation period, or no extension under the profile */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7325,6 +12100,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7334,6 +12115,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7343,6 +12130,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7352,6 +12145,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7363,7 +12203,10 @@ export interface operations {
     TrafficDisclosures_disclose: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -7377,6 +12220,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7385,6 +12234,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7394,6 +12249,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7403,6 +12264,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7412,6 +12279,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7421,6 +12294,53 @@ export interface operations {
             /** @description Not a preservation being carried out */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7443,6 +12363,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7452,6 +12378,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7461,6 +12393,12 @@ export interface operations {
             /** @description The caller's role lacks request.create */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7470,6 +12408,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7481,9 +12466,11 @@ export interface operations {
     Requests_transition: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description The version being changed, as sent in ETag: "3" */
                 "If-Match"?: string;
+                /** @description Required: a fresh unique value (a UUID) per operation, the same on each retry of it. A retry gets the first response again and has no second effect; the same key with another body answers 422 `idempotency.key_reused`, while the first is still running 409 `idempotency.in_flight` with Retry-After. Keys are per user and kept 24 hours. */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -7498,6 +12485,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7506,6 +12499,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7515,6 +12514,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7524,6 +12529,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7533,6 +12544,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7542,6 +12559,12 @@ export interface operations {
             /** @description The action is not allowed in the current status */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7551,6 +12574,53 @@ export interface operations {
             /** @description If-Match names an old version */
             412: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7572,6 +12642,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7581,6 +12657,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7590,6 +12672,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7599,6 +12687,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7625,6 +12760,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7634,6 +12775,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7643,6 +12790,12 @@ export interface operations {
             /** @description The caller's role lacks request.transition */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7652,6 +12805,12 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7661,6 +12820,53 @@ export interface operations {
             /** @description The request has already been transmitted */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7682,6 +12888,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7691,6 +12903,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7700,6 +12918,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7709,6 +12933,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7730,6 +13001,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7739,6 +13016,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7748,6 +13031,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7757,6 +13046,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7781,6 +13117,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7790,6 +13132,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7799,6 +13147,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7808,6 +13162,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7830,6 +13231,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7839,6 +13246,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7848,6 +13261,12 @@ export interface operations {
             /** @description The caller's role lacks request.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7857,6 +13276,53 @@ export interface operations {
             /** @description No such request, or not visible to the caller */
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7876,6 +13342,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7885,6 +13357,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7894,6 +13372,53 @@ export interface operations {
             /** @description The caller's role lacks directory.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7913,6 +13438,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7922,6 +13453,12 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7931,6 +13468,53 @@ export interface operations {
             /** @description The caller's role lacks user.read */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7954,6 +13538,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7962,6 +13552,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7975,6 +13571,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7984,6 +13586,12 @@ export interface operations {
             /** @description The caller's role lacks user.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7993,6 +13601,53 @@ export interface operations {
             /** @description The username is taken */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8018,6 +13673,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8026,6 +13687,12 @@ export interface operations {
             };
             400: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8039,6 +13706,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8048,6 +13721,12 @@ export interface operations {
             /** @description The caller's role lacks user.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8056,6 +13735,12 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8065,6 +13750,53 @@ export interface operations {
             /** @description An administrator changing their own access */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8086,6 +13818,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8099,6 +13837,12 @@ export interface operations {
              */
             401: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8108,6 +13852,12 @@ export interface operations {
             /** @description The caller's role lacks user.manage */
             403: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8116,6 +13866,12 @@ export interface operations {
             };
             404: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8125,6 +13881,53 @@ export interface operations {
             /** @description Your own account, or a service account */
             409: {
                 headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Rate limit reached (per address or per user); retry after the given delay */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Unexpected error: a generic message and the correlation id, nothing more */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Any other client error, as the error envelope */
+            "4XX": {
+                headers: {
+                    /** @description Requests allowed in the current window for the tighter of the two budgets (address, user) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {

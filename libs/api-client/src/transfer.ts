@@ -3,7 +3,7 @@
  * neither direction holds the file in memory, both report progress, and a download is checked
  * against the SHA-256 the portal announces before it is given its final name.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -35,6 +35,8 @@ export interface UploadEvidenceOptions extends Credentials {
   /** Other form fields: description, acquisitionMethod, acquisitionTool, acquiredBy, acquiredAt… */
   fields?: Record<string, string>;
   mediaType?: string;
+  /** Sent as `Idempotency-Key`; a fresh one by default. Pass the same one to retry an upload. */
+  idempotencyKey?: string;
   onProgress?: (progress: TransferProgress) => void;
 }
 
@@ -108,6 +110,7 @@ export async function uploadEvidence(options: UploadEvidenceOptions): Promise<Up
       method: 'POST',
       headers: {
         ...authHeaders(options),
+        'Idempotency-Key': options.idempotencyKey ?? randomUUID(),
         'Content-Type': `multipart/form-data; boundary=${boundary}`,
         'Content-Length': String(preamble.length + total + epilogue.length),
       },

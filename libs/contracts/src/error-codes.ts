@@ -69,6 +69,16 @@ export const ErrorCode = {
   EvidencePackageAlreadyAcknowledged: 'evidence.package_already_acknowledged',
   /** The evidence store could not write durably (disk full, I/O error): nothing was acknowledged. */
   EvidenceStorageFailure: 'evidence.storage_failure',
+  /** A POST that changes a case was sent without an `Idempotency-Key` header (security.md REL-02). */
+  IdempotencyKeyRequired: 'idempotency.key_required',
+  /** The `Idempotency-Key` is empty, longer than 255 characters or not printable ASCII. */
+  IdempotencyKeyInvalid: 'idempotency.key_invalid',
+  /** The key was used before by the same caller with another method, path or body. */
+  IdempotencyKeyReused: 'idempotency.key_reused',
+  /** A request with this key is still being processed; retry after `Retry-After` seconds. */
+  IdempotencyInFlight: 'idempotency.in_flight',
+  /** This attempt's claim on the key ran out and another attempt took it over: nothing was done here. */
+  IdempotencyLeaseLost: 'idempotency.lease_lost',
   PayloadTooLarge: 'common.payload_too_large',
   UnsupportedMediaType: 'common.unsupported_media_type',
   MethodNotAllowed: 'common.method_not_allowed',

@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IdempotencyClaim } from '../idempotency/idempotency-context';
 
 export interface RequestContextData {
   correlationId: string;
   ip?: string;
+  /** Set by the idempotency interceptor when the request holds an `Idempotency-Key`. */
+  idempotency?: IdempotencyClaim;
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();

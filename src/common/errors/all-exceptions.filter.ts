@@ -11,6 +11,7 @@ import { ErrorCode } from '@mla/contracts';
 import { RequestContext } from '../context/request-context';
 import type { ErrorResponseDto } from '../http/error-envelope.dto';
 import { BODY_REJECTED } from '../http/json-body';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS } from './error-status';
 
@@ -26,6 +27,7 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 };
 
 const INTERNAL_MESSAGE = 'An unexpected error occurred; quote the correlation id when reporting it';
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry shortly';
 
 /**
  * Turns every error into the envelope `{ statusCode, code, message, details?, correlationId }`.
@@ -43,10 +45,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const correlationId =
       RequestContext.correlationId() ?? (typeof request.id === 'string' ? request.id : '');
     const body = toEnvelope(error, correlationId);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      // An outage is not a bug: logged without the stack, and the client is told when to come back.
+      this.logger.warn(
+        { err: loggable(error, false), correlationId, path: request.path },
+        'Service unavailable',
+      );
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: loggable(error), correlationId, path: request.path }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (body.statusCode === 503 && !response.getHeader('Retry-After'))
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(body.statusCode).json(body);
   }
 }
@@ -80,6 +90,14 @@ function toEnvelope(error: unknown, correlationId: string): ErrorResponseDto {
       HTTP_STATUS_CODES[statusCode] ?? (statusCode >= 500 ? ErrorCode.Internal : ErrorCode.MalformedBody);
     return { statusCode, code, message: frameworkMessage(statusCode), correlationId };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      code: ErrorCode.ServiceUnavailable,
+      message: UNAVAILABLE_MESSAGE,
+      correlationId,
+    };
+  }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     code: ErrorCode.Internal,
@@ -89,6 +107,7 @@ function toEnvelope(error: unknown, correlationId: string): ErrorResponseDto {
 }
 
 function frameworkMessage(statusCode: number): string {
+  if (statusCode === 503) return UNAVAILABLE_MESSAGE;
   if (statusCode >= 500) return INTERNAL_MESSAGE;
   const messages: Partial<Record<number, string>> = {
     401: 'Authentication is required',
@@ -119,13 +138,14 @@ function bodyParserMessage(error: unknown, status: number): string {
 }
 
 /** What of an unexpected error reaches the log: never SQL parameters or the driver's copy of them. */
-function loggable(error: unknown): Record<string, unknown> {
+function loggable(error: unknown, withStack = true): Record<string, unknown> {
   if (!(error instanceof Error)) return { value: typeof error };
-  const { code } = error as { code?: unknown };
+  const driverCode = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  const code = (error as { code?: unknown }).code ?? driverCode;
   return {
     type: error.name,
     message: error.message,
     ...(typeof code === 'string' ? { code } : {}),
-    stack: error.stack,
+    ...(withStack ? { stack: error.stack } : {}),
   };
 }

@@ -113,7 +113,7 @@ export class PermissionNotDeclaredError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = ErrorCode.RateLimited;
-  constructor(retryAfterSeconds: number) {
-    super(`Too many attempts from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  constructor(retryAfterSeconds: number, what = 'attempts from this address') {
+    super(`Too many ${what}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }

@@ -70,6 +70,12 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, HttpStatus>> = {
   [ErrorCode.EvidenceLegalHold]: HttpStatus.CONFLICT,
   [ErrorCode.EvidencePackageAlreadyAcknowledged]: HttpStatus.CONFLICT,
   [ErrorCode.EvidenceStorageFailure]: HttpStatus.INSUFFICIENT_STORAGE,
+  [ErrorCode.IdempotencyKeyRequired]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.IdempotencyKeyInvalid]: HttpStatus.BAD_REQUEST,
+  // The draft's choice: the request is well formed, but the key already stands for another one.
+  [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.IdempotencyInFlight]: HttpStatus.CONFLICT,
+  [ErrorCode.IdempotencyLeaseLost]: HttpStatus.CONFLICT,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.MethodNotAllowed]: HttpStatus.METHOD_NOT_ALLOWED,

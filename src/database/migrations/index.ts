@@ -19,6 +19,8 @@ import { AddEvidence1795901800000 } from './1795901800000-AddEvidence';
 import { AddAuditMerkleTree1795901900000 } from './1795901900000-AddAuditMerkleTree';
 import { AddTransmissionReceipts1795902000000 } from './1795902000000-AddTransmissionReceipts';
 import { AddAuditRedaction1795902100000 } from './1795902100000-AddAuditRedaction';
+import { AddIdempotencyKeys1795902200000 } from './1795902200000-AddIdempotencyKeys';
+import { AddRateLimit1795902300000 } from './1795902300000-AddRateLimit';
 
 /** Every migration, in order. Listed as classes (not globs) so dist, jest and scripts resolve them alike. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   AddAuditMerkleTree1795901900000,
   AddTransmissionReceipts1795902000000,
   AddAuditRedaction1795902100000,
+  AddIdempotencyKeys1795902200000,
+  AddRateLimit1795902300000,
 ];

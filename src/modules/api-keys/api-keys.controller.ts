@@ -19,6 +19,7 @@ import {
 import type { Principal } from '../auth/principal';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { Idempotent, NotIdempotent } from '../idempotency/idempotent.decorator';
 
 // The key list (never a secret) is not recorded when read: administration data, not case data;
 // every key created or revoked is (docs/audit.md, What is recorded).
@@ -29,6 +30,9 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @NotIdempotent(
+    "The response carries the key's secret, shown once: keeping it for replay would store a secret.",
+  )
   @RequirePermission(Permission.UserManage)
   @RequireStepUp()
   @ApiOperation({
@@ -51,6 +55,7 @@ export class ApiKeysController {
 
   /** A POST action, not DELETE: the key stays listed, revoked, for the record. */
   @Post(':id/revoke')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.UserManage)
   @RequireStepUp()
   @HttpCode(HttpStatus.OK)

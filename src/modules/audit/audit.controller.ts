@@ -39,6 +39,7 @@ import {
   InclusionProofQueryDto,
 } from './dto/merkle-log.dto';
 import { MerkleLogService } from './merkle-log.service';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('audit')
 // The report's `people` maps refer to these by $ref, which Swagger does not discover on its own.
@@ -233,6 +234,7 @@ export class AuditController {
   }
 
   @Post('legal-holds')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.AuditLegalHold)
   @ApiOperation({
     summary: "Hold a request's audit trail: its entries keep their bodies past AUDIT_RETENTION_DAYS",
@@ -251,6 +253,7 @@ export class AuditController {
   }
 
   @Post('legal-holds/:id/lift')
+  @Idempotent({ required: false })
   @HttpCode(200)
   @RequirePermission(Permission.AuditLegalHold)
   @ApiOperation({

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
+import { AppConfig } from '../../config/app-config';
 import { beforeCommit, TransactionRunner } from '../../database/transaction-runner';
 import { AuditEntryEntity, AuditHeadEntity } from './audit-entry.entity';
 import { chainHash, GENESIS_CHAIN_HASH, leafHash } from './audit-hash';
-import { redactionMarker } from './audit-redaction';
+import { openBatchCheckers } from './batch-checkers';
 import type { AuditBody, AuditEvent } from './audit.types';
-import { canonicalJson, isCanonicalJson } from './canonical-json';
+import { canonicalJson } from './canonical-json';
 import {
   appendLeaf,
   emptyFrontier,
@@ -17,6 +18,7 @@ import {
   type NodeRow,
 } from './merkle/merkle';
 import { completedBy, insertNodes, nodeKey, type SqlRunner, SqlNodeReader } from './merkle/node-store';
+import type { BatchCheck, CheckedEntry } from './verify-batch';
 
 export interface VerificationResult {
   ok: boolean;
@@ -29,63 +31,12 @@ export interface VerificationResult {
   problem?: string;
 }
 
-const VERIFY_BATCH = 5000;
-
-/** What verification reads of an entry, straight from the driver: no entity hydration per row. */
-type StoredEntry = Pick<
-  AuditEntryEntity,
-  | 'seq'
-  | 'id'
-  | 'ts'
-  | 'action'
-  | 'outcome'
-  | 'actorUserId'
-  | 'actorAgencyId'
-  | 'actorRole'
-  | 'targetType'
-  | 'targetId'
-  | 'requestId'
-  | 'correlationId'
-  | 'body'
-  | 'leafHash'
-  | 'chainHash'
-  | 'redactedAt'
->;
-
-const STORED_ENTRY_COLUMNS = [
-  '"seq"',
-  '"id"',
-  '"ts"',
-  '"action"',
-  '"outcome"',
-  '"actor_user_id" AS "actorUserId"',
-  '"actor_agency_id" AS "actorAgencyId"',
-  '"actor_role" AS "actorRole"',
-  '"target_type" AS "targetType"',
-  '"target_id" AS "targetId"',
-  '"request_id" AS "requestId"',
-  '"correlation_id" AS "correlationId"',
-  '"body"',
-  '"leaf_hash" AS "leafHash"',
-  '"chain_hash" AS "chainHash"',
-  '"redacted_at" AS "redactedAt"',
-].join(', ');
-
-/** Up to VERIFY_BATCH entries from `from` on, in seq order (both drivers give timestamptz as Date). */
-async function readEntries(db: SqlRunner, from: number): Promise<StoredEntry[]> {
-  const rows = (await db.query(
-    `SELECT ${STORED_ENTRY_COLUMNS} FROM "audit_entry" WHERE "seq" >= $1 ORDER BY "seq" LIMIT $2`,
-    [from, VERIFY_BATCH],
-  )) as Array<StoredEntry & { seq: string | number }>;
-  for (const row of rows) row.seq = Number(row.seq);
-  return rows;
-}
-
 @Injectable()
 export class AuditService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -166,7 +117,8 @@ export class AuditService {
 
   /** For events with no business change of their own (a failed login, a read): a transaction of one entry. */
   async record(event: AuditEvent): Promise<void> {
-    await this.transactions.run((manager) => this.append(manager, event));
+    // A record on its own (a refusal, a denial) is never the use case an Idempotency-Key stands for.
+    await this.transactions.run((manager) => this.append(manager, event), { bindIdempotencyKey: false });
   }
 
   /**
@@ -192,43 +144,63 @@ export class AuditService {
     let frontier: Frontier = emptyFrontier();
     let expected = 1;
     const redactions = new RedactionLedger();
-    // The next batch is read while this one is checked: on PostgreSQL the server's work then runs
-    // beside the hashing, on the other core.
-    let next = readEntries(db, 1);
-    for (;;) {
-      const batch = await next;
-      const last = batch.length > 0 ? batch[batch.length - 1].seq : 0;
-      next =
-        batch.length === VERIFY_BATCH && last < head.seq ? readEntries(db, last + 1) : Promise.resolve([]);
-      // Returned from early on a bad entry, the read ahead must not become an unhandled rejection.
-      next.catch(() => undefined);
-      const batchStart = expected;
-      let entryBad: { seq: number; problem: string } | undefined;
-      const rows: NodeRow[] = [];
-      for (const entry of batch) {
-        if (entry.seq > head.seq) break;
-        const problem = entryProblem(entry, expected, previous);
-        if (problem) {
-          entryBad = { seq: expected, problem };
-          break;
+    // Each batch is one query; with a worker thread, every other batch is checked there.
+    const size = this.config.audit.verifyBatchSize;
+    const batches = Math.ceil(head.seq / size);
+    const checkers = openBatchCheckers(this.dataSource, db);
+    // Two batches ahead per checker: on PostgreSQL the server reads the next batches while this one
+    // is checked, and with a worker thread the two cores check batches side by side.
+    const ahead = 2 * checkers.length;
+    const results = new Map<number, Promise<BatchCheck>>();
+    const schedule = (k: number): void => {
+      if (k >= batches || results.has(k)) return;
+      const from = k * size + 1;
+      const result = checkers[k % checkers.length].check(from, Math.min(from + size - 1, head.seq));
+      // Returned from early on a bad entry, the batches read ahead must not become unhandled rejections.
+      result.catch(() => undefined);
+      results.set(k, result);
+    };
+    try {
+      for (let k = 0; k < batches; k += 1) {
+        for (let next = k; next <= k + ahead; next += 1) schedule(next);
+        const batch = await results.get(k)!;
+        results.delete(k);
+        const batchStart = expected;
+        let entryBad: { seq: number; problem: string } | undefined;
+        const rows: NodeRow[] = [];
+        for (const entry of batch.entries) {
+          const own = batch.problem?.seq === entry.seq ? batch.problem : undefined;
+          if (own?.beforeChain) break;
+          if (chainHash(previous, entry.leafHash) !== entry.chainHash) {
+            entryBad = { seq: entry.seq, problem: 'broken chain link' };
+            break;
+          }
+          if (own) break;
+          redactions.see(entry);
+          const appended = appendLeaf(frontier, Buffer.from(entry.leafHash, 'hex'));
+          frontier = appended.frontier;
+          rows.push(...appended.rows);
+          previous = entry.chainHash;
+          expected += 1;
         }
-        redactions.see(entry);
-        const appended = appendLeaf(frontier, Buffer.from(entry.leafHash, 'hex'));
-        frontier = appended.frontier;
-        rows.push(...appended.rows);
-        previous = entry.chainHash;
-        expected += 1;
+        const lastBatch = k === batches - 1;
+        // Entries missing at the very end are a truncation: the head check below reports it.
+        if (!entryBad && batch.problem && !(batch.problem.tail && lastBatch)) {
+          entryBad = { seq: batch.problem.seq, problem: batch.problem.problem };
+        }
+        // The stored tree must be exactly the tree of the entries walked so far: a node that differs
+        // changes some proof, even when every entry is intact. The earlier of the two problems wins.
+        const nodeBad = await firstStoredNodeMismatch(db, batchStart - 1, expected - 1, rows);
+        if (nodeBad !== undefined && (!entryBad || nodeBad < entryBad.seq))
+          return outcome(nodeBad - 1, {
+            seq: nodeBad,
+            problem: 'a stored Merkle tree node differs from the entries',
+          });
+        if (entryBad) return outcome(entryBad.seq - 1, entryBad);
+        if (batch.problem) break;
       }
-      // The stored tree must be exactly the tree of the entries walked so far: a node that differs
-      // changes some proof, even when every entry is intact. The earlier of the two problems wins.
-      const nodeBad = await firstStoredNodeMismatch(db, batchStart - 1, expected - 1, rows);
-      if (nodeBad !== undefined && (!entryBad || nodeBad < entryBad.seq))
-        return outcome(nodeBad - 1, {
-          seq: nodeBad,
-          problem: 'a stored Merkle tree node differs from the entries',
-        });
-      if (entryBad) return outcome(entryBad.seq - 1, entryBad);
-      if (batch.length < VERIFY_BATCH || expected > head.seq) break;
+    } finally {
+      await Promise.all(checkers.map((checker) => checker.close()));
     }
     const checked = expected - 1;
     if (checked !== head.seq || previous !== head.chainHash) {
@@ -249,7 +221,7 @@ export class AuditService {
         .createQueryBuilder(AuditEntryEntity, 'entry')
         .where('entry.seq > :seq AND entry.action = :action', { seq: head.seq, action: 'audit.redact' })
         .getMany();
-      for (const entry of later) redactions.see(entry);
+      for (const entry of later) redactions.see({ ...entry, redacted: entry.redactedAt !== null });
       unaccounted = redactions.firstUnaccounted();
     }
     if (unaccounted !== undefined) {
@@ -343,47 +315,6 @@ async function firstNodeBeyond(db: SqlRunner): Promise<number | undefined> {
   return seqs.length > 0 ? Math.min(...seqs) : undefined;
 }
 
-function entryProblem(entry: StoredEntry, expectedSeq: number, previousChain: string): string | undefined {
-  if (entry.seq !== expectedSeq) return 'sequence gap';
-  if (entry.redactedAt) return redactedEntryProblem(entry, previousChain);
-  if (leafHash(entry.body) !== entry.leafHash) return 'body does not match its leaf hash';
-  if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
-  let body: AuditBody;
-  try {
-    body = JSON.parse(entry.body) as AuditBody;
-  } catch {
-    return 'body is not JSON';
-  }
-  if (!isCanonicalJson(entry.body, body)) return 'body is not canonical';
-  const columnsAgree =
-    body.seq === entry.seq &&
-    body.id === entry.id &&
-    body.ts === entry.ts.toISOString() &&
-    body.type === entry.action &&
-    body.outcome === entry.outcome &&
-    (body.actor?.user ?? null) === entry.actorUserId &&
-    (body.actor?.agency ?? null) === entry.actorAgencyId &&
-    (body.actor?.role ?? null) === entry.actorRole &&
-    body.target.type === entry.targetType &&
-    body.target.id === entry.targetId &&
-    body.target.request === entry.requestId &&
-    body.corr === entry.correlationId;
-  return columnsAgree ? undefined : 'indexed columns differ from the hashed body';
-}
-
-/**
- * A redacted entry is hash-only: its stored leaf hash goes into the tree as it is (the stored nodes
- * and the root, which checkpoints signed before the redaction still vouch for, catch one that was
- * changed), and its body must be exactly the marker for this entry, naming that hash.
- */
-function redactedEntryProblem(entry: StoredEntry, previousChain: string): string | undefined {
-  if (chainHash(previousChain, entry.leafHash) !== entry.chainHash) return 'broken chain link';
-  if (entry.body !== redactionMarker(entry)) return 'a redacted entry whose body is not its redaction marker';
-  if (entry.actorUserId !== null || entry.targetId !== null || entry.correlationId !== null)
-    return 'a redacted entry still holds personal columns';
-  return undefined;
-}
-
 /**
  * Which entries are redacted, and which seqs the `audit.redact` entries say they redacted, both as
  * ascending runs: every redaction must be accounted for by a purge entry (the retention job writes
@@ -393,8 +324,8 @@ class RedactionLedger {
   private readonly redacted: Array<[number, number]> = [];
   private readonly named: Array<[number, number]> = [];
 
-  see(entry: Pick<StoredEntry, 'seq' | 'action' | 'body' | 'redactedAt'>): void {
-    if (entry.redactedAt) {
+  see(entry: Pick<CheckedEntry, 'seq' | 'action' | 'body' | 'redacted'>): void {
+    if (entry.redacted) {
       const last = this.redacted[this.redacted.length - 1];
       if (last && last[1] === entry.seq - 1) last[1] = entry.seq;
       else this.redacted.push([entry.seq, entry.seq]);
@@ -403,7 +334,7 @@ class RedactionLedger {
       // `data`: a purge record that is not one names nothing, and the check goes on to report it.
       let ranges: unknown;
       try {
-        ranges = (JSON.parse(entry.body) as Partial<AuditBody> | null)?.data?.ranges;
+        ranges = (JSON.parse(entry.body ?? 'null') as Partial<AuditBody> | null)?.data?.ranges;
       } catch {
         return;
       }

@@ -36,6 +36,7 @@ import { LocalAuthGuard } from './guards/local-auth.guard';
 import { auditActor, type Principal } from './principal';
 import { SessionService } from './session.service';
 import { UsersService } from '../users/users.service';
+import { NotIdempotent } from '../idempotency/idempotent.decorator';
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -48,6 +49,9 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @NotIdempotent(
+    'Credentials in, tokens out: a replay would hand out a stored token; a retry simply logs in again.',
+  )
   @Public()
   @UseGuards(AuthThrottleGuard, LocalAuthGuard)
   @HttpCode(HttpStatus.OK)
@@ -68,6 +72,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @NotIdempotent('A refresh token is single-use by design (rotation): its reuse is refused, not replayed.')
   @Public()
   @UseGuards(AuthThrottleGuard)
   @HttpCode(HttpStatus.OK)
@@ -80,6 +85,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @NotIdempotent('Idempotent by nature: ending an ended session changes nothing.')
   @RequirePermission(Permission.ProfileRead)
   @AllowRestrictedSession()
   @RefuseApiKeys()
@@ -91,6 +97,9 @@ export class AuthController {
   }
 
   @Post('password')
+  @NotIdempotent(
+    'The body carries passwords: a fingerprint would keep an unsalted hash of them; a repeat is refused as a reuse anyway.',
+  )
   @RequirePermission(Permission.ProfileRead)
   @AllowRestrictedSession()
   @RefuseApiKeys()
@@ -120,6 +129,7 @@ export class AuthController {
   }
 
   @Post('step-up')
+  @NotIdempotent('Re-authentication: a replay would vouch for a password and code never checked.')
   @RequirePermission(Permission.ProfileRead)
   @RefuseApiKeys()
   @UseGuards(AuthThrottleGuard)
@@ -140,6 +150,7 @@ export class AuthController {
   }
 
   @Post('mfa/totp')
+  @NotIdempotent('The response carries a new TOTP seed: keeping it for replay would store a secret.')
   @RequirePermission(Permission.ProfileRead)
   @RefuseApiKeys()
   @AllowRestrictedSession()
@@ -155,6 +166,7 @@ export class AuthController {
   }
 
   @Post('mfa/totp/confirm')
+  @NotIdempotent('Carries a one-time code: a replay would accept a code twice.')
   @RequirePermission(Permission.ProfileRead)
   @RefuseApiKeys()
   @AllowRestrictedSession()
@@ -171,6 +183,7 @@ export class AuthController {
   }
 
   @Post('mfa/recovery-codes')
+  @NotIdempotent('The response carries recovery codes: keeping them for replay would store secrets.')
   @RequirePermission(Permission.ProfileRead)
   @RefuseApiKeys()
   @RequireStepUp()

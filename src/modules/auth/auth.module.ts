@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { IpRateLimitGuard, UserRateLimitGuard } from '../../common/rate-limit/rate-limit.guards';
 import { AppConfig } from '../../config/app-config';
 import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
@@ -37,8 +38,11 @@ import { TokenService } from './token.service';
     SessionService,
     LocalStrategy,
     JwtStrategy,
-    // Order matters: authenticate first, then check the permission the route declares.
+    // Order matters: count the address, authenticate, count the user, then check the permission
+    // the route declares (a refused call still spends its budget).
+    { provide: APP_GUARD, useClass: IpRateLimitGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: UserRateLimitGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
   ],
 })

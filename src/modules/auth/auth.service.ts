@@ -58,6 +58,8 @@ type LoginOutcome =
 
 export type LoginResult = IssuedTokens & { restriction: SessionRestriction | null };
 
+/** An id no row has: the unknown-user path runs the known-user path's statements against it. */
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
 @Injectable()
 export class AuthService {
   /** Keyed hash for names typed at failed logins: correlatable in the log, not reversible by dictionary. */
@@ -96,8 +98,11 @@ export class AuthService {
           : await this.hasher.verifyAgainstNothing(password);
       // Read after the account's row lock: a deactivation under way has committed by then (it locks
       // the rows of the agency's accounts), so a login cannot slip past it.
-      const agencyActive =
-        !user || (await manager.existsBy(AgencyEntity, { id: user.agencyId, deactivatedAt: IsNull() }));
+      // An unknown name asks the same question of no agency: its answer must not come sooner.
+      const agencyActive = await manager.existsBy(AgencyEntity, {
+        id: user?.agencyId ?? NO_ROW,
+        deactivatedAt: IsNull(),
+      });
       const refusal: LoginRefusal | undefined = !user
         ? 'unknown_user'
         : user.kind !== 'person'
@@ -113,6 +118,9 @@ export class AuthService {
                   : 'wrong_password';
       if (refusal || !user) {
         if (user && refusal === 'wrong_password') await this.countFailure(manager, user);
+        // SEC-12: an unknown name makes the same write as a wrong password, to no row, so the two
+        // answers take the same round trips (the gap grew with load when only one of them wrote).
+        else if (!user) await manager.update(UserEntity, { id: NO_ROW }, { recentFailures: [] });
         await this.audit.append(manager, {
           action: 'auth.login_failed',
           outcome: 'failure',

@@ -21,6 +21,7 @@ import type { Principal } from '../auth/principal';
 import { AgencyAdminService } from './agency-admin.service';
 import { DirectoryService } from './directory.service';
 import { AgencyDto, AgencyQueryDto, CreateAgencyDto, StateDto, UpdateAgencyDto } from './dto/directory.dto';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 // Reads are not recorded in the audit log: states and agencies are public reference data, not case
 // data (docs/audit.md, What is recorded).
@@ -50,6 +51,7 @@ export class DirectoryController {
   }
 
   @Post('agencies')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.DirectoryManage)
   @RequireStepUp()
   @RefuseApiKeys()

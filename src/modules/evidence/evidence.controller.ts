@@ -63,6 +63,7 @@ import { EvidencePackagesService } from './evidence-packages.service';
 import { EvidenceRetentionService } from './evidence-retention.service';
 import { EvidenceService } from './evidence.service';
 import { IntegrityError } from './storage/sealed-blob';
+import { Idempotent, NotIdempotent } from '../idempotency/idempotent.decorator';
 
 /** Types a browser could render as a page even from an attachment: always sent as bytes. */
 const NEVER_INLINE = new Set(['text/html', 'application/xml', 'image/svg+xml']);
@@ -78,6 +79,7 @@ export class RequestEvidenceController {
   ) {}
 
   @Post(':id/evidence')
+  @Idempotent({ required: true, body: 'multipart' })
   @RequirePermission(Permission.EvidenceUpload)
   @ApiOperation({
     summary: 'Upload one evidence file (executing side, while the request is accepted or in execution)',
@@ -116,6 +118,7 @@ export class RequestEvidenceController {
   }
 
   @Post(':id/evidence-packages')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.EvidenceUpload)
   @ApiOperation({
     summary: 'Deliver results: seal the items not yet delivered into a signed package (executing side)',
@@ -263,6 +266,9 @@ export class EvidenceController {
   }
 
   @Post(':id/verification')
+  @NotIdempotent(
+    'A check with no effect but its audit record: repeating it answers the current state, which is the point.',
+  )
   @HttpCode(200)
   @RequirePermission(Permission.EvidenceRead)
   @ApiOperation({ summary: 'Re-hash the stored bytes now and record the result in the custody trail' })
@@ -277,6 +283,7 @@ export class EvidenceController {
   }
 
   @Post(':id/disposal')
+  @Idempotent({ required: false })
   @HttpCode(200)
   @RequirePermission(Permission.EvidenceDispose)
   @ApiOperation({
@@ -332,6 +339,7 @@ export class EvidencePackagesController {
   }
 
   @Post(':id/acknowledgement')
+  @Idempotent({ required: false })
   @HttpCode(200)
   @RequirePermission(Permission.EvidenceDownload)
   @ApiOperation({

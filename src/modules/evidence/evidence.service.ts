@@ -47,6 +47,7 @@ import { EvidenceVault, type StagedUpload, UploadTooLargeError } from './storage
 import { detectMediaType, sanitiseFileName } from './upload/content-checks';
 import { receiveUpload, UploadIncompleteError } from './upload/multipart-upload';
 import { createValidationPipe } from '../../common/validation/validation.pipe';
+import { Idempotency, multipartFingerprint } from '../../common/idempotency/idempotency-context';
 
 /** "Only while the request is accepted or in execution" (issue 5): before, nothing is owed; after, nothing more. */
 const UPLOAD_STATUSES: readonly RequestStatus[] = [RequestStatus.Accepted, RequestStatus.InExecution];
@@ -159,6 +160,19 @@ export class EvidenceService {
           { declaredSha256: fields.sha256, sha256: staged.sha256, size: staged.size },
         );
       }
+      // The upload's fingerprint is known only now that the body has been read (REL-02).
+      Idempotency.setFingerprint(
+        multipartFingerprint(
+          body.method ?? 'POST',
+          (body as { originalUrl?: string }).originalUrl ?? body.url ?? '',
+          {
+            fields: received.fields,
+            fileName: received.fileName,
+            declaredMediaType: received.declaredMediaType,
+            sha256: staged.sha256,
+          },
+        ),
+      );
       const mediaType = await detectMediaType(staged.head, received.declaredMediaType);
       if (!this.config.evidence.mediaTypes.includes(mediaType)) {
         throw await this.refused(
@@ -253,6 +267,11 @@ export class EvidenceService {
             { receipt: row.receipt, receiptSignature: row.receiptSignature },
           );
         });
+        // Produced after the hooks, so with the receipt: what a retry with the same key gets.
+        Idempotency.respondWith(manager, () => ({
+          evidence: toEvidenceDto(row),
+          receipt: signedReceipt(row),
+        }));
         return row;
       });
       return { evidence: toEvidenceDto(item), receipt: signedReceipt(item) };

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -9,8 +10,10 @@ import {
 import { ErrorResponseDto } from '../../common/http/error-envelope.dto';
 import { Public } from '../auth/decorators/access.decorators';
 
-// Public probes that touch no case data: not recorded in the audit log.
+// Public probes that touch no case data: not recorded in the audit log. Not rate limited: a load
+// balancer polling from one address must not take an instance out of service during a flood.
 @ApiTags('health')
+@SkipThrottle({ ip: true, user: true })
 @Controller('health')
 export class HealthController {
   constructor(

@@ -28,6 +28,7 @@ import {
 } from './dto/profile.dto';
 import { ProfileCatalog, type ProfileVersion } from './profile-catalog.service';
 import { InstrumentProfileNotFoundError } from './profiles.errors';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 const legalBasisParam = new ParseEnumPipe(LegalBasis, {
   exceptionFactory: () =>
@@ -83,6 +84,7 @@ export class ProfilesController {
   }
 
   @Post(':legalBasis/versions')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.InstrumentProfileManage)
   @RequireStepUp()
   @RefuseApiKeys()

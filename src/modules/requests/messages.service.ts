@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { RequestStatus } from '@mla/contracts';
 import { decodeCursor, keysetPage } from '../../common/http/pagination';
 import type { PageQueryDto } from '../../common/http/pagination';
@@ -16,6 +16,7 @@ import { RequestMessageEntity } from './request-message.entity';
 import { writeMessage } from './request-messages';
 import { MessageNotAllowedError } from './requests.errors';
 import { RequestsService } from './requests.service';
+import { Idempotency } from '../../common/idempotency/idempotency-context';
 
 /** Messages between the two sides: clarification rounds, status enquiries and answers, notes. */
 @Injectable()
@@ -65,6 +66,8 @@ export class MessagesService {
         requestId,
         data: { kind: dto.kind },
       });
+      // A retry with the same Idempotency-Key gets this view, recorded in this transaction.
+      Idempotency.respondWith(manager, async () => (await this.toDtos([entity], manager))[0]);
       return entity;
     });
     const [dto_] = await this.toDtos([message]);
@@ -72,9 +75,11 @@ export class MessagesService {
     return dto_;
   }
 
-  private async toDtos(messages: RequestMessageEntity[]): Promise<MessageDto[]> {
+  private async toDtos(
+    messages: RequestMessageEntity[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<MessageDto[]> {
     if (messages.length === 0) return [];
-    const manager = this.dataSource.manager;
     const authorById = await findByIds(
       manager,
       UserEntity,

@@ -50,11 +50,20 @@ import { MessagesService } from './messages.service';
 import { RequestAssignmentsService } from './request-assignments.service';
 import { RequestHistoryService } from './request-history.service';
 import { RequestsService } from './requests.service';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 const IF_MATCH = {
   name: 'If-Match',
   description: 'The version being changed, as sent in ETag: "3"',
 };
+
+/** The headers create (with Location) and a transition answer with, from the view they return. */
+function requestHeaders(created: boolean): (request: RequestDto) => Record<string, string> {
+  return (request) => ({
+    ETag: etagOf(request.version),
+    ...(created ? { Location: `/v1/requests/${request.id}` } : {}),
+  });
+}
 
 @ApiTags('requests')
 @UseInterceptors(AccessDenialInterceptor)
@@ -72,6 +81,7 @@ export class RequestsController {
   ) {}
 
   @Post()
+  @Idempotent({ required: true, headers: requestHeaders(true) })
   @RequirePermission(Permission.RequestCreate)
   @ApiOperation({ summary: 'Create a draft request from the caller’s agency to an agency of another state' })
   @ApiCreatedResponse({ type: RequestDto })
@@ -81,7 +91,7 @@ export class RequestsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RequestDto> {
     const request = await this.requests.create(principal, dto);
-    response.setHeader('ETag', etagOf(request.version)).setHeader('Location', `/v1/requests/${request.id}`);
+    response.set(requestHeaders(true)(request));
     return request;
   }
 
@@ -143,6 +153,7 @@ export class RequestsController {
   }
 
   @Post(':id/transitions')
+  @Idempotent({ required: true, headers: requestHeaders(false) })
   @RequirePermission(Permission.RequestTransition)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Move the request through its lifecycle (see allowedActions)' })
@@ -161,7 +172,7 @@ export class RequestsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<RequestDto> {
     const request = await this.requests.transition(principal, id, dto, ifMatch);
-    response.setHeader('ETag', etagOf(request.version));
+    response.set(requestHeaders(false)(request));
     return request;
   }
 
@@ -185,6 +196,7 @@ export class RequestsController {
   }
 
   @Post(':id/oral-contacts')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestUpdate)
   @ApiOperation({
     summary:
@@ -203,6 +215,7 @@ export class RequestsController {
   }
 
   @Post(':id/emergency-review')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Record the post-event review of an executed emergency request (requesting supervisor, audited)',
@@ -224,6 +237,7 @@ export class RequestsController {
   }
 
   @Post(':id/preservation/extension')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -244,6 +258,7 @@ export class RequestsController {
   }
 
   @Post(':id/messages')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.MessageCreate)
   @ApiOperation({ summary: 'Post a status enquiry, status update or note; changes no state' })
   @ApiCreatedResponse({ type: MessageDto })
@@ -294,6 +309,7 @@ export class RequestsController {
   }
 
   @Post(':id/assignments')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestAssign)
   @ApiOperation({ summary: 'Give an officer of the caller’s agency need-to-know on the request (audited)' })
   @ApiCreatedResponse({ type: AssignmentDto })

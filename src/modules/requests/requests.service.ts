@@ -30,7 +30,7 @@ import {
   type RequestTypeRules,
 } from '@mla/contracts';
 import { PermissionDeniedError, ValidationFailedError } from '../../common/errors/domain-error';
-import { decodeCursor, keysetPage } from '../../common/http/pagination';
+import { DEFAULT_PAGE_SIZE, decodeCursor, keysetPage } from '../../common/http/pagination';
 import { findByIds } from '../../database/find-by-ids';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
@@ -74,6 +74,7 @@ import {
 } from './requests.errors';
 import { TransitionListeners } from './transition-listeners';
 import { TransmissionReceipts } from './transmission/transmission-receipts.service';
+import { Idempotency } from '../../common/idempotency/idempotency-context';
 
 @Injectable()
 export class RequestsService {
@@ -142,37 +143,68 @@ export class RequestsService {
       // Always, not only when confidential: marking the draft confidential later must not lock out its author.
       await this.ledger.open(manager, principal, request, principal.userId);
       await this.links.add(manager, principal, request, links ?? [], this.canSee(principal));
+      // A retry with the same Idempotency-Key gets this view, recorded in this transaction.
+      Idempotency.respondWith(manager, () => this.view(manager, principal, request.id));
       return request.id;
     });
     return this.get(principal, id);
   }
 
   async get(principal: Principal, id: string): Promise<RequestDto> {
-    const { request, standing } = await this.loadVisible(this.dataSource.manager, principal, id);
-    return this.toDto(this.dataSource.manager, request, standing, principal);
+    return this.view(this.dataSource.manager, principal, id);
+  }
+
+  /** The caller's view of the request; inside a transaction, as that transaction sees it. */
+  private async view(manager: EntityManager, principal: Principal, id: string): Promise<RequestDto> {
+    const { request, standing } = await this.loadVisible(manager, principal, id);
+    return this.toDto(manager, request, standing, principal);
   }
 
   async list(principal: Principal, query: RequestQueryDto): Promise<RequestPageDto> {
     const visible = visibilityCondition(principal, query.box);
-    const builder = this.dataSource.manager
-      .createQueryBuilder(CooperationRequestEntity, 'r')
-      .where(visible.sql, visible.params);
-    if (query.status) builder.andWhere('r.status = :status', { status: query.status });
-    if (query.type) builder.andWhere('r.type = :type', { type: query.type });
+    const filters: string[] = [];
+    const params: Record<string, unknown> = { ...visible.params };
+    if (visible.restriction) filters.push(visible.restriction);
+    if (query.status) {
+      filters.push('r.status = :status');
+      params.status = query.status;
+    }
+    if (query.type) {
+      filters.push('r.type = :type');
+      params.type = query.type;
+    }
     if (query.overdue) {
-      builder.andWhere(
+      filters.push(
         `EXISTS (SELECT 1 FROM "request_deadline" d WHERE d."request_id" = r."id" AND d."status" = 'open' AND d."due_at" < :now)`,
-        { now: this.clock.now() },
       );
+      params.now = this.clock.now();
     }
     if (query.cursor) {
       const position = decodeCursor(query.cursor, { createdAt: 'instant', id: 'uuid' });
-      const createdAt = new Date(position.createdAt);
-      builder.andWhere('(r.created_at, r.id) < (:cursorCreatedAt, :cursorId)', {
-        cursorCreatedAt: createdAt,
-        cursorId: position.id,
-      });
+      filters.push('(r.created_at, r.id) < (:cursorCreatedAt, :cursorId)');
+      params.cursorCreatedAt = new Date(position.createdAt);
+      params.cursorId = position.id;
     }
+    // The visible requests are a union of relations (requesting agency, requested agency, …), and a
+    // single ordered scan cannot serve an OR of them: PostgreSQL would fetch and sort every visible
+    // request of a big agency for each page. Each relation instead yields its own first page from its
+    // (agency, created_at, id) index, and the page is taken from those few candidates; the outer
+    // condition is the full one, so the rows are exactly those of the plain query.
+    // One more than the page, as keysetPage fetches, so that a relation can also tell a page follows.
+    const perRelation = Number(query.limit ?? DEFAULT_PAGE_SIZE) + 1;
+    const where = (branch: string) => [branch, ...filters].join(' AND ');
+    const candidates = visible.branches
+      .map(
+        (branch) =>
+          `(SELECT r.id FROM "cooperation_request" r WHERE ${where(branch)} ORDER BY r.created_at DESC, r.id DESC LIMIT ${perRelation})`,
+      )
+      .join(' UNION ALL ');
+    const builder = this.dataSource.manager
+      .createQueryBuilder(CooperationRequestEntity, 'r')
+      .where(`r.id IN (${candidates})`)
+      .andWhere(visible.sql)
+      .setParameters(params);
+    for (const filter of filters.filter((filter) => filter !== visible.restriction)) builder.andWhere(filter);
     const { rows: page, nextCursor } = await keysetPage(
       builder.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC'),
       query.limit,
@@ -312,6 +344,7 @@ export class RequestsService {
    */
   async recordOralContact(principal: Principal, id: string, dto: RecordOralContactDto): Promise<RequestDto> {
     await this.transactions.run(async (manager) => {
+      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
       const { request, standing } = await this.loadVisible(manager, principal, id);
       if (!standing.relations.has(PartyRelation.RequestingAgency)) {
         throw new ActionForbiddenError('edit', 'role_or_side');
@@ -374,6 +407,7 @@ export class RequestsService {
   /** The requested side records an extension of a running preservation period (scenario 3). */
   async extendPreservation(principal: Principal, id: string): Promise<RequestDto> {
     await this.transactions.run(async (manager) => {
+      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const decides =
         standing.relations.has(PartyRelation.RequestedAgency) &&
@@ -402,6 +436,7 @@ export class RequestsService {
     dto: RecordEmergencyReviewDto,
   ): Promise<RequestDto> {
     await this.transactions.run(async (manager) => {
+      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const reviews =
         standing.relations.has(PartyRelation.RequestingAgency) && principal.role === Role.Supervisor;
@@ -418,6 +453,7 @@ export class RequestsService {
     ifMatch: number | undefined,
   ): Promise<RequestDto> {
     await this.transactions.run(async (manager) => {
+      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const rule = transitionFor(dto.action);
       if (!rule.from.includes(request.status) || !appliesTo(rule, request.type)) {

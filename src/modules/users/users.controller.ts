@@ -20,6 +20,7 @@ import {
 import type { Principal } from '../auth/principal';
 import { CreateUserDto, TemporaryPasswordDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { UsersAdminService } from './users-admin.service';
+import { NotIdempotent } from '../idempotency/idempotent.decorator';
 
 // The account list is not recorded when read: it is administration data, not case data, and every
 // change to an account is (docs/audit.md, What is recorded).
@@ -38,6 +39,7 @@ export class UsersController {
   }
 
   @Post()
+  @NotIdempotent('The response carries a temporary password: keeping it for replay would store a secret.')
   @RequirePermission(Permission.UserManage)
   @RequireStepUp()
   @ApiOperation({
@@ -74,6 +76,7 @@ export class UsersController {
   }
 
   @Post(':id/password-reset')
+  @NotIdempotent('The response carries a temporary password: keeping it for replay would store a secret.')
   @RequirePermission(Permission.UserManage)
   @RequireStepUp()
   @HttpCode(HttpStatus.OK)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 9162 §2.1 Merkle tree over the audit log, with the database kept out: hashing, proof
@@ -27,21 +27,22 @@ export const HASH_SIZE = 32;
 /** SHA-256 of the empty string: MTH({}) in RFC 9162 §2.1.1. */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+// One-shot `crypto.hash` over the joined bytes: for inputs this small it is several times faster
+// than a Hash object, and a full verification computes about two of these per entry.
+
 /** RFC 9162 §2.1.1: MTH({d}) = SHA-256(0x00 || d). The prefix keeps a leaf from posing as a node. */
 export function leafHash(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0x00]))
-    .update(typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf)
-    .digest();
+  // U+0000 encodes as the single byte 0x00 in UTF-8: the string is hashed without a copy to a Buffer.
+  if (typeof leaf === 'string') return hash('sha256', `\u0000${leaf}`, 'buffer');
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 /** RFC 9162 §2.1.1: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0x01]))
-    .update(left)
-    .update(right)
-    .digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** MTH over leaf hashes, bottom-up: equal to the RFC's top-down split at the largest power of 2 < n. */

@@ -33,17 +33,22 @@ export class UploadIncompleteError extends Error {
  * staging file (never into memory) while the form fields are collected. On any failure the staging
  * file is removed and nothing remains.
  */
-export async function receiveUpload(
-  request: IncomingMessage,
-  vault: EvidenceVault,
-  maxBytes: number,
-): Promise<ReceivedUpload> {
+/** Refuses a body that is not multipart/form-data (after the request's access checks). */
+function assertMultipart(request: IncomingMessage): void {
   const type = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\s*;/i.test(type))
     throw ValidationFailedError.field(
       'file',
       'the body must be multipart/form-data with one part named file',
     );
+}
+
+export async function receiveUpload(
+  request: IncomingMessage,
+  vault: EvidenceVault,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
+  assertMultipart(request);
   let parser: busboy.Busboy;
   try {
     parser = busboy({

@@ -34,6 +34,7 @@ import {
 } from './consent.dto';
 import { ConsentsService } from './consents.service';
 import { ExculpatoryNoticesService } from './exculpatory-notices.service';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 const REQUESTING_SIDE =
   'Requesting side: a liaison officer or supervisor of the requesting agency, or a central authority officer of the requesting state.';
@@ -75,6 +76,7 @@ export class ConsentsController {
   }
 
   @Post(':id/consents')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Ask the requested side’s consent to a further use or an onward transfer',
@@ -92,6 +94,7 @@ export class ConsentsController {
   }
 
   @Post(':id/consents/:consentId/decision')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -129,6 +132,7 @@ export class ConsentsController {
   }
 
   @Post(':id/onward-transfers')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Record an onward transfer to a third state, under the consent for exactly that state',
@@ -164,6 +168,7 @@ export class ConsentsController {
   }
 
   @Post(':id/further-uses')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Record a use in another proceeding, under the consent naming that proceeding',
@@ -199,6 +204,7 @@ export class ConsentsController {
   }
 
   @Post(':id/exculpatory-notices')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Notify the requested side of an exculpatory disclosure',
@@ -216,6 +222,7 @@ export class ConsentsController {
   }
 
   @Post(':id/exculpatory-notices/:noticeId/consultation')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({

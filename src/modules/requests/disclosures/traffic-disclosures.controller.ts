@@ -23,6 +23,7 @@ import {
   TrafficDisclosureListDto,
 } from './traffic-disclosure.dto';
 import { TrafficDisclosuresService } from './traffic-disclosures.service';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
 
 /** Traffic data disclosed while preserving (domain.md §5.3), and the preservation it leads to. */
 @ApiTags('requests')
@@ -51,6 +52,7 @@ export class TrafficDisclosuresController {
   }
 
   @Post(':id/traffic-disclosures')
+  @Idempotent({ required: false })
   @RequirePermission(Permission.RequestTransition)
   @ApiOperation({
     summary: 'Disclose the provider in a third state and the path found while preserving (requested side)',

@@ -59,7 +59,9 @@ function OptionalText(maxLength: number, description?: string, example?: string)
 /** An optional nested object of a details object. */
 function OptionalNested(type: () => new () => object, description?: string): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type, ...(description ? { description } : {}) }),
+    // Swagger recognises a lazy type by its function name `type`: passing the caller's anonymous
+    // arrow through published `$ref: #/components/schemas/` (found by npm run lint:api).
+    ApiPropertyOptional({ type: () => type(), ...(description ? { description } : {}) }),
     IsOmittable(),
     IsObject(),
     ValidateNested(),
