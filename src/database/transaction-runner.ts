@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { RequestContext } from '../common/context/request-context';
 import {
   bindClaim,
   faultPoint,
@@ -57,6 +58,8 @@ export class TransactionRunner {
           }
           return outcome;
         });
+        const context = RequestContext.current();
+        if (context && options.bindIdempotencyKey !== false) context.committed = true;
         if (claim && recorded) {
           claim.bound = recorded;
           faultPoint('exit-after-commit');

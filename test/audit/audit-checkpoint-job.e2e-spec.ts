@@ -82,6 +82,22 @@ describe('The periodic audit checkpoint job', () => {
     expect(await job.run()).toBeUndefined();
   });
 
+  it('should sign the next growth at once after the clock went back an hour (F13), not an hour later', async () => {
+    await append(1);
+    clock.advance(60_000);
+    const signed = await job.run();
+    expect(signed).toBeDefined();
+    clock.advance(-3600_000);
+    await append(1);
+    // Fewer than N entries, and "now" is an hour before the last checkpoint: the interval is
+    // negative, which only a clock that went back can give.
+    expect(await job.run()).toBe((signed as number) + 1);
+    expect(await job.run()).toBeUndefined();
+    clock.advance(3600_000);
+    const sizes = await checkpointSizes();
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+  });
+
   it('should sign each size once when several instances decide at the same moment', async () => {
     await append(5);
     const size = await treeSize();

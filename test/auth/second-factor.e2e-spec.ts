@@ -112,6 +112,30 @@ describe('Second factor (TOTP), recovery codes and step-up, with a second factor
     expect((await login('fr.executing', { totp: codeAt(secret, clock) })).response.status).toBe(200);
   });
 
+  it('should refuse an older code still in its window, yet accept codes after the clock went back an hour (F13)', async () => {
+    const { secret } = await enrol('fr.investigator');
+    expect((await login('fr.investigator', { totp: codeAt(secret, clock) })).response.status).toBe(200);
+    // The previous step's code still matches (one step of tolerance) but is older than the spent one.
+    clock.advance(-30_000);
+    const older = codeAt(secret, clock);
+    clock.advance(30_000);
+    expect((await login('fr.investigator', { totp: older })).response.status).toBe(401);
+
+    // The server's clock jumps back an hour: the codes of that time are fresh, not replays, and each
+    // still works only once. A monotonic rule would refuse every code for the next hour.
+    clock.advance(-3600_000);
+    try {
+      const code = codeAt(secret, clock);
+      expect((await login('fr.investigator', { totp: code })).response.status).toBe(200);
+      expect((await login('fr.investigator', { totp: code })).response.status).toBe(401);
+      nextStep(clock);
+      expect((await login('fr.investigator', { totp: codeAt(secret, clock) })).response.status).toBe(200);
+    } finally {
+      clock.advance(3600_000);
+    }
+    nextStep(clock);
+  });
+
   it('should accept each recovery code once, in place of the TOTP code', async () => {
     const { recoveryCodes } = await enrol('fr.contact');
     const [first] = recoveryCodes;

@@ -6,6 +6,11 @@ export interface RequestContextData {
   ip?: string;
   /** Set by the idempotency interceptor when the request holds an `Idempotency-Key`. */
   idempotency?: IdempotencyClaim;
+  /**
+   * Set once the request's use case transaction has committed: a database fault after that point
+   * must not answer 503 "retry", which tells the client that nothing was done.
+   */
+  committed?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();

@@ -90,7 +90,9 @@ function toEnvelope(error: unknown, correlationId: string): ErrorResponseDto {
       HTTP_STATUS_CODES[statusCode] ?? (statusCode >= 500 ? ErrorCode.Internal : ErrorCode.MalformedBody);
     return { statusCode, code, message: frameworkMessage(statusCode), correlationId };
   }
-  if (isDatabaseUnavailable(error)) {
+  // After the use case committed, "retry later" would invite a second effect: the outcome is
+  // unknown to the client, which is what a 500 says (the idempotent routes replay on a retry).
+  if (isDatabaseUnavailable(error) && !RequestContext.current()?.committed) {
     return {
       statusCode: HttpStatus.SERVICE_UNAVAILABLE,
       code: ErrorCode.ServiceUnavailable,

@@ -42,8 +42,10 @@ export class AuditCheckpointJob {
     const [size, last] = [await this.merkle.treeSize(), await this.merkle.lastCheckpoint()];
     const grown = size - (last?.treeSize ?? 0);
     if (grown <= 0) return undefined;
-    const dueByTime =
-      !last || this.clock.now().getTime() - last.createdAt.getTime() >= checkpointIntervalSeconds * 1000;
+    const elapsedMs = last ? this.clock.now().getTime() - last.createdAt.getTime() : Infinity;
+    // A negative interval means the clock went back since the last checkpoint (security.md F13):
+    // waiting for it to catch up would leave the log without a checkpoint for as long as the jump.
+    const dueByTime = elapsedMs < 0 || elapsedMs >= checkpointIntervalSeconds * 1000;
     if (grown < checkpointEveryEntries && !dueByTime) return undefined;
     return (await this.merkle.latestCheckpoint()).treeSize;
   }

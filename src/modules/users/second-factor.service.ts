@@ -13,6 +13,12 @@ const PERIOD_SECONDS = 30;
 const DIGITS = 6;
 /** One step either side absorbs clock drift between the phone and the server, and typing time. */
 const TOLERANCE_SECONDS = PERIOD_SECONDS;
+/**
+ * Steps whose codes the server can accept at one moment: the current one and one either side. A
+ * code at or below the last spent step, but within this reach of it, could still be a replay; one
+ * further below can only match because the server's clock went back (F13), and is a fresh code.
+ */
+const ACCEPTANCE_WINDOW_STEPS = 2 * (TOLERANCE_SECONDS / PERIOD_SECONDS) + 1;
 const RECOVERY_CODES = 10;
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -101,7 +107,7 @@ export class SecondFactorService {
     if (proof.totp) {
       const step = await this.matchingStep(this.box.open(user.totpSecret, user.id), proof.totp);
       if (step === undefined) return { ok: false, reason: 'wrong_code' };
-      if (user.totpLastStep !== null && step <= user.totpLastStep) return { ok: false, reason: 'replay' };
+      if (isReplay(step, user.totpLastStep)) return { ok: false, reason: 'replay' };
       await manager.update(UserEntity, { id: user.id }, { totpLastStep: step, secondFactorFailures: 0 });
       return { ok: true, method: 'totp' };
     }
@@ -163,6 +169,16 @@ export class SecondFactorService {
     });
     return result.valid && 'timeStep' in result ? result.timeStep : undefined;
   }
+}
+
+/**
+ * RFC 6238 §5.2: a spent code is never accepted twice, and neither is an older one while it is still
+ * acceptable. Refusing every step below the last one, as a plain `step <= last` would, locks each
+ * account that logged in during the last hour out of TOTP for an hour when the server's clock jumps
+ * back an hour (security.md F13); a step below the window can only match after such a jump.
+ */
+export function isReplay(step: number, lastStep: number | null): boolean {
+  return lastStep !== null && step <= lastStep && step > lastStep - ACCEPTANCE_WINDOW_STEPS;
 }
 
 /** 80 random bits as four groups of four base32 letters, easy to copy from paper. */
