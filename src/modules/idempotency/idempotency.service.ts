@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, type EntityManager, LessThan } from 'typeorm';
 import { Clock } from '../../common/clock';
 import {
   heldBy,
@@ -73,14 +73,16 @@ export class IdempotencyService {
       completedAt: null,
       expiresAt: new Date(now.getTime() + this.ttlMs),
     };
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(IdempotencyKeyEntity)
-      .values({ scope: request.scope, key: request.key, ...fresh })
-      .orIgnore()
-      .returning(['key'])
-      .execute();
+    const inserted = await this.withoutCommitFlush((manager) =>
+      manager
+        .createQueryBuilder()
+        .insert()
+        .into(IdempotencyKeyEntity)
+        .values({ scope: request.scope, key: request.key, ...fresh })
+        .orIgnore()
+        .returning(['key'])
+        .execute(),
+    );
     if (insertedRows(inserted.raw) > 0) return { kind: 'claimed', token, expiresAt: fresh.expiresAt };
 
     const row = await this.dataSource.manager.findOneBy(IdempotencyKeyEntity, {
@@ -183,7 +185,24 @@ export class IdempotencyService {
 
   /** The request failed without an effect: the key is free again, so a retry runs it anew. */
   async release(claim: IdempotencyClaim): Promise<void> {
-    await this.dataSource.manager.delete(IdempotencyKeyEntity, heldBy(claim, 'in_flight'));
+    await this.withoutCommitFlush((manager) =>
+      manager.delete(IdempotencyKeyEntity, heldBy(claim, 'in_flight')),
+    );
+  }
+
+  /**
+   * Runs `work` in a transaction that commits without waiting for its WAL to reach the disk. Safe for
+   * a claim or a release, and worth it: that wait doubled the disk flushes of every POST (the
+   * create + submit benchmark, docs/benchmarks.md). WAL is flushed in order, so the use case's own
+   * (synchronous) commit, which completes the key, makes the claim durable first; a claim lost in a
+   * crash before that belongs to a request that had no effect, and a retry claims the key anew. A
+   * release lost in a crash leaves a claim whose lease runs out, after which the key is taken over.
+   */
+  private withoutCommitFlush<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit = off');
+      return work(manager);
+    });
   }
 
   /**

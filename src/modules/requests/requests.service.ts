@@ -96,7 +96,8 @@ export class RequestsService {
   ) {}
 
   async create(principal: Principal, dto: CreateRequestDto): Promise<RequestDto> {
-    const id = await this.transactions.run(async (manager) => {
+    const id = randomUUID();
+    return this.runAndView(principal, id, async (manager) => {
       const requested = await this.counterpart(manager, principal, dto.type, dto.requestedAgencyId);
       const { type, requestedAgencyId: _ignored, links, ...input } = dto;
       const content = buildRequestContent(type, input);
@@ -105,7 +106,7 @@ export class RequestsService {
       const now = this.clock.now();
       const request = manager.create(CooperationRequestEntity, {
         ...content,
-        id: randomUUID(),
+        id,
         type,
         profileVersion: profile.profile.version,
         status: RequestStatus.Draft,
@@ -143,11 +144,28 @@ export class RequestsService {
       // Always, not only when confidential: marking the draft confidential later must not lock out its author.
       await this.ledger.open(manager, principal, request, principal.userId);
       await this.links.add(manager, principal, request, links ?? [], this.canSee(principal));
-      // A retry with the same Idempotency-Key gets this view, recorded in this transaction.
-      Idempotency.respondWith(manager, () => this.view(manager, principal, request.id));
-      return request.id;
     });
-    return this.get(principal, id);
+  }
+
+  /**
+   * Runs a use case on request `id` and answers the caller's view of it. With an Idempotency-Key the
+   * view is read inside the transaction, after everything else in it, and recorded for a retry
+   * (F1): that very view is the answer, rather than the same eight queries again after the commit.
+   * Without a key (or when the transaction produced none) it is read once the transaction committed.
+   */
+  private async runAndView(
+    principal: Principal,
+    id: string,
+    work: (manager: EntityManager) => Promise<void>,
+  ): Promise<RequestDto> {
+    let produced: RequestDto | undefined;
+    await this.transactions.run(async (manager) => {
+      // A rerun after a lost race must not answer the view of the attempt that was rolled back.
+      produced = undefined;
+      Idempotency.respondWith(manager, async () => (produced = await this.view(manager, principal, id)));
+      await work(manager);
+    });
+    return produced ?? this.get(principal, id);
   }
 
   async get(principal: Principal, id: string): Promise<RequestDto> {
@@ -343,8 +361,7 @@ export class RequestsService {
    * confirmation then falls due by the profile's deadline, and transmission meets it.
    */
   async recordOralContact(principal: Principal, id: string, dto: RecordOralContactDto): Promise<RequestDto> {
-    await this.transactions.run(async (manager) => {
-      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
+    return this.runAndView(principal, id, async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       if (!standing.relations.has(PartyRelation.RequestingAgency)) {
         throw new ActionForbiddenError('edit', 'role_or_side');
@@ -381,7 +398,6 @@ export class RequestsService {
         data: { oralContactId: contact.id, contactedAt: contactedAt.toISOString() },
       });
     });
-    return this.get(principal, id);
   }
 
   private async oralContactsOf(manager: EntityManager, requestId: string): Promise<OralContactDto[]> {
@@ -406,8 +422,7 @@ export class RequestsService {
 
   /** The requested side records an extension of a running preservation period (scenario 3). */
   async extendPreservation(principal: Principal, id: string): Promise<RequestDto> {
-    await this.transactions.run(async (manager) => {
-      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
+    return this.runAndView(principal, id, async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const decides =
         standing.relations.has(PartyRelation.RequestedAgency) &&
@@ -426,7 +441,6 @@ export class RequestsService {
         data: { from: from.toISOString(), to: to.toISOString() },
       });
     });
-    return this.get(principal, id);
   }
 
   /** The requesting supervisor records the post-event review of an executed emergency request. */
@@ -435,15 +449,13 @@ export class RequestsService {
     id: string,
     dto: RecordEmergencyReviewDto,
   ): Promise<RequestDto> {
-    await this.transactions.run(async (manager) => {
-      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
+    return this.runAndView(principal, id, async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const reviews =
         standing.relations.has(PartyRelation.RequestingAgency) && principal.role === Role.Supervisor;
       if (!reviews) throw new ActionForbiddenError('emergency_review', 'role_or_side');
       await this.emergency.recordReview(manager, principal, request, dto, this.clock.now());
     });
-    return this.get(principal, id);
   }
 
   async transition(
@@ -452,8 +464,7 @@ export class RequestsService {
     dto: TransitionDto,
     ifMatch: number | undefined,
   ): Promise<RequestDto> {
-    await this.transactions.run(async (manager) => {
-      Idempotency.respondWith(manager, () => this.view(manager, principal, id));
+    return this.runAndView(principal, id, async (manager) => {
       const { request, standing } = await this.loadVisible(manager, principal, id);
       const rule = transitionFor(dto.action);
       if (!rule.from.includes(request.status) || !appliesTo(rule, request.type)) {
@@ -562,7 +573,6 @@ export class RequestsService {
         this.receipts.issue(manager, principal, request, entryId, now);
       await this.listeners.notify(manager, { principal, request, action: rule.action, to, now });
     });
-    return this.get(principal, id);
   }
 
   /**

@@ -14,11 +14,16 @@ export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   /** An enabled account of an active agency: a deactivated agency's people are refused on their next call. */
+  /**
+   * Every authenticated call asks this. One query: `findOne` with a relation sends two (a DISTINCT
+   * over the join to apply its LIMIT, then the rows), and a lookup by primary key needs no LIMIT.
+   */
   findActiveWithAgency(id: string): Promise<UserEntity | null> {
-    return this.users.findOne({
-      where: { id, disabledAt: IsNull(), agency: { deactivatedAt: IsNull() } },
-      relations: { agency: true },
-    });
+    return this.users
+      .createQueryBuilder('user')
+      .innerJoinAndSelect('user.agency', 'agency', 'agency.deactivatedAt IS NULL')
+      .where('user.id = :id AND user.disabledAt IS NULL', { id })
+      .getOne();
   }
 
   async describe(principal: Principal, mfaRequired: boolean): Promise<MeDto> {
