@@ -7,7 +7,15 @@ import { Client } from 'pg';
 import { freePort, startPortal } from '../evidence/portal-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { DEMO_PASSWORD } from '../support/test-app';
-import { api, checkAcknowledged, loginAll, summary, verifyAuditLog, WriteLoad } from './support';
+import {
+  api,
+  checkAcknowledged,
+  loginAll,
+  summary,
+  verifyAuditLog,
+  WriteLoad,
+  agencyIdByCode,
+} from './support';
 
 /** Debian's `faketime` package; .ci/run installs it when it is missing. */
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -87,13 +95,7 @@ describe(`The portal's clock jumping back an hour under load, F13 (${process.env
     );
     expect(Math.abs((await portalNow(baseUrl)) - Date.now())).toBeLessThan(5_000);
     const tokens = await loginAll(baseUrl);
-    const agencies = await api<Array<{ id: string; code: string }>>(
-      baseUrl,
-      tokens['vn.officer'],
-      'GET',
-      '/v1/agencies',
-    );
-    const frCentralAuthority = agencies.body.find((agency) => agency.code === 'FR-CA')?.id as string;
+    const frCentralAuthority = await agencyIdByCode(baseUrl, tokens['vn.officer'], 'FR-CA');
     // A session whose refresh token is kept, to come back after the jump as a client would.
     const kept = await fetch(`${baseUrl}/v1/auth/login`, {
       method: 'POST',

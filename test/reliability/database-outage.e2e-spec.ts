@@ -7,7 +7,15 @@ import { Client } from 'pg';
 import { freePort, startPortal } from '../evidence/portal-process';
 import { testEngine } from '../support/database';
 import { PrivateCluster } from './private-cluster';
-import { api, type Call, checkAcknowledged, loginAll, summary, verifyAuditLog, WriteLoad } from './support';
+import {
+  type Call,
+  checkAcknowledged,
+  loginAll,
+  summary,
+  verifyAuditLog,
+  WriteLoad,
+  agencyIdByCode,
+} from './support';
 
 const STARTUP_MS = 120_000;
 /** One of the ports this suite may use for its own cluster (5490–5499 on the shared build machine). */
@@ -55,13 +63,7 @@ onPostgres(
 
     it('should answer 503 with the envelope during the outage, report not-ready, recover by itself within 10 s and lose no acknowledged write', async () => {
       const tokens = await loginAll(baseUrl);
-      const agencies = await api<Array<{ id: string; code: string }>>(
-        baseUrl,
-        tokens['vn.officer'],
-        'GET',
-        '/v1/agencies',
-      );
-      const frCentralAuthority = agencies.body.find((agency) => agency.code === 'FR-CA')?.id as string;
+      const frCentralAuthority = await agencyIdByCode(baseUrl, tokens['vn.officer'], 'FR-CA');
       const load = new WriteLoad([baseUrl], tokens, frCentralAuthority, {
         concurrency: 4,
         maxRequests: 60,

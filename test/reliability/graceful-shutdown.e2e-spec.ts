@@ -5,7 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptedRequest, tokenOf } from '../evidence/support';
 import { freePort, startPortal } from '../evidence/portal-process';
 import { createTestDatabase, describeHeavy, type TestDatabase } from '../support/database';
-import { api, checkAcknowledged, loginAll, summary, verifyAuditLog, WriteLoad } from './support';
+import {
+  api,
+  checkAcknowledged,
+  loginAll,
+  summary,
+  verifyAuditLog,
+  WriteLoad,
+  agencyIdByCode,
+} from './support';
 
 const MiB = 1024 * 1024;
 const STARTUP_MS = 120_000;
@@ -37,13 +45,7 @@ describeHeavy(
       child = await startPortal(database, port, env, STARTUP_MS);
       const portal = { baseUrl };
       const tokens = await loginAll(baseUrl);
-      const agencies = await api<Array<{ id: string; code: string }>>(
-        baseUrl,
-        tokens['vn.officer'],
-        'GET',
-        '/v1/agencies',
-      );
-      const frCentralAuthority = agencies.body.find((agency) => agency.code === 'FR-CA')?.id as string;
+      const frCentralAuthority = await agencyIdByCode(baseUrl, tokens['vn.officer'], 'FR-CA');
       const evidenceRequest = await acceptedRequest(portal);
       const executing = await tokenOf(portal, 'fr.executing');
 

@@ -7,7 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptedRequest, sha256, storedObjects, tokenOf } from '../evidence/support';
 import { freePort, startPortal } from '../evidence/portal-process';
 import { createTestDatabase, describeHeavy, type TestDatabase } from '../support/database';
-import { checkAcknowledged, loginAll, summary, untilReady, verifyAuditLog, WriteLoad, api } from './support';
+import {
+  checkAcknowledged,
+  loginAll,
+  summary,
+  untilReady,
+  verifyAuditLog,
+  WriteLoad,
+  api,
+  agencyIdByCode,
+} from './support';
 
 const MiB = 1024 * 1024;
 /** A first start migrates and seeds; on a shared 2-core machine under load that can take a while. */
@@ -39,13 +48,7 @@ describeHeavy(
       const portal = { baseUrl };
       child = await startPortal(database, port, {}, STARTUP_MS);
       const tokens = await loginAll(baseUrl);
-      const agencies = await api<Array<{ id: string; code: string }>>(
-        baseUrl,
-        tokens['vn.officer'],
-        'GET',
-        '/v1/agencies',
-      );
-      const frCentralAuthority = agencies.body.find((agency) => agency.code === 'FR-CA')?.id as string;
+      const frCentralAuthority = await agencyIdByCode(baseUrl, tokens['vn.officer'], 'FR-CA');
       const evidenceRequest = await acceptedRequest(portal);
       const executing = await tokenOf(portal, 'fr.executing');
 

@@ -93,6 +93,14 @@ export async function api<T = unknown>(
   };
 }
 
+/** The id of the agency with this code (FR-CA: the French central authority the loads send to). */
+export async function agencyIdByCode(baseUrl: string, token: string, code: string): Promise<string> {
+  const agencies = await api<Array<{ id: string; code: string }>>(baseUrl, token, 'GET', '/v1/agencies');
+  const id = agencies.body.find((agency) => agency.code === code)?.id;
+  if (!id) throw new Error(`no agency ${code} (GET /v1/agencies answered ${agencies.status})`);
+  return id;
+}
+
 /**
  * `concurrency` workers, each carrying requests through create → submit → approve → transmit →
  * message, against `baseUrls` in turn, until stopped. A failed step abandons that request (its

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { freePort, startPortal } from '../evidence/portal-process';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/database';
-import { api, checkAcknowledged, loginAll, summary, verifyAuditLog, WriteLoad } from './support';
+import { checkAcknowledged, loginAll, summary, verifyAuditLog, WriteLoad, agencyIdByCode } from './support';
 
 const STARTUP_MS = 120_000;
 const WORKERS = 8;
@@ -36,13 +36,7 @@ onPostgres(
 
     it('should keep every acknowledged write with its audit entry and one gapless log that both verifiers accept', async () => {
       const tokens = await loginAll(baseUrls[0]);
-      const agencies = await api<Array<{ id: string; code: string }>>(
-        baseUrls[0],
-        tokens['vn.officer'],
-        'GET',
-        '/v1/agencies',
-      );
-      const frCentralAuthority = agencies.body.find((agency) => agency.code === 'FR-CA')?.id as string;
+      const frCentralAuthority = await agencyIdByCode(baseUrls[0], tokens['vn.officer'], 'FR-CA');
       const started = performance.now();
       const load = new WriteLoad(baseUrls, tokens, frCentralAuthority, {
         concurrency: WORKERS,
