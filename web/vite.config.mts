@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// The web application is built next to the server (dist/web), which serves it at `/`.
+export default defineConfig({
+  root: here('.'),
+  plugins: [react()],
+  resolve: {
+    // The typed client over the committed OpenAPI spec: the only way the application reaches the API.
+    alias: { '@mla/api-client': here('../libs/api-client/src') },
+  },
+  build: {
+    outDir: here('../dist/web'),
+    emptyOutDir: true,
+    // The CSP allows no inline script or style: keep every asset a file, even tiny ones.
+    assetsInlineLimit: 0,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});
