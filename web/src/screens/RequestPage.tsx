@@ -59,8 +59,9 @@ export function RequestPage({ id }: { id: string }) {
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">{t('request.details')}</h2>
         <dl className="details">
+          {/* dir="auto": what users wrote keeps its own direction inside an Arabic page, and back. */}
           <dt>{t('request.title')}</dt>
-          <dd>{r.title}</dd>
+          <dd dir="auto">{r.title}</dd>
           <dt>{t('list.type')}</dt>
           <dd>{t(`type.${r.type}`)}</dd>
           <dt>{t('request.legalBasis')}</dt>
@@ -80,7 +81,7 @@ export function RequestPage({ id }: { id: string }) {
           {r.executingAgency && (
             <>
               <dt>{t('request.executingAgency')}</dt>
-              <dd>{r.executingAgency.name}</dd>
+              <dd dir="auto">{r.executingAgency.name}</dd>
             </>
           )}
           <dt>{t('request.createdAt')}</dt>
@@ -98,9 +99,9 @@ export function RequestPage({ id }: { id: string }) {
             </>
           )}
           <dt>{t('request.facts')}</dt>
-          <dd>{r.factsSummary}</dd>
+          <dd dir="auto">{r.factsSummary}</dd>
           <dt>{t('request.purpose')}</dt>
-          <dd>{r.purpose}</dd>
+          <dd dir="auto">{r.purpose}</dd>
           {r.refusal && (
             <>
               <dt>{t('request.refusal')}</dt>
