@@ -12,6 +12,12 @@ export default defineConfig({
     // The typed client over the committed OpenAPI spec: the only way the application reaches the API.
     alias: { '@mla/api-client': here('../libs/api-client/src') },
   },
+  // `npx vite --config web/vite.config.mts` for live reloading: the API is the portal's (npm start).
+  server: {
+    proxy: Object.fromEntries(
+      ['/v1', '/health', '/docs'].map((path) => [path, process.env.PORTAL_URL ?? 'http://localhost:3000']),
+    ),
+  },
   build: {
     outDir: here('../dist/web'),
     emptyOutDir: true,
