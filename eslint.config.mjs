@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -47,5 +48,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  // The web application (issue 8): React's rules of hooks; it runs in the browser, with no console.
+  {
+    files: ['web/**/*.{ts,tsx,mts}'],
+    ...reactHooks.configs.flat['recommended-latest'],
   },
 );

@@ -5,9 +5,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ENTRY = 'dist/src/main.js';
+// The web application, built by the same `npm run build` into dist/web and served at `/`.
+const WEB_ENTRY = 'dist/web/index.html';
 const SOURCES = [
   'src',
   'libs/contracts/src',
+  'libs/api-client/src',
+  'web/src',
+  'web/index.html',
+  'web/vite.config.mts',
+  'web/tsconfig.json',
   'scripts',
   'tsconfig.json',
   'tsconfig.build.json',
@@ -25,7 +32,10 @@ function newestMtime(path) {
   );
 }
 
-const builtAt = existsSync(ENTRY) ? statSync(ENTRY).mtimeMs : 0;
+// The older of the two outputs: a missing or stale server or web application rebuilds both.
+const builtAt = Math.min(
+  ...[ENTRY, WEB_ENTRY].map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)),
+);
 if (builtAt === 0 || SOURCES.some((source) => newestMtime(source) > builtAt)) {
   process.stdout.write('Building the portal (sources changed since the last build)…\n');
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -9,6 +9,7 @@ import { FieldErrorDto } from './common/http/error-envelope.dto';
 import { JSON_BODY_LIMIT, verifyJsonBody } from './common/http/json-body';
 import { hardenDocument, publishValidationLimits } from './common/http/openapi-hardening';
 import { refuseTraceMethods, securityHeaders } from './common/http/security-headers';
+import { webApplication } from './common/http/web-app';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import type { AppConfig } from './config/app-config';
 
@@ -26,6 +27,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use(refuseTraceMethods());
   const drain = new DrainGate();
   app.use(drain.middleware());
+  // Before the API's routes: only GETs outside /v1, /health, /docs and /.well-known reach the files.
+  const web = webApplication(config.web.dir);
+  if (web) app.use(web);
   app.use(json({ limit: JSON_BODY_LIMIT, verify: verifyJsonBody }));
   app.useGlobalPipes(createValidationPipe());
   if (config.swaggerEnabled) {

@@ -41,6 +41,8 @@ export class AppConfig {
     readonly signing: SigningSettings,
     readonly audit: AuditSettings,
     readonly idempotency: IdempotencySettings,
+    /** Where the built SPA lives; served only when its index.html is there. */
+    readonly web: { dir: string },
   ) {}
 
   static fromEnv(env: EnvironmentVariables): AppConfig {
@@ -135,6 +137,7 @@ export class AppConfig {
         ttlMs: env.IDEMPOTENCY_TTL_HOURS * 3_600_000,
         cleanupJobEnabled: env.IDEMPOTENCY_CLEANUP_JOB,
       },
+      { dir: resolve(env.WEB_DIR) },
     );
   }
 }

@@ -382,6 +382,10 @@ export class EnvironmentVariables {
   @IsBoolean()
   SWAGGER_ENABLED?: boolean;
 
+  /** The built web application (`npm run build` writes it to dist/web), served at `/`. */
+  @IsString()
+  WEB_DIR: string = './dist/web';
+
   @IsEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 

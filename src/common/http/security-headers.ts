@@ -54,16 +54,52 @@ const docsHeaders = helmet({
 });
 
 /**
- * Security headers per path (SEC-25). When the web SPA is served at `/` (issue 8) it gets a policy
- * of its own here, next to the docs one.
+ * The web application (issue 8) is a page too, but one built to need nothing inline: Vite emits
+ * its scripts and styles as files, so unlike Swagger UI it gets no 'unsafe-inline' at all. It talks
+ * only to this origin's API and shows no third-party content.
  */
+const webHeaders = helmet({
+  ...COMMON,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+    },
+  },
+});
+
+/**
+ * Paths the server answers itself: the API, health probes, published keys and (outside production)
+ * Swagger UI. Everything else belongs to the web application, whose client-side routes all fall
+ * back to its index.html; an unknown path under one of these still answers the API's 404 envelope.
+ */
+const SERVER_PREFIXES = ['/v1', '/health', '/.well-known', DOCS_PATH, `${DOCS_PATH}-json`];
+
+export function isServerPath(path: string): boolean {
+  return SERVER_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+function isDocsPath(path: string): boolean {
+  return path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`) || path === `${DOCS_PATH}-json`;
+}
+
+/** Security headers per path (SEC-25): the API's, Swagger UI's, and the web application's. */
 export function securityHeaders(): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) =>
-    (request.path === DOCS_PATH ||
-      request.path.startsWith(`${DOCS_PATH}/`) ||
-      request.path === `${DOCS_PATH}-json`
-      ? docsHeaders
-      : apiHeaders)(request, response, next);
+    (isDocsPath(request.path) ? docsHeaders : isServerPath(request.path) ? apiHeaders : webHeaders)(
+      request,
+      response,
+      next,
+    );
 }
 
 /**

@@ -1,0 +1,81 @@
+import { useEffect } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { LanguageSwitcher } from './components/LanguageSwitcher';
+import { useI18n } from './i18n';
+import { followLink, navigate, useLocation } from './router';
+import { LoginPage } from './screens/LoginPage';
+import { RequestPage } from './screens/RequestPage';
+import { RequestsList } from './screens/RequestsList';
+import { useApi, useSession, useSessionState } from './session';
+
+const REQUEST_PATH = /^\/requests\/([0-9a-f-]{36})$/i;
+
+export function App() {
+  const { t } = useI18n();
+  const state = useSessionState();
+  const queryClient = useQueryClient();
+  const location = useLocation();
+  const [path, search = ''] = location.split('?');
+
+  // Nothing of one user's data outlives their session in the cache.
+  useEffect(() => {
+    if (state.status === 'signed-out') queryClient.clear();
+  }, [state.status, queryClient]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="app-header">
+        <span className="app-title">{t('app.title')}</span>
+        {state.status === 'signed-in' && <SignedInNav />}
+        <LanguageSwitcher />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {state.status === 'signed-out' ? (
+          <LoginPage reason={state.reason} />
+        ) : (
+          <Screen path={path ?? '/'} search={search} />
+        )}
+      </main>
+    </>
+  );
+}
+
+function Screen({ path, search }: { path: string; search: string }) {
+  const { t } = useI18n();
+  useEffect(() => {
+    if (path === '/' || path === '/login') navigate('/requests', { replace: true });
+  }, [path]);
+  if (path === '/requests') return <RequestsList search={search} />;
+  const match = REQUEST_PATH.exec(path);
+  if (match?.[1]) return <RequestPage key={match[1]} id={match[1]} />;
+  if (path === '/' || path === '/login') return null;
+  return <p>{t('app.notFound')}</p>;
+}
+
+function SignedInNav() {
+  const { t } = useI18n();
+  const session = useSession();
+  const client = useApi();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      const { data, error } = await client.GET('/v1/auth/me');
+      if (!data) throw new Error(error?.code ?? 'me');
+      return data;
+    },
+  });
+  return (
+    <nav aria-label={t('app.title')} className="app-nav">
+      <a href="/requests" onClick={followLink}>
+        {t('nav.requests')}
+      </a>
+      {me.data && <span>{t('nav.signedInAs', { name: me.data.displayName })}</span>}
+      <button type="button" onClick={() => void session.logout()}>
+        {t('nav.logout')}
+      </button>
+    </nav>
+  );
+}

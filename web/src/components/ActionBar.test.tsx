@@ -1,0 +1,156 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { Schemas } from '@mla/api-client';
+import { Session } from '../api';
+import { I18nProvider } from '../i18n';
+import { fakeFetch } from '../test/fake-api';
+import { ActionBar, type ActionBarRequest } from './ActionBar';
+
+const REQUEST_ID = '0b8f6a0e-5a8c-4c1e-9d55-3f3c2b9b7a10';
+const agency = (stateCode: string, timeZone: string): Schemas['AgencyDto'] => ({
+  id: `00000000-0000-4000-8000-0000000000${stateCode === 'VN' ? '01' : '02'}`,
+  code: `${stateCode}-CA`,
+  name: `${stateCode} central authority`,
+  stateCode,
+  kind: 'central_authority',
+  timeZone,
+  active: true,
+});
+
+function requestWith(allowedActions: ActionBarRequest['allowedActions']): ActionBarRequest {
+  return {
+    id: REQUEST_ID,
+    version: 3,
+    type: 'stored_data_access',
+    legalBasis: 'budapest',
+    profileVersion: 1,
+    allowedActions,
+    requestedItems: ['data:subscriber', 'data:content'],
+    requestedAgency: agency('FR', 'Europe/Paris'),
+  };
+}
+
+function renderBar(request: ActionBarRequest, respond: Parameters<typeof fakeFetch>[0] = () => undefined) {
+  const api = fakeFetch(respond);
+  const session = new Session('http://portal.test', null, api.fetch);
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider language="en">
+        <ActionBar request={request} client={session.client} />
+      </I18nProvider>
+    </QueryClientProvider>,
+  );
+  return api;
+}
+
+describe('ActionBar', () => {
+  it('offers exactly the actions the API allows, in its order', () => {
+    renderBar(requestWith(['approve', 'return_to_draft']));
+    const toolbar = screen.getByRole('toolbar', { name: 'Actions' });
+    expect(
+      within(toolbar)
+        .getAllByRole('button')
+        .map((button) => button.textContent),
+    ).toEqual(['Approve', 'Return to draft']);
+  });
+
+  it('says so when nothing is allowed, with no buttons', () => {
+    renderBar(requestWith([]));
+    expect(screen.queryByRole('toolbar')).toBeNull();
+    expect(screen.getByText('Nothing for you to do on this request now.')).toBeTruthy();
+  });
+
+  it('posts the action with the version it was shown, after confirmation', async () => {
+    const user = userEvent.setup();
+    const api = renderBar(requestWith(['approve']), (call) =>
+      call.method === 'POST' ? { status: 200, body: { id: REQUEST_ID, status: 'ready' } } : undefined,
+    );
+    await user.click(screen.getByRole('button', { name: 'Approve' }));
+    expect(api.calls).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Confirm: Approve' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Done: Approve.'));
+    expect(api.calls).toHaveLength(1);
+    const [call] = api.calls;
+    expect(call?.method).toBe('POST');
+    expect(call?.path).toBe(`/v1/requests/${REQUEST_ID}/transitions`);
+    expect(call?.body).toEqual({ action: 'approve' });
+    expect(call?.headers.get('If-Match')).toBe('"3"');
+    expect(call?.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('asks for the reason an action needs and sends it', async () => {
+    const user = userEvent.setup();
+    const api = renderBar(requestWith(['approve', 'return_to_draft']), (call) =>
+      call.method === 'POST' ? { status: 200, body: { id: REQUEST_ID, status: 'draft' } } : undefined,
+    );
+    await user.click(screen.getByRole('button', { name: 'Return to draft' }));
+    const form = screen.getByRole('form', { name: 'Return to draft' });
+    await user.type(within(form).getByLabelText('Reason'), 'The time zone of the IP address is missing');
+    await user.click(within(form).getByRole('button', { name: 'Confirm: Return to draft' }));
+    await waitFor(() => expect(api.calls).toHaveLength(1));
+    expect(api.calls[0]?.body).toEqual({
+      action: 'return_to_draft',
+      reason: 'The time zone of the IP address is missing',
+    });
+  });
+
+  it('offers only the refusal grounds of the request’s profile and sends those chosen', async () => {
+    const user = userEvent.setup();
+    const api = renderBar(requestWith(['accept', 'refuse']), (call) => {
+      if (call.method === 'GET' && call.path === '/v1/profiles/budapest')
+        return {
+          status: 200,
+          body: {
+            legalBasis: 'budapest',
+            version: 1,
+            requestTypes: {
+              stored_data_access: {
+                refusalGrounds: ['REF_POLITICAL', 'REF_ESSENTIAL_INTERESTS'],
+                postponementGrounds: ['POST_ONGOING_INVESTIGATION'],
+              },
+            },
+          },
+        };
+      if (call.method === 'POST') return { status: 200, body: { id: REQUEST_ID, status: 'refused' } };
+      return undefined;
+    });
+    await user.click(screen.getByRole('button', { name: 'Refuse' }));
+    const form = screen.getByRole('form', { name: 'Refuse' });
+    const grounds = within(form).getByRole('group', { name: 'Grounds' });
+    await waitFor(() => expect(within(grounds).getAllByRole('checkbox')).toHaveLength(2));
+    expect(within(grounds).queryByLabelText('POST_ONGOING_INVESTIGATION')).toBeNull();
+    expect(api.calls[0]?.search).toBe('?version=1');
+    await user.click(within(grounds).getByLabelText('REF_ESSENTIAL_INTERESTS'));
+    await user.type(within(form).getByLabelText('Reason'), 'Would prejudice essential interests');
+    await user.click(within(form).getByRole('button', { name: 'Confirm: Refuse' }));
+    await waitFor(() => expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1));
+    expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({
+      action: 'refuse',
+      reason: 'Would prejudice essential interests',
+      grounds: ['REF_ESSENTIAL_INTERESTS'],
+    });
+  });
+
+  it('shows the API’s refusal of the action', async () => {
+    const user = userEvent.setup();
+    renderBar(requestWith(['transmit']), () => ({
+      status: 409,
+      body: {
+        statusCode: 409,
+        code: 'request.version_conflict',
+        message: 'The request changed since it was read',
+        correlationId: 'c1',
+      },
+    }));
+    await user.click(screen.getByRole('button', { name: 'Transmit' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'The action failed: The request changed since it was read',
+      ),
+    );
+  });
+});
