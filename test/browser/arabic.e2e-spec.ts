@@ -24,7 +24,7 @@ async function box(locator: Locator): Promise<{ x: number; width: number }> {
 /** The document is Arabic and right to left, down to the computed direction of the main content. */
 async function expectRightToLeft(page: Page): Promise<void> {
   await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
-  expect(await page.locator('main').evaluate((main) => getComputedStyle(main).direction)).toBe('rtl');
+  expect(await page.evaluate("getComputedStyle(document.querySelector('main')).direction")).toBe('rtl');
   // The header is mirrored: the portal's name, first in the markup, stands right of the language
   // switcher, last in it.
   const title = await box(page.locator('.app-title'));
@@ -68,7 +68,7 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     await expectRightToLeft(page);
     // The sign-in form speaks Arabic.
     await page.getByRole('heading', { name: ar['login.heading'], exact: true }).waitFor();
-    await page.getByLabel(ar['login.username']!, { exact: true }).waitFor();
+    await page.getByLabel(ar['login.username'], { exact: true }).waitFor();
 
     await signIn(page, 'vn.officer');
     await page.getByRole('tab', { name: ar['list.outbox'], exact: true }).waitFor();
@@ -77,10 +77,10 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     );
     await openFromList(page, 'outgoing', reference);
     await expectRightToLeft(page);
-    await expectStatus(page, reference, ar['status.draft']!);
+    await expectStatus(page, reference, ar['status.draft']);
     await page.getByRole('heading', { name: ar['actions.heading'], exact: true }).waitFor();
     await act(page, actionLabels(ar, 'submit'));
-    await expectStatus(page, reference, ar['status.pending_approval']!);
+    await expectStatus(page, reference, ar['status.pending_approval']);
   });
 
   it("the supervisor's browser asks for Arabic: the portal opens in it, mirrored, and he approves", async () => {
@@ -91,7 +91,7 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     await signIn(page, 'vn.supervisor');
     await openFromList(page, 'outgoing', reference);
     await expectRightToLeft(page);
-    await expectStatus(page, reference, ar['status.pending_approval']!);
+    await expectStatus(page, reference, ar['status.pending_approval']);
 
     // The toolbar runs right to left: its first action stands right of its last.
     const buttons = page.getByRole('toolbar').getByRole('button');
@@ -102,6 +102,6 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     expect(await buttons.allTextContents()).toContain(ar['action.approve']);
 
     await act(page, actionLabels(ar, 'approve'));
-    await expectStatus(page, reference, ar['status.ready']!);
+    await expectStatus(page, reference, ar['status.ready']);
   });
 });

@@ -105,22 +105,33 @@ export async function act(
   await page.getByRole('status').filter({ hasText: labels.done }).waitFor();
 }
 
-/** The application's messages in `language`, read from its own catalogue (web/src/i18n). */
+/**
+ * The application's messages in `language`, read from its own catalogue (web/src/i18n), so the tests
+ * look for what a user of that language reads. A key it does not have throws, naming it, rather than
+ * leaving a step to wait for "undefined".
+ */
 export function catalogue(language: 'en' | 'fr' | 'vi' | 'ar'): Record<string, string> {
-  return JSON.parse(readFileSync(join(ROOT, 'web/src/i18n', `${language}.json`), 'utf8')) as Record<
+  const messages = JSON.parse(readFileSync(join(ROOT, 'web/src/i18n', `${language}.json`), 'utf8')) as Record<
     string,
     string
   >;
+  return new Proxy(messages, {
+    get(target, key) {
+      if (typeof key !== 'string' || !Object.hasOwn(target, key))
+        throw new Error(`no message ${String(key)} in web/src/i18n/${language}.json`);
+      return target[key];
+    },
+  });
 }
 
 /** The labels `act` needs for `action`, in the language of `messages`. */
 export function actionLabels(messages: Record<string, string>, action: string) {
-  const label = messages[`action.${action}`]!;
+  const label = messages[`action.${action}`];
   return {
     action: label,
-    confirm: messages['actions.confirm']!.replace('{action}', label),
-    done: messages['actions.done']!.replace('{action}', label),
-    reason: messages['actions.reason']!,
+    confirm: messages['actions.confirm'].replace('{action}', label),
+    done: messages['actions.done'].replace('{action}', label),
+    reason: messages['actions.reason'],
   };
 }
 
@@ -137,12 +148,8 @@ export interface AxeViolation {
  */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (context: Document) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    return (await axe.run(document)).violations;
-  });
+  // A string, evaluated in the page: the tests' TypeScript knows Node's globals, not the DOM's.
+  const violations = await page.evaluate('axe.run(document).then((results) => results.violations)');
   return (violations as AxeViolation[])
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(({ id, impact, help, nodes }) => ({
