@@ -63,7 +63,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await expectStatus(page, reference, en['status.draft']);
     await act(page, actionLabels(en, 'submit'));
     await expectStatus(page, reference, en['status.pending_approval']);
-    // The timeline shows the change at once; approving is not hers to do (four eyes).
+    // The timeline shows the change at once; approving is her supervisor's, not offered to her.
     await page.locator('.timeline li', { hasText: 'request.submit' }).waitFor();
     expect(await page.getByRole('button', { name: en['action.approve'], exact: true }).count()).toBe(0);
   });
