@@ -1,0 +1,97 @@
+import type { Browser, Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../support/test-app';
+import {
+  catalogue,
+  launchBrowser,
+  openPortal,
+  screenshot,
+  seriousViolations,
+  signIn,
+  type UserPage,
+} from './support';
+
+const en = catalogue('en');
+const ar = catalogue('ar');
+
+/**
+ * axe-core on the main screens, in English and in Arabic: no violation of serious or critical
+ * impact. On the demo data (DEMO_REQUESTS=true), so the list and the request page are full, as a new
+ * user sees them; the same run takes the README's screenshots (see `screenshot`).
+ */
+describe('Browser: accessibility of the main screens (axe-core)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let officer: UserPage;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([createTestApp({ DEMO_REQUESTS: 'true' }), launchBrowser()]);
+    // axe-core goes into the page as an inline script, which the application's CSP refuses: this
+    // context alone bypasses it (the walks in the other files run under the real CSP).
+    officer = await openPortal(browser, t.baseUrl, 'vn.officer', { bypassCSP: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const expectAccessible = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
+
+  /** A request in execution, opened from its row: the demo data has moved it far along. */
+  const openRequestInExecution = async (page: Page, status: string) => {
+    await page.getByRole('row').filter({ hasText: status }).first().getByRole('link').click();
+    await page.locator('#request-heading').waitFor();
+    // The timeline has loaded: the page is complete.
+    await page.locator('.timeline li').first().waitFor();
+  };
+
+  it('in English: the sign-in page, the outbox and a request page', async () => {
+    const { page } = officer;
+    await page.locator('#login-username').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'login');
+
+    await signIn(page, 'vn.officer');
+    // The rows and their deadlines have loaded.
+    await page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'outbox');
+
+    await openRequestInExecution(page, en['status.in_execution']);
+    await expectAccessible(page);
+    await screenshot(page, 'request');
+  });
+
+  it('in Arabic, right to left: the same request page, the outbox and the sign-in page', async () => {
+    const { page } = officer;
+    await page.getByLabel('Language').selectOption('ar');
+    await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { name: ar['request.timeline'], exact: true }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'request-ar');
+
+    await page.getByRole('link', { name: ar['nav.requests'], exact: true }).click();
+    await page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: ar['nav.logout'], exact: true }).click();
+    await page.locator('#login-username').waitFor();
+    await expectAccessible(page);
+  });
+
+  it("the counterpart's inbox", async () => {
+    const carla = await openPortal(browser, t.baseUrl, 'fr.central', { bypassCSP: true });
+    await signIn(carla.page, 'fr.central');
+    await carla.page.locator('#tab-incoming').click();
+    await carla.page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await expectAccessible(carla.page);
+    await screenshot(carla.page, 'inbox');
+    await openRequestInExecution(carla.page, en['status.in_execution']);
+    await expectAccessible(carla.page);
+  });
+
+  it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {
+    const { page } = officer;
+    await page.evaluate("document.querySelector('main').append(document.createElement('img'))");
+    expect((await seriousViolations(page)).map((violation) => violation.id)).toContain('image-alt');
+  });
+});
