@@ -138,8 +138,14 @@ export function RequestWizard() {
       agency.kind !== 'oversight_body',
   );
 
-  // The new step's heading takes the focus, so keyboard and screen-reader users start at its top.
+  // A new step's heading takes the focus, so keyboard and screen-reader users start at its top
+  // (not on arrival: the page starts where every page does).
+  const firstStep = useRef(true);
   useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
     headingRef.current?.focus();
   }, [step]);
 
@@ -292,7 +298,10 @@ export function RequestWizard() {
           )}
           {type && profile.isPending && <p>{t('app.loading')}</p>}
           <div className="buttons">
-            <button type="submit">{t('wizard.next')}</button>
+            {/* Until the profile is in, step 2 would not know which fields to ask for. */}
+            <button type="submit" disabled={summary !== undefined && profile.isPending}>
+              {t('wizard.next')}
+            </button>
           </div>
         </form>
       )}
