@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
@@ -238,6 +238,7 @@ function UploadForm({ requestId }: { requestId: string }) {
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [description, setDescription] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<
     | { kind: 'done'; evidence: Evidence; receipt: Schemas['SignedReceiptDto'] }
@@ -260,6 +261,10 @@ function UploadForm({ requestId }: { requestId: string }) {
         const body = answer.body as Schemas['EvidenceUploadResultDto'];
         setProgress(1);
         setResult({ kind: 'done', evidence: body.evidence, receipt: body.receipt });
+        // Sent: the form is ready for the next file (a second click must not send this one again).
+        setFile(null);
+        setDescription('');
+        if (fileInput.current) fileInput.current.value = '';
         void queryClient.invalidateQueries({ queryKey: ['request', requestId] });
       } else {
         const body = answer.body as Partial<Schemas['ErrorResponseDto']> | undefined;
@@ -283,6 +288,7 @@ function UploadForm({ requestId }: { requestId: string }) {
         <label htmlFor={`${id}-file`}>{t('evidence.fileLabel')}</label>
         <input
           id={`${id}-file`}
+          ref={fileInput}
           type="file"
           aria-required="true"
           onChange={(event) => {
