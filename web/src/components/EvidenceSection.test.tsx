@@ -57,6 +57,15 @@ const request = {
     timeZone: 'Europe/Paris',
     active: true,
   },
+  requestingAgency: {
+    id: 'a1',
+    code: 'VN-C50',
+    name: 'C50',
+    stateCode: 'VN',
+    kind: 'competent_authority' as const,
+    timeZone: 'Asia/Ho_Chi_Minh',
+    active: true,
+  },
 };
 
 /** An XMLHttpRequest the test drives: what was sent, and the progress and answer it reports. */
@@ -97,8 +106,16 @@ class FakeXhr {
   }
 }
 
-function renderSection(items: Schemas['EvidenceDto'][], stateCode = 'FR') {
+function renderSection(
+  items: Schemas['EvidenceDto'][],
+  stateCode = 'FR',
+  packages: unknown[] = [],
+  acknowledge: (body: unknown) => unknown = () => undefined,
+) {
   const api = fakeFetch((call) => {
+    if (call.path === `/v1/requests/${REQUEST_ID}/evidence-packages` && call.method === 'GET')
+      return { status: 200, body: { items: packages } };
+    if (call.path.endsWith('/acknowledgement')) return { status: 200, body: acknowledge(call.body) };
     if (call.path === `/v1/requests/${REQUEST_ID}/evidence`) return { status: 200, body: { items } };
     if (call.path.endsWith('/content')) return { status: 200, body: 'evidence bytes' };
     if (call.path.endsWith('/custody'))
@@ -211,6 +228,49 @@ describe('EvidenceSection', () => {
       expect(screen.getByText('The upload failed: Evidence cannot be uploaded now')).toBeTruthy(),
     );
     expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it('offers the requested side to seal what is not yet delivered', async () => {
+    const user = userEvent.setup();
+    const api = renderSection([item()]);
+    await user.click(await screen.findByRole('button', { name: 'Seal and deliver' }));
+    await waitFor(() => expect(api.calls.some((call) => call.method === 'POST')).toBe(true));
+    const post = api.calls.find((call) => call.method === 'POST');
+    expect(post?.path).toBe(`/v1/requests/${REQUEST_ID}/evidence-packages`);
+    expect(post?.body).toEqual({ final: false });
+  });
+
+  it('acknowledges a package with the hashes the requesting side computed itself', async () => {
+    const user = userEvent.setup();
+    const content = JSON.stringify('evidence bytes');
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(content));
+    const hash = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    const sealed = {
+      id: '22222222-2222-4222-8222-222222222222',
+      requestId: REQUEST_ID,
+      sequence: 1,
+      final: false,
+      status: 'sealed',
+      sealedAt: '2026-11-21T10:00:00Z',
+      sealedById: 'u2',
+      manifest: { items: [{ id: item().id, fileName: 'export.zip', sha256: hash }] },
+      signature: { algorithm: 'Ed25519', keyId: 'key-1', value: 'c2ln' },
+      acknowledgedAt: null,
+      acknowledgement: null,
+    };
+    const api = renderSection([item({ sha256: hash, packageId: sealed.id })], 'VN', [sealed], () => ({
+      ...sealed,
+      status: 'acknowledged',
+      acknowledgement: [{ id: item().id, sha256: hash, matches: true }],
+    }));
+    // The requesting side neither uploads nor seals.
+    expect(screen.queryByRole('button', { name: 'Seal and deliver' })).toBeNull();
+    await user.click(await screen.findByRole('button', { name: 'Acknowledge package 1' }));
+    await waitFor(() =>
+      expect(screen.getByText('Receipt acknowledged: every hash matches the manifest.')).toBeTruthy(),
+    );
+    const post = api.calls.find((call) => call.path.endsWith('/acknowledgement'));
+    expect(post?.body).toEqual({ items: [{ id: item().id, sha256: hash }] });
   });
 
   it('downloads with the bearer token and compares the file’s hash with the recorded one', async () => {

@@ -6,7 +6,8 @@ import { useI18n } from '../i18n';
 import { useApi, useSession } from '../session';
 
 type Evidence = Schemas['EvidenceDto'];
-type Request = Pick<Schemas['RequestDto'], 'id' | 'status' | 'requestedAgency'>;
+type Request = Pick<Schemas['RequestDto'], 'id' | 'status' | 'requestedAgency' | 'requestingAgency'>;
+type Package = Schemas['EvidencePackageDto'];
 
 /** The statuses in which the requested side may upload (the API refuses any other: evidence.upload_not_allowed). */
 const UPLOAD_STATUSES: readonly Schemas['RequestDto']['status'][] = ['accepted', 'in_execution'];
@@ -56,6 +57,18 @@ export function EvidenceSection({ request, me }: { request: Request; me: Schemas
     <section aria-labelledby="evidence-heading" className="evidence">
       <h2 id="evidence-heading">{t('evidence.heading')}</h2>
       {mayUpload && <UploadForm requestId={request.id} />}
+      {mayUpload && (
+        <SealForm
+          requestId={request.id}
+          undelivered={
+            (evidence.data ?? []).filter((item) => item.packageId === null && !item.disposedAt).length
+          }
+        />
+      )}
+      <Packages
+        requestId={request.id}
+        mayAcknowledge={me !== undefined && me.agency.stateCode === request.requestingAgency.stateCode}
+      />
       {evidence.isPending ? (
         <p>{t('app.loading')}</p>
       ) : evidence.error ? (
@@ -334,5 +347,173 @@ function UploadForm({ requestId }: { requestId: string }) {
         {result?.kind === 'failed' && <p className="error">{result.text}</p>}
       </div>
     </form>
+  );
+}
+
+/** The requested side delivers what it uploaded: a sealed, signed package the requesting side then sees. */
+function SealForm({ requestId, undelivered }: { requestId: string; undelivered: number }) {
+  const { t } = useI18n();
+  const client = useApi();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [note, setNote] = useState('');
+  const [final, setFinal] = useState(false);
+  const [status, setStatus] = useState<{ failed: boolean; text: string } | null>(null);
+  const [sending, setSending] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSending(true);
+    try {
+      const { data, error } = await client.POST('/v1/requests/{id}/evidence-packages', {
+        params: { path: { id: requestId } },
+        body: { final, ...(note.trim() ? { note: note.trim() } : {}) },
+      });
+      if (data) {
+        setStatus({ failed: false, text: t('evidence.sealed', { sequence: data.sequence }) });
+        setNote('');
+        void queryClient.invalidateQueries({ queryKey: ['request', requestId] });
+      } else setStatus({ failed: true, text: t('evidence.sealFailed', { message: error?.message ?? '' }) });
+    } catch (error) {
+      setStatus({ failed: true, text: t('evidence.sealFailed', { message: String(error) }) });
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <form className="upload" aria-labelledby={`${id}-heading`} onSubmit={(event) => void submit(event)}>
+      <h3 id={`${id}-heading`}>{t('evidence.sealHeading')}</h3>
+      <div className="field">
+        <label htmlFor={`${id}-note`}>{t('evidence.sealNote')}</label>
+        <textarea
+          id={`${id}-note`}
+          maxLength={2000}
+          dir="auto"
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+        />
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={final} onChange={(event) => setFinal(event.target.checked)} />{' '}
+        {t('evidence.sealFinal')}
+      </label>
+      <p className="hint">{t('evidence.undelivered', { count: undelivered })}</p>
+      <div className="buttons">
+        {/* Stays in place when everything is delivered, so its outcome can still be read. */}
+        <button type="submit" disabled={sending || undelivered === 0}>
+          {t('evidence.seal')}
+        </button>
+      </div>
+      <p role="status" className={status?.failed ? 'error' : undefined}>
+        {status?.text}
+      </p>
+    </form>
+  );
+}
+
+interface ManifestItem {
+  id: string;
+  fileName: string;
+  sha256: string;
+}
+
+function manifestItems(pkg: Package): ManifestItem[] {
+  const items: unknown = pkg.manifest.items;
+  return Array.isArray(items) ? (items as ManifestItem[]) : [];
+}
+
+/**
+ * The delivered packages; the requesting side acknowledges one by hashing every item it downloads
+ * itself and sending those hashes: the portal records whether each matches the sealed manifest.
+ */
+function Packages({ requestId, mayAcknowledge }: { requestId: string; mayAcknowledge: boolean }) {
+  const { t, language } = useI18n();
+  const client = useApi();
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<{ failed: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const packages = useQuery({
+    queryKey: ['request', requestId, 'packages'],
+    queryFn: async () => {
+      const { data, error } = await client.GET('/v1/requests/{id}/evidence-packages', {
+        params: { path: { id: requestId } },
+      });
+      if (!data) throw new Error(error?.code ?? 'packages');
+      return data.items;
+    },
+  });
+
+  async function acknowledge(pkg: Package) {
+    setBusy(pkg.id);
+    setStatus(null);
+    try {
+      const items: { id: string; sha256: string }[] = [];
+      for (const item of manifestItems(pkg)) {
+        const { data, error } = await client.GET('/v1/evidence/{id}/content', {
+          params: { path: { id: item.id }, query: { purpose: 'acknowledgement of receipt' } },
+          parseAs: 'blob',
+        });
+        const hash = data ? await sha256Hex(data) : null;
+        if (!hash) {
+          setStatus({
+            failed: true,
+            text: t('evidence.ackFailed', { message: error?.message ?? item.fileName }),
+          });
+          return;
+        }
+        items.push({ id: item.id, sha256: hash });
+      }
+      const { data, error } = await client.POST('/v1/evidence-packages/{id}/acknowledgement', {
+        params: { path: { id: pkg.id } },
+        body: { items },
+      });
+      if (data) {
+        const mismatched = (data.acknowledgement ?? []).filter((entry) => !entry.matches).length;
+        setStatus({
+          failed: mismatched > 0,
+          text: mismatched > 0 ? t('evidence.ackMismatch', { count: mismatched }) : t('evidence.ackDone'),
+        });
+        void queryClient.invalidateQueries({ queryKey: ['request', requestId] });
+      } else setStatus({ failed: true, text: t('evidence.ackFailed', { message: error?.message ?? '' }) });
+    } catch (error) {
+      setStatus({ failed: true, text: t('evidence.ackFailed', { message: String(error) }) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (!packages.data || packages.data.length === 0) return null;
+  return (
+    <section aria-labelledby="packages-heading">
+      <h3 id="packages-heading">{t('evidence.packages')}</h3>
+      <ul className="packages">
+        {packages.data.map((pkg) => (
+          <li key={pkg.id}>
+            {t('evidence.packageLine', {
+              sequence: pkg.sequence,
+              count: manifestItems(pkg).length,
+              sealedAt: formatDateTime(pkg.sealedAt, language),
+              keyId: pkg.signature.keyId,
+            })}{' '}
+            <strong>{t(`evidence.packageStatus.${pkg.status}`)}</strong>
+            {pkg.final && <> · {t('evidence.finalDelivery')}</>}
+            {mayAcknowledge && pkg.status === 'sealed' && (
+              <>
+                {' '}
+                <button type="button" disabled={busy !== null} onClick={() => void acknowledge(pkg)}>
+                  {busy === pkg.id
+                    ? t('evidence.acknowledging')
+                    : t('evidence.acknowledge', { sequence: pkg.sequence })}
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p role="status" className={status?.failed ? 'error' : undefined}>
+        {status?.text}
+      </p>
+    </section>
   );
 }
