@@ -30,6 +30,7 @@ const BUDAPEST = {
   legalBasis: 'budapest',
   version: 1,
   title: 'Council of Europe Convention on Cybercrime (ETS 185, Budapest)',
+  languages: { '*': ['en'], FR: ['fr', 'en'] },
   requestTypes: {
     mla_general: rules(['assistanceSought.measures', 'offences.maxPenalty']),
     stored_data_access: rules([
@@ -198,7 +199,12 @@ describe('RequestWizard', () => {
     await waitFor(() =>
       expect(screen.getByRole('option', { name: 'French central authority (FR)' })).toBeTruthy(),
     );
+    expect(screen.queryByLabelText('Language of the request')).toBeNull();
     await user.selectOptions(screen.getByLabelText('Requested agency'), FR_AGENCY);
+    // The languages France accepts under this profile, English (the default) preselected.
+    const language = screen.getByLabelText<HTMLSelectElement>('Language of the request');
+    expect([...language.options].map((option) => option.value)).toEqual(['fr', 'en']);
+    expect(language.value).toBe('en');
     await fill(user, screen.getByLabelText('Your file number'), 'C50-2026-0142');
     await fill(user, screen.getByLabelText('Title'), 'Phishing campaign');
     await fill(user, screen.getByLabelText('Offence: national provision'), 'Penal Code art. 290');
@@ -251,6 +257,7 @@ describe('RequestWizard', () => {
       legalBasis: 'budapest',
       type: 'stored_data_access',
       requestedAgencyId: FR_AGENCY,
+      language: 'en',
       reference: 'C50-2026-0142',
       title: 'Phishing campaign',
       urgency: { level: 'normal' },

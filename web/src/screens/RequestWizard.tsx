@@ -57,7 +57,14 @@ export function fieldLabel(t: Translate, path: string): string {
   return isMessageKey(key) ? t(key) : path;
 }
 
-function optionLabel(t: Translate, spec: FieldSpec, option: string): string {
+function optionLabel(t: Translate, spec: FieldSpec, option: string, language = 'en'): string {
+  if (spec.path === 'language') {
+    try {
+      return new Intl.DisplayNames([language], { type: 'language' }).of(option) ?? option;
+    } catch {
+      return option;
+    }
+  }
   const urgency = `urgency.${option}`;
   if (spec.path === 'urgency.level' && isMessageKey(urgency)) return t(urgency);
   const key = `option.${option}`;
@@ -125,9 +132,16 @@ export function RequestWizard() {
   });
 
   const rules = type ? profile.data?.requestTypes[type] : undefined;
+  const chosenAgency = agencies.data?.find((agency) => agency.id === values.requestedAgencyId);
+  const languages = profile.data?.languages;
+  // The languages the requested state accepts under this instrument (the profile's `languages`).
+  const accepted = useMemo(
+    () => (chosenAgency && languages ? (languages[chosenAgency.stateCode] ?? languages['*'] ?? []) : []),
+    [chosenAgency, languages],
+  );
   const fields = useMemo(
-    () => (type && rules ? visibleFields(type, rules, values) : []),
-    [type, rules, values],
+    () => (type && rules ? visibleFields(type, rules, values, accepted) : []),
+    [type, rules, values, accepted],
   );
   // Counterparts only: the agencies of other states that can receive a request.
   const counterparts = (agencies.data ?? []).filter(
@@ -379,7 +393,7 @@ function Field({
   agencies: Schemas['AgencyDto'][];
   zones: string[];
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const id = fieldId(spec.path);
   const label = fieldLabel(t, spec.path);
   const invalid = missing || errors.length > 0;
@@ -436,7 +450,7 @@ function Field({
                   )
                 }
               />{' '}
-              {optionLabel(t, spec, option)}
+              {optionLabel(t, spec, option, language)}
             </label>
           ))}
           {message}
@@ -477,7 +491,7 @@ function Field({
         <select {...common} value={str} onChange={(event) => onChange(event.target.value)}>
           {(spec.options ?? []).map((option) => (
             <option key={option} value={option}>
-              {optionLabel(t, spec, option)}
+              {optionLabel(t, spec, option, language)}
             </option>
           ))}
         </select>
@@ -546,15 +560,15 @@ function Preview({
   from: { name: string; stateCode: string } | undefined;
   to: Schemas['AgencyDto'] | undefined;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const shown = (spec: FieldSpec): string => {
     const value = values[spec.path];
     if (value === undefined) return '';
     if (typeof value === 'boolean') return value ? t('wizard.yes') : t('wizard.no');
-    if (Array.isArray(value)) return value.map((option) => optionLabel(t, spec, option)).join(', ');
+    if (Array.isArray(value)) return value.map((option) => optionLabel(t, spec, option, language)).join(', ');
     if (typeof value === 'object') return `${value.local.replace('T', ' ')} (${value.timeZone})`;
     if (spec.kind === 'agency') return to ? `${to.name} (${to.stateCode})` : value;
-    return spec.kind === 'select' ? optionLabel(t, spec, value) : value;
+    return spec.kind === 'select' ? optionLabel(t, spec, value, language) : value;
   };
   return (
     <article aria-labelledby="preview-heading" className="preview">

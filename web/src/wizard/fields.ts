@@ -179,7 +179,13 @@ export interface VisibleField extends FieldSpec {
  * The fields step 2 asks for: those CreateRequestDto always requires, and those the chosen
  * profile's `mandatoryFields` (or the DTO's own conditions) make required for this type: nothing else.
  */
-export function visibleFields(type: RequestType, rules: TypeRules, values: Values): VisibleField[] {
+export function visibleFields(
+  type: RequestType,
+  rules: TypeRules,
+  values: Values,
+  /** The languages the profile says the requested state accepts (`languages[state] ?? languages['*']`). */
+  accepted: readonly string[] = [],
+): VisibleField[] {
   const mandatory = new Set(rules.mandatoryFields);
   const asks = (prefix: string) =>
     [...mandatory].some((path) => path === prefix || path.startsWith(`${prefix}.`));
@@ -189,6 +195,7 @@ export function visibleFields(type: RequestType, rules: TypeRules, values: Value
   };
 
   add('parties', { path: 'requestedAgencyId', kind: 'agency' });
+  if (accepted.length > 0) add('parties', { path: 'language', kind: 'select', options: accepted });
   add('parties', text('reference'));
   add('parties', text('title'));
   add('case', { path: 'urgency.level', kind: 'select', options: URGENCY });
@@ -255,6 +262,8 @@ export function initialValue(spec: FieldSpec, timeZone: string): FieldValue {
     case 'zoned':
       return { local: '', timeZone };
     case 'select':
+      // The language of the request: English (the DTO's default) where the counterpart accepts it.
+      if (spec.path === 'language' && spec.options?.includes('en')) return 'en';
       return spec.options?.[0] ?? '';
     default:
       return '';
