@@ -230,6 +230,24 @@ describe('EvidenceSection', () => {
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
 
+  it('is absent for a role that may not read evidence, and asks nothing', async () => {
+    const api = fakeFetch(() => undefined);
+    const session = new Session('http://portal.test', null, api.fetch);
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <SessionProvider session={session}>
+        <QueryClientProvider client={queryClient}>
+          <I18nProvider language="en">
+            <EvidenceSection request={request} me={{ ...me('VN'), permissions: ['request.read'] }} />
+          </I18nProvider>
+        </QueryClientProvider>
+      </SessionProvider>,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByRole('heading', { name: 'Evidence' })).toBeNull();
+    expect(api.calls).toEqual([]);
+  });
+
   it('offers the requested side to seal what is not yet delivered', async () => {
     const user = userEvent.setup();
     const api = renderSection([item()]);

@@ -37,8 +37,11 @@ async function sha256Hex(blob: Blob): Promise<string | null> {
 export function EvidenceSection({ request, me }: { request: Request; me: Schemas['MeDto'] | undefined }) {
   const { t } = useI18n();
   const client = useApi();
+  // Roles without evidence.read (a supervisor, say) have nothing to see here: no call, no section.
+  const mayRead = me?.permissions.includes('evidence.read') ?? false;
   const evidence = useQuery({
     queryKey: ['request', request.id, 'evidence'],
+    enabled: mayRead,
     queryFn: async () => {
       const { data, error } = await client.GET('/v1/requests/{id}/evidence', {
         params: { path: { id: request.id } },
@@ -53,6 +56,7 @@ export function EvidenceSection({ request, me }: { request: Request; me: Schemas
     me.agency.stateCode === request.requestedAgency.stateCode &&
     UPLOAD_STATUSES.includes(request.status);
 
+  if (!mayRead) return null;
   return (
     <section aria-labelledby="evidence-heading" className="evidence">
       <h2 id="evidence-heading">{t('evidence.heading')}</h2>
