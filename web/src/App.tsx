@@ -5,6 +5,7 @@ import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
 import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
+import { RequestWizard } from './screens/RequestWizard';
 import { RequestsList } from './screens/RequestsList';
 import { useApi, useSession, useSessionState } from './session';
 
@@ -49,6 +50,7 @@ function Screen({ path, search }: { path: string; search: string }) {
     if (path === '/' || path === '/login') navigate('/requests', { replace: true });
   }, [path]);
   if (path === '/requests') return <RequestsList search={search} />;
+  if (path === '/requests/new') return <RequestWizard />;
   const match = REQUEST_PATH.exec(path);
   if (match?.[1]) return <RequestPage key={match[1]} id={match[1]} />;
   if (path === '/' || path === '/login') return null;

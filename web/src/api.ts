@@ -8,6 +8,12 @@ export type LoginResult =
   | { ok: true }
   | { ok: false; code: 'mfa_required' | 'invalid_credentials' | 'restricted' | 'rate_limited' | 'failed' };
 
+/** The status and parsed JSON body of an upload. */
+export interface UploadAnswer {
+  status: number;
+  body: unknown;
+}
+
 const STORAGE_KEY = 'mla-portal.session';
 
 /**
@@ -28,9 +34,10 @@ export class Session {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    baseUrl: string,
+    private readonly baseUrl: string,
     private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null,
     private readonly fetchImpl: typeof fetch = (input, init) => globalThis.fetch(input, init),
+    private readonly xhrImpl: typeof XMLHttpRequest = globalThis.XMLHttpRequest,
   ) {
     this.anonymous = createApiClient({ baseUrl, fetch: (input, init) => this.fetchImpl(input, init) });
     this.client = createApiClient({ baseUrl, fetch: (input, init) => this.send(new Request(input, init)) });
@@ -65,6 +72,55 @@ export class Session {
     // Revoke the server-side session first; the local tokens go whatever the answer.
     if (this.tokens) await this.client.POST('/v1/auth/logout', {}).catch(() => undefined);
     this.end('logout');
+  }
+
+  /**
+   * A multipart upload with its progress: fetch reports none for a request body, so this one call
+   * goes through XMLHttpRequest, with the same bearer token, a fresh Idempotency-Key (the API
+   * requires one on every POST) and the same single refresh on a 401. `baseUrl`-relative `path`.
+   */
+  async upload(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<UploadAnswer> {
+    const key = crypto.randomUUID();
+    let answer = await this.xhr(path, form, key, onProgress);
+    if (answer.status === 401 && this.tokens) {
+      if (!(await this.refresh())) {
+        this.end('expired');
+        return answer;
+      }
+      answer = await this.xhr(path, form, key, onProgress);
+      if (answer.status === 401) this.end('expired');
+    }
+    return answer;
+  }
+
+  private xhr(
+    path: string,
+    form: FormData,
+    key: string,
+    onProgress: (fraction: number) => void,
+  ): Promise<UploadAnswer> {
+    return new Promise((resolve, reject) => {
+      const request = new this.xhrImpl();
+      request.open('POST', new URL(path, this.baseUrl).toString());
+      if (this.tokens) request.setRequestHeader('Authorization', `Bearer ${this.tokens.accessToken}`);
+      request.setRequestHeader('Idempotency-Key', key);
+      request.setRequestHeader('Accept', 'application/json');
+      request.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+      });
+      request.addEventListener('load', () => {
+        let body: unknown = undefined;
+        try {
+          body = request.responseText ? (JSON.parse(request.responseText) as unknown) : undefined;
+        } catch {
+          // Not JSON (a proxy's error page): the status says enough.
+        }
+        resolve({ status: request.status, body });
+      });
+      request.addEventListener('error', () => reject(new Error('network')));
+      request.addEventListener('abort', () => reject(new Error('aborted')));
+      request.send(form);
+    });
   }
 
   private signIn(tokens: Tokens): void {

@@ -20,6 +20,11 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
 const RIGHT_TO_LEFT: ReadonlySet<Language> = new Set(['ar']);
 const STORAGE_KEY = 'mla-portal.language';
 
+/** For keys built at run time (a field's path, an enum value): whether the catalogues have it. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 interface I18n {

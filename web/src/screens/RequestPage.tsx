@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { ActionBar } from '../components/ActionBar';
+import { EvidenceSection } from '../components/EvidenceSection';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { followLink } from '../router';
@@ -15,6 +16,14 @@ export function RequestPage({ id }: { id: string }) {
     queryFn: async () => {
       const { data, error } = await client.GET('/v1/requests/{id}', { params: { path: { id } } });
       if (!data) throw new Error(error?.code ?? 'request');
+      return data;
+    },
+  });
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      const { data, error } = await client.GET('/v1/auth/me');
+      if (!data) throw new Error(error?.code ?? 'me');
       return data;
     },
   });
@@ -122,6 +131,7 @@ export function RequestPage({ id }: { id: string }) {
         </dl>
       </section>
       {r.deadlines.length > 0 && <Deadlines deadlines={r.deadlines} request={r} />}
+      <EvidenceSection request={r} me={me.data} />
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t('request.timeline')}</h2>
         {history.isPending ? (

@@ -80,6 +80,15 @@ export function RequestsList({ search }: { search: string }) {
   };
 
   // The API lists newest first; the overdue ones are fetched on their own and shown on top.
+  // The same query as the header's: whether this user may draft requests at all.
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      const { data, error } = await client.GET('/v1/auth/me');
+      if (!data) throw new Error(error?.code ?? 'me');
+      return data;
+    },
+  });
   const overdue = useQuery({
     queryKey: ['requests', { ...base, overdue: true }],
     queryFn: async () => {
@@ -117,7 +126,14 @@ export function RequestsList({ search }: { search: string }) {
 
   return (
     <section aria-labelledby="list-heading">
-      <h1 id="list-heading">{t('list.heading')}</h1>
+      <div className="heading-row">
+        <h1 id="list-heading">{t('list.heading')}</h1>
+        {me.data?.permissions.includes('request.create') && (
+          <a href="/requests/new" className="button" onClick={followLink}>
+            {t('list.newRequest')}
+          </a>
+        )}
+      </div>
       <div role="tablist" aria-label={t('list.heading')} className="tabs">
         {(['outgoing', 'incoming'] as const).map((box) => (
           <button
