@@ -1,10 +1,12 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { ok } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
 import {
   act,
   actionLabels,
   catalogue,
+  draftThroughWizard,
   expectStatus,
   launchBrowser,
   openFromList,
@@ -18,9 +20,10 @@ const en = catalogue('en');
 /**
  * The demo chain of issue 8 in a real browser (Debian's chromium), each user in a browser context of
  * their own, through the screens and the action bar, the application under its real CSP: Ana
- * (vn.officer) submits, Sam (vn.supervisor) approves, Victor (vn.central) transmits, Carla
- * (fr.central) acknowledges and accepts, Eve (fr.executing) executes, and the auditor finds a log
- * that verifies.
+ * (vn.officer) drafts the request through the wizard and submits it, Sam (vn.supervisor) approves,
+ * Victor (vn.central) transmits, Carla (fr.central) acknowledges and accepts, Eve (fr.executing)
+ * executes, uploads the evidence with progress and delivers it sealed, Ana acknowledges the package
+ * with the hashes her browser computed, and the auditor finds a log that verifies.
  */
 describe('Browser: the demo chain, officer to auditor', () => {
   let t: TestApp;
@@ -28,17 +31,17 @@ describe('Browser: the demo chain, officer to auditor', () => {
   const pages: UserPage[] = [];
   let id: string;
   let reference: string;
+  // The evidence France returns: a few MiB, so the upload's progress has something to show, and
+  // its SHA-256 as computed here, which the portal and then the officer's browser must both find.
+  const evidence = {
+    name: 'hosting-account-logs.bin',
+    mimeType: 'application/octet-stream',
+    buffer: randomBytes(3 * 1024 * 1024),
+  };
+  const evidenceSha256 = createHash('sha256').update(evidence.buffer).digest('hex');
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    // TODO(issue 8, wizard): draft it through the request wizard ("New request", Next/Back/Create)
-    // in the browser, as "the officer drafts", once the wizard is on this branch; until then Ana's
-    // draft comes from the typed client, as the wizard would send it.
-    const ana = await t.as('vn.officer');
-    const created = ok(
-      await ana.POST('/v1/requests', { body: mlaRequestBody(await agencyId(ana, 'FR-CA')) }),
-    );
-    ({ id, reference } = created);
   });
   afterAll(async () => {
     await browser?.close();
@@ -58,8 +61,29 @@ describe('Browser: the demo chain, officer to auditor', () => {
     return userPage.page;
   };
 
-  it('the officer finds the draft in the outbox and submits it for approval', async () => {
-    const page = await requestPageOf('vn.officer', 'outgoing');
+  it('the officer drafts the request through the wizard and submits it for approval', async () => {
+    // The requested agency as the wizard lists it: its name in the directory, and its state.
+    const france = ok(await (await t.as('vn.officer')).GET('/v1/agencies')).find(
+      (agency) => agency.code === 'FR-CA',
+    );
+    if (!france) throw new Error('no agency FR-CA in the directory');
+    const ana = await openPortal(browser, t.baseUrl, 'vn.officer');
+    pages.push(ana);
+    const { page } = ana;
+    await signIn(page, 'vn.officer');
+    ({ reference, id } = await draftThroughWizard(page, en, `${france.name} (${france.stateCode})`));
+    await expectStatus(page, reference, en['status.draft']);
+    // What the wizard sent is what the portal holds.
+    const held = ok(await (await t.as('vn.officer')).GET('/v1/requests/{id}', { params: { path: { id } } }));
+    expect(held).toMatchObject({
+      legalBasis: 'uncc',
+      type: 'mla_general',
+      requestedAgency: { code: 'FR-CA' },
+      urgency: { level: 'urgent' },
+    });
+    // And it is in her outbox, as a draft.
+    await page.getByRole('link', { name: en['request.back'] }).click();
+    await openFromList(page, 'outgoing', reference);
     await expectStatus(page, reference, en['status.draft']);
     await act(page, actionLabels(en, 'submit'));
     await expectStatus(page, reference, en['status.pending_approval']);
@@ -102,16 +126,51 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await expectStatus(page, reference, en['status.accepted']);
     await act(page, actionLabels(en, 'start_execution'));
     await expectStatus(page, reference, en['status.in_execution']);
-    // TODO(issue 8, evidence upload): upload the evidence here through the upload form (labelled
-    // file input, progressbar, data-testid="evidence-sha256"), then have the officer download it and
-    // compare the hashes, once that UI is on this branch.
+    // The evidence, through the upload form: the progress bar shows, then the portal's SHA-256.
+    await page.getByLabel(en['evidence.fileLabel'], { exact: true }).setInputFiles(evidence);
+    await page.getByRole('button', { name: en['evidence.upload'], exact: true }).click();
+    await page.getByRole('progressbar', { name: en['evidence.progress'], exact: true }).waitFor();
+    await expect(page.getByTestId('upload-sha256').textContent()).resolves.toBe(evidenceSha256);
+    // Then delivered to Viet Nam in a sealed package.
+    await page.getByRole('button', { name: en['evidence.seal'], exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: en['evidence.sealed'].replace('{sequence}', '1') })
+      .waitFor();
     await act(page, actionLabels(en, 'mark_executed'));
     await expectStatus(page, reference, en['status.executed']);
+  });
+
+  it('the officer acknowledges the package, and the hashes her browser computed match', async () => {
+    const page = await requestPageOf('vn.officer', 'outgoing');
+    // The browser downloads and hashes every item of the package, and the portal finds them equal
+    // to its sealed manifest.
+    await page
+      .getByRole('button', { name: en['evidence.acknowledge'].replace('{sequence}', '1'), exact: true })
+      .click();
+    await page.getByRole('status').filter({ hasText: en['evidence.ackDone'] }).waitFor();
+    await page.getByText(en['evidence.packageStatus.acknowledged']).waitFor();
+    await expect(page.getByTestId('evidence-sha256').textContent()).resolves.toBe(evidenceSha256);
+    // Downloaded from its row, the file's hash is the one recorded on receipt, and the test's own.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('button', {
+          name: en['evidence.downloadNamed'].replace('{file}', evidence.name),
+          exact: true,
+        })
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(evidence.name);
+    await page.getByRole('status').filter({ hasText: en['evidence.hashMatches'] }).waitFor();
+    await expect(page.getByTestId('download-sha256').textContent()).resolves.toBe(evidenceSha256);
   });
 
   it('the officer sees it executed, and its whole timeline', async () => {
     const page = await requestPageOf('vn.officer', 'outgoing');
     await expectStatus(page, reference, en['status.executed']);
+    // The history loads after the request itself (and beside the evidence): read once it is in.
+    await page.locator('.timeline li', { hasText: 'request.mark_executed' }).waitFor();
     const timeline = await page.locator('.timeline li .event-action').allTextContents();
     for (const action of [
       'submit',

@@ -179,3 +179,98 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     caret: 'hide',
   });
 }
+
+/** What the officer enters in the wizard for the demo request (UNCC, mutual legal assistance). */
+export const WIZARD_ANSWERS = {
+  reference: 'C50-2026-0142',
+  title: 'Phishing campaign against customers of a Vietnamese bank',
+  urgencyReasons: 'Funds are being moved abroad daily',
+  provision: 'Penal Code art. 290',
+  offence: 'Using computer networks to appropriate property',
+  maxPenalty: '20 years',
+  facts: 'Between January and March 2026 a phishing site hosted in France collected bank credentials.',
+  assistance: 'Subscriber and log data of the hosting account; statement of the hosting provider.',
+  purpose: 'To identify the operators of the phishing site and prosecute them in Viet Nam.',
+};
+
+/**
+ * Drafts the demo request through the wizard, from the list of requests, in the language of
+ * `messages`: "New request"; step 1 the UNCC and mutual legal assistance; step 2 first sent empty,
+ * so the wizard names what is missing (the fields that profile asks for, not one more), then filled,
+ * the requested agency chosen by its name in the list (`agency`: "name (state)"); step 3 the
+ * preview; Create. Returns the new draft's reference and id, from the page the wizard opens.
+ */
+export async function draftThroughWizard(
+  page: Page,
+  messages: Record<string, string>,
+  agency: string,
+): Promise<{ reference: string; id: string }> {
+  const field = (key: string) => page.getByLabel(messages[`field.${key}`], { exact: true });
+  const button = (key: string) => page.getByRole('button', { name: messages[key], exact: true });
+  const stepHeading = (step: 1 | 2 | 3) =>
+    page.getByRole('heading', {
+      name: `${messages['wizard.stepOf'].replace('{step}', String(step)).replace('{total}', '3')}: ${
+        messages[`wizard.step${step}`]
+      }`,
+      exact: true,
+    });
+
+  await page.getByRole('link', { name: messages['list.newRequest'], exact: true }).click();
+  await stepHeading(1).waitFor();
+  // The instruments' titles come from their profiles (not the catalogue): chosen by value.
+  await field('legalBasis').selectOption('uncc');
+  await field('type').selectOption({ label: messages['type.mla_general'] });
+  await button('wizard.next').click();
+
+  await stepHeading(2).waitFor();
+  await button('wizard.next').click();
+  // Sent empty, step 2 stays, and names (as links to them) the fields still missing: the UNCC's
+  // mandatory ones among them.
+  const missing = page.getByRole('alert').filter({ hasText: messages['wizard.missing'] });
+  await missing.waitFor();
+  const named = await missing.getByRole('link').allTextContents();
+  for (const key of [
+    'requestedAgencyId',
+    'title',
+    'offences.maxPenalty',
+    'assistanceSought.measures',
+    'purpose',
+  ])
+    expect(named).toContain(messages[`field.${key}`]);
+  await stepHeading(2).waitFor();
+
+  await field('requestedAgencyId').selectOption({ label: agency });
+  await field('reference').fill(WIZARD_ANSWERS.reference);
+  await field('title').fill(WIZARD_ANSWERS.title);
+  // Urgent: the wizard then asks for the reasons, which it did not before.
+  expect(await field('urgency.reasons').count()).toBe(0);
+  await field('urgency.level').selectOption({ label: messages['urgency.urgent'] });
+  await field('urgency.reasons').fill(WIZARD_ANSWERS.urgencyReasons);
+  await field('offences.provision').fill(WIZARD_ANSWERS.provision);
+  await field('offences.description').fill(WIZARD_ANSWERS.offence);
+  await field('offences.maxPenalty').fill(WIZARD_ANSWERS.maxPenalty);
+  await field('factsSummary').fill(WIZARD_ANSWERS.facts);
+  const measures = page.getByRole('group', { name: messages['field.assistanceSought.measures'] });
+  await measures.getByLabel(messages['option.access_stored_data'], { exact: true }).check();
+  await measures.getByLabel(messages['option.take_evidence_statement'], { exact: true }).check();
+  await field('assistanceSought.description').fill(WIZARD_ANSWERS.assistance);
+  await field('purpose').fill(WIZARD_ANSWERS.purpose);
+  await field('confidentiality.keepFactConfidential').check();
+  await button('wizard.next').click();
+
+  await stepHeading(3).waitFor();
+  // The preview is the formal request as France will read it: addressee, title and facts.
+  const preview = page.getByRole('article');
+  await preview.getByText(agency).first().waitFor();
+  await preview.getByText(WIZARD_ANSWERS.title, { exact: true }).waitFor();
+  await preview.getByText(WIZARD_ANSWERS.facts, { exact: true }).waitFor();
+  await button('wizard.create').click();
+
+  // The wizard opens the new draft's page: its heading is "<reference> · <status>".
+  const heading = page.locator('#request-heading');
+  await heading.waitFor();
+  const [reference] = ((await heading.textContent()) ?? '').split(' · ');
+  const id = /\/requests\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+  if (!reference || !id) throw new Error(`no request page after Create: ${page.url()}`);
+  return { reference: reference.trim(), id };
+}
