@@ -1,10 +1,11 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { agencyId, mlaRequestBody, ok } from '../support/factories';
+import { ok } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import {
   act,
   actionLabels,
   catalogue,
+  draftThroughWizard,
   expectStatus,
   launchBrowser,
   openFromList,
@@ -34,7 +35,7 @@ async function expectRightToLeft(page: Page): Promise<void> {
 
 /**
  * The start of the demo chain in Arabic: Ana switches the portal to Arabic on the sign-in page and
- * submits her draft; Sam, whose browser asks for Arabic, gets it without choosing, and approves. The
+ * drafts her request through the wizard and submits it; Sam, whose browser asks for Arabic, gets it without choosing, and approves. The
  * layout is right to left, mirrored, and the labels are the Arabic catalogue's.
  */
 describe('Browser: the demo chain in Arabic, right to left', () => {
@@ -45,11 +46,6 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-    // TODO(issue 8, wizard): draft it through the request wizard in Arabic once it is on this branch.
-    const ana = await t.as('vn.officer');
-    ({ reference } = ok(
-      await ana.POST('/v1/requests', { body: mlaRequestBody(await agencyId(ana, 'FR-CA')) }),
-    ));
   });
   afterAll(async () => {
     await browser?.close();
@@ -59,7 +55,11 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     for (const { problems } of pages) expect(problems).toEqual([]);
   });
 
-  it('the officer switches to Arabic on the sign-in page, then submits her draft', async () => {
+  it('the officer switches to Arabic on the sign-in page, drafts through the wizard and submits', async () => {
+    const france = ok(await (await t.as('vn.officer')).GET('/v1/agencies')).find(
+      (agency) => agency.code === 'FR-CA',
+    );
+    if (!france) throw new Error('no agency FR-CA in the directory');
     const ana = await openPortal(browser, t.baseUrl, 'vn.officer');
     pages.push(ana);
     const { page } = ana;
@@ -71,6 +71,11 @@ describe('Browser: the demo chain in Arabic, right to left', () => {
     await page.getByLabel(ar['login.username'], { exact: true }).waitFor();
 
     await signIn(page, 'vn.officer');
+    // The wizard, in Arabic, right to left: its labels and messages are the Arabic catalogue's.
+    ({ reference } = await draftThroughWizard(page, ar, `${france.name} (${france.stateCode})`));
+    await expectRightToLeft(page);
+    await expectStatus(page, reference, ar['status.draft']);
+    await page.getByRole('link', { name: ar['request.back'], exact: true }).click();
     await page.getByRole('tab', { name: ar['list.outbox'], exact: true }).waitFor();
     await expect(page.getByRole('row').filter({ hasText: reference }).textContent()).resolves.toContain(
       ar['status.draft'],
