@@ -89,6 +89,24 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await expectAccessible(carla.page);
   });
 
+  it('the request wizard: its first step, and its second with the missing fields named', async () => {
+    const { page } = officer;
+    // The previous test left the sign-in page in Arabic, whose label for this menu is Arabic.
+    await page.locator('.language-switcher select').selectOption('en');
+    await signIn(page, 'vn.officer');
+    await page.getByRole('link', { name: en['list.newRequest'], exact: true }).click();
+    await page.getByLabel(en['field.legalBasis'], { exact: true }).selectOption('uncc');
+    await expectAccessible(page);
+    await page.getByLabel(en['field.type'], { exact: true }).selectOption({ label: en['type.mla_general'] });
+    await page.getByRole('button', { name: en['wizard.next'], exact: true }).click();
+    await page.getByLabel(en['field.title'], { exact: true }).waitFor();
+    // Sent empty: the alert with its links to the fields, and the fields marked invalid, scanned too.
+    await page.getByRole('button', { name: en['wizard.next'], exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: en['wizard.missing'] }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'wizard');
+  });
+
   it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {
     const { page } = officer;
     await page.evaluate("document.querySelector('main').append(document.createElement('img'))");
