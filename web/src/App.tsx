@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
@@ -7,7 +7,7 @@ import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
 import { RequestWizard } from './screens/RequestWizard';
 import { RequestsList } from './screens/RequestsList';
-import { useApi, useSession, useSessionState } from './session';
+import { useMe, useSession, useSessionState } from './session';
 
 const REQUEST_PATH = /^\/requests\/([0-9a-f-]{36})$/i;
 
@@ -60,15 +60,7 @@ function Screen({ path, search }: { path: string; search: string }) {
 function SignedInNav() {
   const { t } = useI18n();
   const session = useSession();
-  const client = useApi();
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => {
-      const { data, error } = await client.GET('/v1/auth/me');
-      if (!data) throw new Error(error?.code ?? 'me');
-      return data;
-    },
-  });
+  const me = useMe();
   return (
     <nav aria-label={t('app.title')} className="app-nav">
       <a href="/requests" onClick={followLink}>

@@ -5,7 +5,7 @@ import { EvidenceSection } from '../components/EvidenceSection';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { followLink } from '../router';
-import { useApi } from '../session';
+import { useApi, useMe } from '../session';
 
 export function RequestPage({ id }: { id: string }) {
   const { t, language } = useI18n();
@@ -19,14 +19,7 @@ export function RequestPage({ id }: { id: string }) {
       return data;
     },
   });
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => {
-      const { data, error } = await client.GET('/v1/auth/me');
-      if (!data) throw new Error(error?.code ?? 'me');
-      return data;
-    },
-  });
+  const me = useMe();
   const history = useQuery({
     queryKey: ['request', id, 'history'],
     queryFn: async () => {

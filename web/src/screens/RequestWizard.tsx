@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { isMessageKey, type Translate, useI18n } from '../i18n';
 import { navigate } from '../router';
-import { useApi } from '../session';
+import { useApi, useMe } from '../session';
 import {
   buildBody,
   errorsFor,
@@ -122,14 +122,7 @@ export function RequestWizard() {
       return data;
     },
   });
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => {
-      const { data, error } = await client.GET('/v1/auth/me');
-      if (!data) throw new Error(error?.code ?? 'me');
-      return data;
-    },
-  });
+  const me = useMe();
 
   const rules = type ? profile.data?.requestTypes[type] : undefined;
   const chosenAgency = agencies.data?.find((agency) => agency.id === values.requestedAgencyId);

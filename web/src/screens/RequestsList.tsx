@@ -3,7 +3,7 @@ import type { paths, Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { followLink, navigate } from '../router';
-import { useApi } from '../session';
+import { useApi, useMe } from '../session';
 
 type ListQuery = NonNullable<paths['/v1/requests']['get']['parameters']['query']>;
 type Box = NonNullable<ListQuery['box']>;
@@ -81,14 +81,7 @@ export function RequestsList({ search }: { search: string }) {
 
   // The API lists newest first; the overdue ones are fetched on their own and shown on top.
   // The same query as the header's: whether this user may draft requests at all.
-  const me = useQuery({
-    queryKey: ['me'],
-    queryFn: async () => {
-      const { data, error } = await client.GET('/v1/auth/me');
-      if (!data) throw new Error(error?.code ?? 'me');
-      return data;
-    },
-  });
+  const me = useMe();
   const overdue = useQuery({
     queryKey: ['requests', { ...base, overdue: true }],
     queryFn: async () => {
