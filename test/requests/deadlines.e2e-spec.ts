@@ -53,6 +53,7 @@ describe('Deadlines', () => {
 
     expect(accepted.deadlines).toHaveLength(1);
     const [deadline] = accepted.deadlines;
+    expect(accepted.nextDeadline).toEqual(deadline);
     expect(deadline).toMatchObject({
       name: 'preservation_minimum',
       status: 'open',
@@ -83,11 +84,26 @@ describe('Deadlines', () => {
       await (await as('fr.contact')).GET('/v1/requests', { params: { query: { overdue: 'true' } } }),
     );
     expect(overdue.items.map((item) => item.id)).toEqual([id]);
+    // The list carries the next open deadline itself, as the view shows it, now overdue.
+    expect(overdue.items[0]?.nextDeadline).toMatchObject({
+      name: 'preservation_minimum',
+      status: 'open',
+      overdue: true,
+      dueAt: deadline.dueAt,
+      dueAtRequestingSide: deadline.dueAtRequestingSide,
+      dueAtRequestedSide: deadline.dueAtRequestedSide,
+    });
 
     expect(await job.runDue()).toBe(1);
     const lapsed = ok(await (await as('vn.officer')).GET('/v1/requests/{id}', { params: { path: { id } } }));
     expect(lapsed.status).toBe('lapsed');
     expect(lapsed.deadlines[0]).toMatchObject({ status: 'expired', overdue: false });
+    // No deadline is open any more: neither the view nor the list has a next one.
+    expect(lapsed.nextDeadline).toBeNull();
+    const listed = ok(
+      await (await as('vn.officer')).GET('/v1/requests', { params: { query: { box: 'outgoing' } } }),
+    );
+    expect(listed.items.find((item) => item.id === id)?.nextDeadline).toBeNull();
     const seenInParis = await reminders('fr.contact', id);
     expect(seenInParis.map((message) => message.body)).toEqual([
       expect.stringContaining('(in 10 days)'),

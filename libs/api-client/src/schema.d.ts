@@ -2748,6 +2748,8 @@ export interface components {
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
             /** @description Linked requests the caller may see */
             links: components["schemas"]["RequestLinkDto"][];
+            /** @description The open deadline that falls due first (overdue if it has passed), so that a list can show and sort by it; null when none is open */
+            nextDeadline: components["schemas"]["DeadlineDto"] | null;
             offences: components["schemas"]["OffenceRefDto"][];
             /** @description Telephone or oral requests recorded for it (requesting side) */
             oralContacts: components["schemas"]["OralContactDto"][];
@@ -2838,6 +2840,8 @@ export interface components {
             language: string;
             /** @enum {string} */
             legalBasis: "uncc" | "budapest" | "budapest_p2" | "bilateral" | "reciprocity";
+            /** @description The open deadline that falls due first (overdue if it has passed), so that a list can show and sort by it; null when none is open */
+            nextDeadline: components["schemas"]["DeadlineDto"] | null;
             /**
              * @description The version of the legal basis’s instrument profile the request was made under (GET /v1/profiles/{legalBasis}?version=)
              * @example 1

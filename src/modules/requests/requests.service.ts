@@ -40,7 +40,13 @@ import { toAgencyDto } from '../directory/directory.service';
 import { UserEntity } from '../users/user.entity';
 import { CooperationRequestEntity } from './cooperation-request.entity';
 import type { CreateRequestDto, UpdateRequestDto } from './dto/create-request.dto';
-import type { OralContactDto, RequestDto, RequestPageDto, RequestSummaryDto } from './dto/request.dto';
+import type {
+  DeadlineDto,
+  OralContactDto,
+  RequestDto,
+  RequestPageDto,
+  RequestSummaryDto,
+} from './dto/request.dto';
 import type { RequestQueryDto } from './dto/request-query.dto';
 import type { TransitionDto } from './dto/transition.dto';
 import type { ClarificationDto } from './lifecycle/lifecycle.dto';
@@ -52,6 +58,7 @@ import { AssignmentLedger } from './assignment-ledger';
 import { OffenceCatalogue } from '../offences/offence-catalogue.service';
 import { ProfileCatalog, type ProfileVersion } from '../profiles/profile-catalog.service';
 import { DeadlineService } from './deadlines/deadline.service';
+import type { RequestDeadlineEntity } from './deadlines/request-deadline.entity';
 import { EmergencyTrack } from './emergency/emergency-track';
 import type { RecordEmergencyReviewDto } from './emergency/emergency-review.dto';
 import { LanguageGate } from './translations/language-gate';
@@ -237,10 +244,21 @@ export class RequestsService {
       this.dataSource.manager,
       page.filter((request) => answerInPreparation(request)).map((request) => request.id),
     );
+    // One query for the whole page's deadlines: a list that shows the next deadline must not cost a
+    // request view (an audited read) per row.
+    const deadlines = await this.deadlines.forRequests(
+      this.dataSource.manager,
+      page.map((request) => request.id),
+    );
     return {
       items: page.map((request) => {
         const standing = standingOf(principal, request);
-        return summarise(asSeenBy(request, standing, sent.get(request.id)), standing, agencies);
+        return summarise(
+          asSeenBy(request, standing, sent.get(request.id)),
+          standing,
+          agencies,
+          this.nextDeadline(request, deadlines.get(request.id) ?? [], agencies),
+        );
       }),
       nextCursor,
     };
@@ -982,8 +1000,21 @@ export class RequestsService {
         (await this.records.latestSent(manager, [stored.id])).get(stored.id),
       );
     }
+    const deadlines = ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
+      (deadline) =>
+        this.deadlines.toDto(
+          deadline,
+          agencies.get(request.requestingAgencyId)!,
+          agencies.get(request.requestedAgencyId)!,
+        ),
+    );
     return {
-      ...summarise(request, standing, agencies),
+      ...summarise(
+        request,
+        standing,
+        agencies,
+        deadlines.find((deadline) => deadline.status === 'open') ?? null,
+      ),
       createdBy: { id: author.id, displayName: author.displayName },
       urgency: request.urgency,
       offences: request.offences,
@@ -1017,15 +1048,24 @@ export class RequestsService {
       oralContacts: await this.oralContactsOf(manager, request.id),
       // The requesting side's own review of its emergency request.
       emergencyReview: requestedSide ? null : await this.emergency.reviewOf(manager, request.id),
-      deadlines: ((await this.deadlines.forRequests(manager, [request.id])).get(request.id) ?? []).map(
-        (deadline) =>
-          this.deadlines.toDto(
-            deadline,
-            agencies.get(request.requestingAgencyId)!,
-            agencies.get(request.requestedAgencyId)!,
-          ),
-      ),
+      deadlines,
     };
+  }
+
+  /** The open deadline that falls due first (rows come earliest first), on both agencies' clocks. */
+  private nextDeadline(
+    request: CooperationRequestEntity,
+    deadlines: RequestDeadlineEntity[],
+    agencies: Map<string, AgencyEntity>,
+  ): DeadlineDto | null {
+    const next = deadlines.find((deadline) => deadline.status === 'open');
+    return next
+      ? this.deadlines.toDto(
+          next,
+          agencies.get(request.requestingAgencyId)!,
+          agencies.get(request.requestedAgencyId)!,
+        )
+      : null;
   }
 }
 
@@ -1089,6 +1129,7 @@ function summarise(
   request: CooperationRequestEntity,
   standing: ActorStanding,
   agencies: Map<string, AgencyEntity>,
+  nextDeadline: DeadlineDto | null,
 ): RequestSummaryDto {
   const agency = (id: string): AgencyEntity => {
     const found = agencies.get(id);
@@ -1111,6 +1152,7 @@ function summarise(
     requestingAgency: toAgencyDto(agency(request.requestingAgencyId)),
     requestedAgency: toAgencyDto(agency(request.requestedAgencyId)),
     allowedActions: allowedActions(request.status, standing, request.type),
+    nextDeadline,
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
   };

@@ -233,18 +233,8 @@ export function RequestsList({ search }: { search: string }) {
 
 function RequestRow({ request, box, overdue }: { request: Summary; box: Box; overdue: boolean }) {
   const { t, language } = useI18n();
-  const client = useApi();
   const counterpart = box === 'outgoing' ? request.requestedAgency : request.requestingAgency;
-  // The summary carries no deadlines: the row reads them from the request (cached for its page).
-  const detail = useQuery({
-    queryKey: ['request', request.id],
-    queryFn: async () => {
-      const { data, error } = await client.GET('/v1/requests/{id}', { params: { path: { id: request.id } } });
-      if (!data) throw new Error(error?.code ?? 'request');
-      return data;
-    },
-  });
-  const next = detail.data?.deadlines.find((deadline) => deadline.status === 'open');
+  const next = request.nextDeadline;
   return (
     <tr className={overdue ? 'overdue' : undefined}>
       <th scope="row">
@@ -258,12 +248,16 @@ function RequestRow({ request, box, overdue }: { request: Summary; box: Box; ove
       </td>
       <td>{t(`status.${request.status}`)}</td>
       <td>{t(`urgency.${request.urgencyLevel}`)}</td>
-      <td>
-        {detail.isPending ? (
-          <span aria-hidden="true">…</span>
-        ) : next ? (
+      <td className="deadline">
+        {next ? (
           <>
             <time dateTime={next.dueAt}>{formatDateTime(next.dueAt, language)}</time>
+            {/* The same instant on the counterpart's clock, which is when they will act on it. */}
+            <span className="counterpart-time">
+              {t('list.counterpartTime', {
+                time: formatDateTime(next.dueAt, language, counterpart.timeZone),
+              })}
+            </span>
             {next.overdue && <strong className="badge">{t('list.overdue')}</strong>}
           </>
         ) : (

@@ -45,6 +45,40 @@ export class RefusalDto {
   consultation?: ConsultationOutcomeDto;
 }
 
+export class LocalTimeDto {
+  @ApiProperty({ example: '2027-01-29T16:30:00' })
+  local: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  timeZone: string;
+}
+
+export class DeadlineDto {
+  @ApiProperty({ example: 'preservation_minimum', description: 'The profile’s name for the deadline' })
+  name: string;
+
+  @ApiProperty({ enum: ['open', 'met', 'expired', 'cancelled', 'held'] })
+  status: 'open' | 'met' | 'expired' | 'cancelled' | 'held';
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'The instant it falls due (UTC)' })
+  dueAt: string;
+
+  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requesting agency’s clock' })
+  dueAtRequestingSide: LocalTimeDto;
+
+  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requested agency’s clock' })
+  dueAtRequestedSide: LocalTimeDto;
+
+  @ApiProperty({ description: 'Open and past due' })
+  overdue: boolean;
+
+  @ApiProperty({ example: 'lapse_unless_extended_or_followed_up' })
+  onExpiry: string;
+}
+
 /** Fields shared by the list and the full view. */
 export class RequestSummaryDto {
   @ApiProperty({ format: 'uuid' })
@@ -103,45 +137,19 @@ export class RequestSummaryDto {
   })
   allowedActions: RequestAction[];
 
+  @ApiProperty({
+    type: DeadlineDto,
+    nullable: true,
+    description:
+      'The open deadline that falls due first (overdue if it has passed), so that a list can show and sort by it; null when none is open',
+  })
+  nextDeadline: DeadlineDto | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
-}
-
-export class LocalTimeDto {
-  @ApiProperty({ example: '2027-01-29T16:30:00' })
-  local: string;
-
-  @ApiProperty({ example: 'Europe/Paris' })
-  timeZone: string;
-}
-
-export class DeadlineDto {
-  @ApiProperty({ example: 'preservation_minimum', description: 'The profile’s name for the deadline' })
-  name: string;
-
-  @ApiProperty({ enum: ['open', 'met', 'expired', 'cancelled', 'held'] })
-  status: 'open' | 'met' | 'expired' | 'cancelled' | 'held';
-
-  @ApiProperty({ format: 'date-time' })
-  startsAt: string;
-
-  @ApiProperty({ format: 'date-time', description: 'The instant it falls due (UTC)' })
-  dueAt: string;
-
-  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requesting agency’s clock' })
-  dueAtRequestingSide: LocalTimeDto;
-
-  @ApiProperty({ type: LocalTimeDto, description: 'The same instant on the requested agency’s clock' })
-  dueAtRequestedSide: LocalTimeDto;
-
-  @ApiProperty({ description: 'Open and past due' })
-  overdue: boolean;
-
-  @ApiProperty({ example: 'lapse_unless_extended_or_followed_up' })
-  onExpiry: string;
 }
 
 export class OralContactDto {
