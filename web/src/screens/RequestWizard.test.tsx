@@ -7,7 +7,7 @@ import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../session';
 import en from '../i18n/en.json';
 import { fakeFetch } from '../test/fake-api';
-import { labelKey, type TypeRules, visibleFields } from '../wizard/fields';
+import { buildBody, labelKey, removeItem, type TypeRules, visibleFields } from '../wizard/fields';
 import { RequestWizard } from './RequestWizard';
 
 const FR_AGENCY = '00000000-0000-4000-8000-000000000002';
@@ -335,6 +335,80 @@ describe('RequestWizard', () => {
       'maxPenalty must be shorter than 200 characters',
     );
     expect(screen.getByRole('alert').textContent).toContain('The request is not valid');
+  });
+
+  it('adds another offence, focused and numbered, and removes one without leaving a gap', async () => {
+    const user = userEvent.setup();
+    renderWizard();
+    await chooseType(user, 'stored_data_access');
+    const offences = () => screen.getAllByRole('group', { name: /^Offence \d$/ });
+    expect(offences()).toHaveLength(1);
+    // One offence cannot be removed: the API requires at least one.
+    expect(screen.queryByRole('button', { name: /^Remove Offence/ })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Add another offence' }));
+    expect(offences()).toHaveLength(2);
+    const second = screen.getByLabelText('Offence: national provision (2)');
+    expect(document.activeElement).toBe(second);
+    await user.click(screen.getByRole('button', { name: 'Add another identifier' }));
+    expect(screen.getAllByRole('group', { name: /^Identifier \d$/ })).toHaveLength(2);
+
+    // The missing fields of the second element are named as such.
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const names = within(screen.getByRole('alert'))
+      .getAllByRole('link')
+      .map((link) => link.textContent);
+    expect(names).toContain('Offence: national provision');
+    expect(names).toContain('Offence: national provision (2)');
+    expect(names).toContain('Identifier: value (2)');
+
+    await fill(user, screen.getByLabelText('Offence: national provision'), 'art. 290');
+    await fill(user, screen.getByLabelText('Offence: national provision (2)'), 'art. 289');
+    await user.click(screen.getByRole('button', { name: 'Remove Offence 1' }));
+    expect(offences()).toHaveLength(1);
+    // The second offence moved up, its answer with it.
+    expect(screen.getByLabelText<HTMLInputElement>('Offence: national provision').value).toBe('art. 289');
+  });
+
+  it('builds every added element into its list, in order', () => {
+    const profile = rules(['offences.maxPenalty']);
+    const fields = visibleFields('mla_general', profile, {}, [], { offences: 3 });
+    expect(fields.filter((field) => field.item?.list === 'offences').map((field) => field.path)).toEqual([
+      'offences[0].provision',
+      'offences[0].description',
+      'offences[0].maxPenalty',
+      'offences[1].provision',
+      'offences[1].description',
+      'offences[1].maxPenalty',
+      'offences[2].provision',
+      'offences[2].description',
+      'offences[2].maxPenalty',
+    ]);
+    const values = removeItem(
+      {
+        'offences[0].provision': 'a',
+        'offences[1].provision': 'b',
+        'offences[2].provision': 'c',
+        'offences[2].description': 'third',
+        title: 'kept',
+      },
+      'offences',
+      1,
+    );
+    expect(values).toEqual({
+      'offences[0].provision': 'a',
+      'offences[1].provision': 'c',
+      'offences[1].description': 'third',
+      title: 'kept',
+    });
+    const body = buildBody(
+      'budapest',
+      'mla_general',
+      visibleFields('mla_general', profile, values, [], { offences: 2 }),
+      values,
+    );
+    expect(body.offences).toEqual([{ provision: 'a' }, { provision: 'c', description: 'third' }]);
+    expect(body.title).toBe('kept');
   });
 
   it('has a label in the catalogue for every field any shipped path can show', () => {

@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { isMessageKey, type Translate, useI18n } from '../i18n';
@@ -6,14 +6,19 @@ import { navigate } from '../router';
 import { useApi, useMe } from '../session';
 import {
   buildBody,
+  type Counts,
   errorsFor,
   type FieldError,
   type FieldSpec,
   type FieldValue,
   initialValue,
   labelKey,
+  laterPosition,
   type LegalBasis,
+  type ListItem,
   missingFields,
+  removeItem,
+  type Repeatable,
   type RequestType,
   type Section,
   type Values,
@@ -52,9 +57,28 @@ export function fieldId(path: string): string {
   return `wiz-${path.replace(/[^a-zA-Z0-9]+/g, '-')}`;
 }
 
+/** The field's label; in the second and later element of a list, with its position ("… (2)"). */
 export function fieldLabel(t: Translate, path: string): string {
   const key = labelKey(path);
-  return isMessageKey(key) ? t(key) : path;
+  const label = isMessageKey(key) ? t(key) : path;
+  const position = laterPosition(path);
+  return position === undefined ? label : `${label} (${position})`;
+}
+
+/** The API's limits on each list (CreateRequestDto: ArrayMaxSize). */
+const MAX_ITEMS: Record<Repeatable, number> = { offences: 50, subjects: 100, targets: 200 };
+
+/** The section's fields, those of one list element kept together so they can be framed as one. */
+function groupByItem(fields: VisibleField[]): { item?: ListItem; fields: VisibleField[] }[] {
+  const groups: { item?: ListItem; fields: VisibleField[] }[] = [];
+  for (const field of fields) {
+    const last = groups[groups.length - 1];
+    const same =
+      last && last.item?.list === field.item?.list && last.item?.index === field.item?.index && field.item;
+    if (same) last.fields.push(field);
+    else groups.push({ ...(field.item ? { item: field.item } : {}), fields: [field] });
+  }
+  return groups;
 }
 
 function optionLabel(t: Translate, spec: FieldSpec, option: string, language = 'en'): string {
@@ -84,6 +108,7 @@ export function RequestWizard() {
   const [legalBasis, setLegalBasis] = useState<LegalBasis | ''>('');
   const [type, setType] = useState<RequestType | ''>('');
   const [values, setValues] = useState<Values>({});
+  const [counts, setCounts] = useState<Counts>({});
   const [missing, setMissing] = useState<string[]>([]);
   const [apiErrors, setApiErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
@@ -133,8 +158,8 @@ export function RequestWizard() {
     [chosenAgency, languages],
   );
   const fields = useMemo(
-    () => (type && rules ? visibleFields(type, rules, values, accepted) : []),
-    [type, rules, values, accepted],
+    () => (type && rules ? visibleFields(type, rules, values, accepted, counts) : []),
+    [type, rules, values, accepted, counts],
   );
   // Counterparts only: the agencies of other states that can receive a request.
   const counterparts = (agencies.data ?? []).filter(
@@ -167,6 +192,30 @@ export function RequestWizard() {
     setMissing((current) => current.filter((item) => item !== path));
   };
   const currentValues = (): Values => Object.fromEntries(fields.map((field) => [field.path, valueOf(field)]));
+  const countOf = (list: Repeatable) => counts[list] ?? 1;
+  // A new element's first input takes the focus, so the user types straight into it.
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    document.getElementById(focusNext.current)?.focus();
+    focusNext.current = null;
+  });
+  const addItem = (list: Repeatable) => {
+    const index = countOf(list);
+    const first = visibleFields(type as RequestType, rules!, values, accepted, {
+      ...counts,
+      [list]: index + 1,
+    }).find((field) => field.item?.list === list && field.item.index === index);
+    focusNext.current = first ? fieldId(first.path) : null;
+    setCounts((current) => ({ ...current, [list]: index + 1 }));
+  };
+  const dropItem = ({ list, index }: ListItem) => {
+    setValues((current) => removeItem(current, list, index));
+    setCounts((current) => ({ ...current, [list]: Math.max(1, countOf(list) - 1) }));
+    // Errors and missing marks name positions that have moved: they are asked for again on Next.
+    setMissing([]);
+    setApiErrors([]);
+  };
 
   function next(event: FormEvent) {
     event.preventDefault();
@@ -321,18 +370,41 @@ export function RequestWizard() {
             return (
               <fieldset key={section}>
                 <legend>{t(`wizard.section.${section}`)}</legend>
-                {inSection.map((field) => (
-                  <Field
-                    key={field.path}
-                    spec={field}
-                    value={valueOf(field)}
-                    onChange={(value) => setValue(field.path, value)}
-                    missing={missing.includes(field.path)}
-                    errors={errorsFor(field.path, apiErrors)}
-                    agencies={counterparts}
-                    zones={zones}
-                  />
-                ))}
+                {groupByItem(inSection).map(({ item, fields: group }) => {
+                  const inputs = group.map((field) => (
+                    <Field
+                      key={field.path}
+                      spec={field}
+                      value={valueOf(field)}
+                      onChange={(value) => setValue(field.path, value)}
+                      missing={missing.includes(field.path)}
+                      errors={errorsFor(field.path, apiErrors)}
+                      agencies={counterparts}
+                      zones={zones}
+                    />
+                  ));
+                  if (!item) return <Fragment key={group[0]?.path}>{inputs}</Fragment>;
+                  const name = t(`wizard.item.${item.list}`, { n: item.index + 1 });
+                  const lastOfList = item.index === countOf(item.list) - 1;
+                  return (
+                    <div key={`${item.list}-${item.index}`}>
+                      <fieldset className="list-item">
+                        <legend>{name}</legend>
+                        {inputs}
+                        {countOf(item.list) > 1 && (
+                          <button type="button" onClick={() => dropItem(item)}>
+                            {t('wizard.removeItem', { item: name })}
+                          </button>
+                        )}
+                      </fieldset>
+                      {lastOfList && countOf(item.list) < MAX_ITEMS[item.list] && (
+                        <button type="button" onClick={() => addItem(item.list)}>
+                          {t(`wizard.add.${item.list}`)}
+                        </button>
+                      )}
+                    </div>
+                  );
+                })}
               </fieldset>
             );
           })}

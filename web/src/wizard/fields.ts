@@ -26,8 +26,9 @@ type Kind =
   | 'agency';
 
 /**
- * One input of the wizard. `path` is where its value goes in the CreateRequestDto body, with `[0]`
- * for the first element of a list (the wizard asks for one offence, subject, target, member).
+ * One input of the wizard. `path` is where its value goes in the CreateRequestDto body, with `[i]`
+ * for the element of a list (offences, subjects and targets can have several; members and
+ * proposed conditions one).
  */
 export interface FieldSpec {
   path: string;
@@ -171,8 +172,44 @@ const DETAIL_FIELDS: Record<string, FieldSpec[]> = {
 export type Section =
   'parties' | 'case' | 'subjects' | 'targets' | 'preservation' | 'details' | 'confidentiality';
 
+/** The lists of the request the user can add elements to ("add another offence"). */
+export const REPEATABLE = ['offences', 'subjects', 'targets'] as const;
+export type Repeatable = (typeof REPEATABLE)[number];
+export type Counts = Partial<Record<Repeatable, number>>;
+
+/** Which element of which list a field belongs to. */
+export interface ListItem {
+  list: Repeatable;
+  index: number;
+}
+
 export interface VisibleField extends FieldSpec {
   section: Section;
+  item?: ListItem;
+}
+
+function count(counts: Counts, list: Repeatable): number {
+  return Math.max(1, counts[list] ?? 1);
+}
+
+/**
+ * The values after removing element `index` of `list`: the later elements move down one place, so
+ * the list the API receives has no gap and each answer stays with its element.
+ */
+export function removeItem(values: Values, list: Repeatable, index: number): Values {
+  const pattern = new RegExp(`^${list}\\[(\\d+)\\](\\..*)$`);
+  const result: Values = {};
+  for (const [path, value] of Object.entries(values)) {
+    const match = pattern.exec(path);
+    if (!match) {
+      result[path] = value;
+      continue;
+    }
+    const position = Number(match[1]);
+    if (position === index) continue;
+    result[position > index ? `${list}[${position - 1}]${match[2]}` : path] = value;
+  }
+  return result;
 }
 
 /**
@@ -185,13 +222,16 @@ export function visibleFields(
   values: Values,
   /** The languages the profile says the requested state accepts (`languages[state] ?? languages['*']`). */
   accepted: readonly string[] = [],
+  /** How many offences, persons and identifiers the user has added (one of each to start with). */
+  counts: Counts = {},
 ): VisibleField[] {
   const mandatory = new Set(rules.mandatoryFields);
   const asks = (prefix: string) =>
     [...mandatory].some((path) => path === prefix || path.startsWith(`${prefix}.`));
   const fields: VisibleField[] = [];
-  const add = (section: Section, spec: FieldSpec) => {
-    if (!fields.some((field) => field.path === spec.path)) fields.push({ ...spec, section });
+  const add = (section: Section, spec: FieldSpec, item?: ListItem) => {
+    if (!fields.some((field) => field.path === spec.path))
+      fields.push({ ...spec, section, ...(item ? { item } : {}) });
   };
 
   add('parties', { path: 'requestedAgencyId', kind: 'agency' });
@@ -202,10 +242,13 @@ export function visibleFields(
   if (mandatory.has('urgency.reasons') || (values['urgency.level'] ?? 'normal') !== 'normal')
     add('case', area('urgency.reasons'));
   if (mandatory.has('urgency.requestedBy')) add('case', { path: 'urgency.requestedBy', kind: 'datetime' });
-  add('case', text('offences[0].provision'));
-  add('case', area('offences[0].description'));
-  if (mandatory.has('offences.maxPenalty')) add('case', text('offences[0].maxPenalty'));
-  if (mandatory.has('offences.catalogueCode')) add('case', text('offences[0].catalogueCode'));
+  for (let i = 0; i < count(counts, 'offences'); i += 1) {
+    const item = { list: 'offences' as const, index: i };
+    add('case', text(`offences[${i}].provision`), item);
+    add('case', area(`offences[${i}].description`), item);
+    if (mandatory.has('offences.maxPenalty')) add('case', text(`offences[${i}].maxPenalty`), item);
+    if (mandatory.has('offences.catalogueCode')) add('case', text(`offences[${i}].catalogueCode`), item);
+  }
   add('case', area('factsSummary'));
   if (mandatory.has('assistanceSought.measures') || type === 'mla_general')
     add('case', { path: 'assistanceSought.measures', kind: 'multi', options: MEASURES });
@@ -213,20 +256,29 @@ export function visibleFields(
   add('case', area('purpose'));
 
   if (asks('subjects')) {
-    add('subjects', text('subjects[0].name'));
-    add('subjects', { path: 'subjects[0].role', kind: 'select', options: SUBJECT_ROLES });
-    if (mandatory.has('subjects.nationality')) add('subjects', text('subjects[0].nationality'));
-    if (mandatory.has('subjects.location')) add('subjects', text('subjects[0].location'));
-    if (mandatory.has('subjects.dateOfBirth'))
-      add('subjects', { path: 'subjects[0].dateOfBirth', kind: 'date' });
+    for (let i = 0; i < count(counts, 'subjects'); i += 1) {
+      const item = { list: 'subjects' as const, index: i };
+      add('subjects', text(`subjects[${i}].name`), item);
+      add('subjects', { path: `subjects[${i}].role`, kind: 'select', options: SUBJECT_ROLES }, item);
+      if (mandatory.has('subjects.nationality')) add('subjects', text(`subjects[${i}].nationality`), item);
+      if (mandatory.has('subjects.location')) add('subjects', text(`subjects[${i}].location`), item);
+      if (mandatory.has('subjects.dateOfBirth'))
+        add('subjects', { path: `subjects[${i}].dateOfBirth`, kind: 'date' }, item);
+    }
   }
   // Preservation requires at least one target and the time range (CreateRequestDto.targets, timeRange).
   if (asks('targets') || type === 'preservation') {
-    add('targets', { path: 'targets[0].type', kind: 'select', options: TARGET_TYPES });
-    add('targets', text('targets[0].value'));
-    // An IP address means nothing without its time and zone (TargetIdentifierInputDto.timestamp).
-    if (mandatory.has('targets.timestamp') || (values['targets[0].type'] ?? 'ip_address') === 'ip_address')
-      add('targets', { path: 'targets[0].timestamp', kind: 'zoned' });
+    for (let i = 0; i < count(counts, 'targets'); i += 1) {
+      const item = { list: 'targets' as const, index: i };
+      add('targets', { path: `targets[${i}].type`, kind: 'select', options: TARGET_TYPES }, item);
+      add('targets', text(`targets[${i}].value`), item);
+      // An IP address means nothing without its time and zone (TargetIdentifierInputDto.timestamp).
+      if (
+        mandatory.has('targets.timestamp') ||
+        (values[`targets[${i}].type`] ?? 'ip_address') === 'ip_address'
+      )
+        add('targets', { path: `targets[${i}].timestamp`, kind: 'zoned' }, item);
+    }
   }
   if (mandatory.has('timeRange') || type === 'preservation') {
     add('targets', { path: 'timeRange.from', kind: 'zoned' });
@@ -306,12 +358,12 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   const segments = path.split('.');
   let node: Record<string, unknown> = target;
   segments.forEach((segment, index) => {
-    const list = /^(\w+)\[0\]$/.exec(segment);
+    const list = /^(\w+)\[(\d+)\]$/.exec(segment);
     const last = index === segments.length - 1;
     if (list?.[1]) {
-      const items = (node[list[1]] ??= [{}]) as Record<string, unknown>[];
+      const items = (node[list[1]] ??= []) as Record<string, unknown>[];
       if (last) throw new Error(`a list element is not a leaf: ${path}`);
-      node = items[0] as Record<string, unknown>;
+      node = items[Number(list[2])] ??= {};
     } else if (last) {
       node[segment] = value;
     } else {
@@ -356,5 +408,12 @@ export function errorsFor(path: string, errors: readonly FieldError[]): string[]
 
 /** The catalogue key of a field's label: its path without list positions. */
 export function labelKey(path: string): string {
-  return `field.${path.replace(/\[0\]/g, '')}`;
+  return `field.${path.replace(/\[\d+\]/g, '')}`;
+}
+
+/** The position (from 1) of the list element a path is in, beyond the first; else undefined. */
+export function laterPosition(path: string): number | undefined {
+  const match = /\[(\d+)\]/.exec(path);
+  const index = match ? Number(match[1]) : 0;
+  return index > 0 ? index + 1 : undefined;
 }
