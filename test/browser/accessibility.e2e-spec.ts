@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import {
   catalogue,
   launchBrowser,
+  openFromList,
   openPortal,
   screenshot,
   seriousViolations,
@@ -105,6 +106,50 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await page.getByRole('alert').filter({ hasText: en['wizard.missing'] }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'wizard');
+  });
+
+  it('the evidence section on both sides: uploaded and sealed by the executing officer, acknowledged by the officer', async () => {
+    const executing = await openPortal(browser, t.baseUrl, 'fr.executing', { bypassCSP: true });
+    await signIn(executing.page, 'fr.executing');
+    await executing.page.locator('#tab-incoming').click();
+    await executing.page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await openRequestInExecution(executing.page, en['status.in_execution']);
+    const reference = ((await executing.page.locator('#request-heading').textContent()) ?? '').split(
+      ' · ',
+    )[0]!;
+    // Uploaded through the form: the progress bar, then the portal's SHA-256 and the list of items.
+    const file = {
+      name: 'subscriber-records.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('id,name\n1,A\n'),
+    };
+    await executing.page.getByLabel(en['evidence.fileLabel'], { exact: true }).setInputFiles(file);
+    await executing.page.getByRole('button', { name: en['evidence.upload'], exact: true }).click();
+    await executing.page.getByTestId('upload-sha256').waitFor();
+    await expectAccessible(executing.page);
+    await executing.page.getByRole('button', { name: en['evidence.seal'], exact: true }).click();
+    await executing.page
+      .getByRole('status')
+      .filter({ hasText: en['evidence.sealed'].replace('{sequence}', '1') })
+      .waitFor();
+    await expectAccessible(executing.page);
+    await executing.context.close();
+
+    // The requesting side: the package waiting for acknowledgement, then acknowledged and verified.
+    const { page } = officer;
+    await page.locator('.language-switcher select').selectOption('en');
+    await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
+    await openFromList(page, 'outgoing', reference);
+    const acknowledge = page.getByRole('button', {
+      name: en['evidence.acknowledge'].replace('{sequence}', '1'),
+      exact: true,
+    });
+    await acknowledge.waitFor();
+    await expectAccessible(page);
+    await acknowledge.click();
+    await page.getByRole('status').filter({ hasText: en['evidence.ackDone'] }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'evidence');
   });
 
   it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {
