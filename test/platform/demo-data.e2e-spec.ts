@@ -44,6 +44,15 @@ describe('Demo requests (DEMO_REQUESTS=true)', () => {
     });
   });
 
+  it('should give each demo request a file number of its own', async () => {
+    const page = ok(
+      await (await t.as('vn.officer')).GET('/v1/requests', { params: { query: { limit: 100 } } }),
+    );
+    const references = page.items.map((item) => item.reference);
+    expect(references.length).toBeGreaterThan(10);
+    expect(new Set(references).size).toBe(references.length);
+  });
+
   it('should show each French agency only what was transmitted to it, and the confidential one only to who may see it', async () => {
     const transmittedToFrCa = {
       'Phishing site hosted in France': 'transmitted',

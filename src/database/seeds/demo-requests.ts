@@ -350,7 +350,7 @@ export const DEMO_REQUESTS: readonly DemoRequest[] = [
     body: {
       ...mla({
         title: 'Hearing of the hosting company’s manager by video link',
-        reference: 'C50-2026-0199',
+        reference: 'C50-2026-0261',
         measures: ['take_evidence_statement'],
       }),
       type: RequestType.VideoHearing,
