@@ -28,5 +28,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // A form test clicks and types through jsdom: 2 s on an idle machine, and five times that on a
+    // shared one under load. The limit is for a test that hangs, not a measure of speed.
+    testTimeout: 30_000,
   },
 });

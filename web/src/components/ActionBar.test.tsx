@@ -1,11 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Schemas } from '@mla/api-client';
-import { Session } from '../api';
-import { I18nProvider } from '../i18n';
 import { fakeFetch } from '../test/fake-api';
+import { fakeSession, renderInPortal } from '../test/render';
 import { ActionBar, type ActionBarRequest } from './ActionBar';
 
 const REQUEST_ID = '0b8f6a0e-5a8c-4c1e-9d55-3f3c2b9b7a10';
@@ -34,15 +32,8 @@ function requestWith(allowedActions: ActionBarRequest['allowedActions']): Action
 
 function renderBar(request: ActionBarRequest, respond: Parameters<typeof fakeFetch>[0] = () => undefined) {
   const api = fakeFetch(respond);
-  const session = new Session('http://portal.test', null, api.fetch);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={queryClient}>
-      <I18nProvider language="en">
-        <ActionBar request={request} client={session.client} />
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  const session = fakeSession(api.fetch);
+  renderInPortal(<ActionBar request={request} client={session.client} />, session);
   return api;
 }
 

@@ -1,12 +1,10 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@mla/api-client';
 import { Session } from '../api';
-import { I18nProvider } from '../i18n';
-import { SessionProvider } from '../session';
 import { fakeFetch } from '../test/fake-api';
+import { fakeSession, renderInPortal } from '../test/render';
 import { EvidenceSection } from './EvidenceSection';
 
 const REQUEST_ID = '0b8f6a0e-5a8c-4c1e-9d55-3f3c2b9b7a10';
@@ -150,16 +148,7 @@ function renderSection(
     api.fetch,
     FakeXhr as unknown as typeof XMLHttpRequest,
   );
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <SessionProvider session={session}>
-      <QueryClientProvider client={queryClient}>
-        <I18nProvider language="en">
-          <EvidenceSection request={request} me={me(stateCode)} />
-        </I18nProvider>
-      </QueryClientProvider>
-    </SessionProvider>,
-  );
+  renderInPortal(<EvidenceSection request={request} me={me(stateCode)} />, session);
   return api;
 }
 
@@ -232,16 +221,9 @@ describe('EvidenceSection', () => {
 
   it('is absent for a role that may not read evidence, and asks nothing', async () => {
     const api = fakeFetch(() => undefined);
-    const session = new Session('http://portal.test', null, api.fetch);
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    render(
-      <SessionProvider session={session}>
-        <QueryClientProvider client={queryClient}>
-          <I18nProvider language="en">
-            <EvidenceSection request={request} me={{ ...me('VN'), permissions: ['request.read'] }} />
-          </I18nProvider>
-        </QueryClientProvider>
-      </SessionProvider>,
+    renderInPortal(
+      <EvidenceSection request={request} me={{ ...me('VN'), permissions: ['request.read'] }} />,
+      fakeSession(api.fetch),
     );
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(screen.queryByRole('heading', { name: 'Evidence' })).toBeNull();

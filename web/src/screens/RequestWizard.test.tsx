@@ -1,12 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Session } from '../api';
-import { I18nProvider } from '../i18n';
-import { SessionProvider } from '../session';
 import en from '../i18n/en.json';
 import { fakeFetch } from '../test/fake-api';
+import { fakeSession, renderInPortal } from '../test/render';
 import { buildBody, labelKey, removeItem, type TypeRules, visibleFields } from '../wizard/fields';
 import { RequestWizard } from './RequestWizard';
 
@@ -103,17 +100,7 @@ function renderWizard(
     if (call.method === 'POST' && call.path === '/v1/requests') return post(call.body);
     return undefined;
   });
-  const session = new Session('http://portal.test', null, api.fetch);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <SessionProvider session={session}>
-      <QueryClientProvider client={queryClient}>
-        <I18nProvider language="en">
-          <RequestWizard />
-        </I18nProvider>
-      </QueryClientProvider>
-    </SessionProvider>,
-  );
+  renderInPortal(<RequestWizard />, fakeSession(api.fetch));
   return api;
 }
 

@@ -1,12 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Schemas } from '@mla/api-client';
-import { Session } from '../api';
 import { formatDateTime } from '../format';
-import { I18nProvider } from '../i18n';
-import { SessionProvider } from '../session';
 import { fakeFetch } from '../test/fake-api';
+import { fakeSession, renderInPortal } from '../test/render';
 import { RequestsList } from './RequestsList';
 
 const HANOI = {
@@ -79,17 +76,7 @@ function renderList() {
     }
     return undefined;
   });
-  const session = new Session('http://portal.test', null, api.fetch);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <SessionProvider session={session}>
-      <QueryClientProvider client={queryClient}>
-        <I18nProvider language="en">
-          <RequestsList search="?box=outgoing" />
-        </I18nProvider>
-      </QueryClientProvider>
-    </SessionProvider>,
-  );
+  renderInPortal(<RequestsList search="?box=outgoing" />, fakeSession(api.fetch));
   return api;
 }
 
