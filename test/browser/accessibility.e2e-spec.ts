@@ -116,7 +116,7 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await openRequestInExecution(executing.page, en['status.in_execution']);
     const reference = ((await executing.page.locator('#request-heading').textContent()) ?? '').split(
       ' · ',
-    )[0]!;
+    )[0];
     // Uploaded through the form: the progress bar, then the portal's SHA-256 and the list of items.
     const file = {
       name: 'subscriber-records.csv',
