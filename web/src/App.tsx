@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
+import { AuditPage } from './screens/AuditPage';
 import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
 import { RequestWizard } from './screens/RequestWizard';
@@ -51,6 +52,7 @@ function Screen({ path, search }: { path: string; search: string }) {
   }, [path]);
   if (path === '/requests') return <RequestsList search={search} />;
   if (path === '/requests/new') return <RequestWizard />;
+  if (path === '/audit') return <AuditPage search={search} />;
   const match = REQUEST_PATH.exec(path);
   if (match?.[1]) return <RequestPage key={match[1]} id={match[1]} />;
   if (path === '/' || path === '/login') return null;
@@ -66,6 +68,11 @@ function SignedInNav() {
       <a href="/requests" onClick={followLink}>
         {t('nav.requests')}
       </a>
+      {me.data?.permissions.includes('audit.read') && (
+        <a href="/audit" onClick={followLink}>
+          {t('nav.audit')}
+        </a>
+      )}
       {me.data && <span>{t('nav.signedInAs', { name: me.data.displayName })}</span>}
       <button type="button" onClick={() => void session.logout()}>
         {t('nav.logout')}
