@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ok } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
@@ -242,6 +243,21 @@ describe('Browser: the demo chain, officer to auditor', () => {
       .getByRole('status')
       .filter({ hasText: en['audit.proofVerified'].split('{treeSize}')[0].replace('{seq}', seq) })
       .waitFor();
+    // The export, downloaded through the client under the real CSP: a checkpoint first, then the
+    // entries up to it, the walk's among them.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: en['audit.export'], exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^audit-export-\d+\.ndjson$/);
+    const lines = readFileSync(await download.path(), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; treeSize?: number; seq?: number });
+    expect(lines[0]).toMatchObject({ type: 'checkpoint' });
+    expect(lines.at(-1)).toMatchObject({ type: 'entry', seq: lines[0]?.treeSize });
+    expect(lines.some((line) => line.type === 'entry' && String(line.seq) === seq)).toBe(true);
+    await page.getByRole('status').filter({ hasText: download.suggestedFilename() }).waitFor();
     // The server agrees on what the browser found: the API's own verification, after the screen's.
     const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
     expect(result).toMatchObject({ ok: true });
