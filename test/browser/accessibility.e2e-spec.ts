@@ -110,8 +110,10 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
   it("the auditor's Audit screen, with a verification and a proof shown, in English and in Arabic", async () => {
     const auditor = await openPortal(browser, t.baseUrl, 'auditor', { bypassCSP: true });
     const { page } = auditor;
+    // Signed in, the auditor lands on the Audit screen: she reads no request.
     await signIn(page, 'auditor');
-    await page.getByRole('link', { name: en['nav.audit'], exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(await page.getByRole('link', { name: en['nav.requests'], exact: true }).count()).toBe(0);
     const rows = page.locator('table.audit-events tbody[aria-busy="false"] th[scope="row"]');
     await rows.first().waitFor();
     await page.getByTestId('checkpoint-size').filter({ hasText: /^\d+$/ }).waitFor();

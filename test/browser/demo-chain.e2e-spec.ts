@@ -73,6 +73,9 @@ describe('Browser: the demo chain, officer to auditor', () => {
     pages.push(ana);
     const { page } = ana;
     await signIn(page, 'vn.officer');
+    // Her header links to the requests, not to the audit trail, which is not hers to read.
+    await page.getByRole('link', { name: en['nav.requests'], exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: en['nav.audit'], exact: true }).count()).toBe(0);
     ({ reference, id } = await draftThroughWizard(page, en, `${france.name} (${france.stateCode})`));
     await expectStatus(page, reference, en['status.draft']);
     // What the wizard sent is what the portal holds.
@@ -190,9 +193,11 @@ describe('Browser: the demo chain, officer to auditor', () => {
     const auditor = await openPortal(browser, t.baseUrl, 'auditor');
     pages.push(auditor);
     const { page } = auditor;
+    // Signed in, the auditor lands on the Audit screen: she reads no request.
     await signIn(page, 'auditor');
-    await page.getByRole('link', { name: en['nav.audit'], exact: true }).click();
-    await page.locator('#audit-heading').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(await page.getByRole('link', { name: en['nav.requests'], exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: en['nav.audit'], exact: true }).waitFor();
 
     // The walk's entries: the trail narrowed to this request, through the filter form.
     await page.getByLabel(en['audit.requestFilter'], { exact: true }).fill(id);

@@ -47,9 +47,15 @@ export function App() {
 
 function Screen({ path, search }: { path: string; search: string }) {
   const { t } = useI18n();
+  const me = useMe();
+  // Home is the first screen the user may use: an auditor reads no request, and a list the API
+  // refuses would only put access.denied entries in the log at every sign-in.
+  const permissions = me.data?.permissions ?? [];
+  const home =
+    permissions.includes('audit.read') && !permissions.includes('request.read') ? '/audit' : '/requests';
   useEffect(() => {
-    if (path === '/' || path === '/login') navigate('/requests', { replace: true });
-  }, [path]);
+    if ((path === '/' || path === '/login') && !me.isPending) navigate(home, { replace: true });
+  }, [path, home, me.isPending]);
   if (path === '/requests') return <RequestsList search={search} />;
   if (path === '/requests/new') return <RequestWizard />;
   if (path === '/audit') return <AuditPage search={search} />;
@@ -65,9 +71,11 @@ function SignedInNav() {
   const me = useMe();
   return (
     <nav aria-label={t('app.title')} className="app-nav">
-      <a href="/requests" onClick={followLink}>
-        {t('nav.requests')}
-      </a>
+      {me.data?.permissions.includes('request.read') && (
+        <a href="/requests" onClick={followLink}>
+          {t('nav.requests')}
+        </a>
+      )}
       {me.data?.permissions.includes('audit.read') && (
         <a href="/audit" onClick={followLink}>
           {t('nav.audit')}
