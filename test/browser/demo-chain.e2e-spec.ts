@@ -236,6 +236,11 @@ describe('Browser: the demo chain, officer to auditor', () => {
     expect(Number(checked)).toBeGreaterThan(0);
     expect(checked).toBe(head);
 
+    // The latest checkpoint's signature, checked by her browser with the key the portal publishes.
+    await page
+      .getByTestId('checkpoint-signature')
+      .filter({ hasText: en['audit.signatureVerified'].split('{key}')[0] })
+      .waitFor();
     // The transmission's inclusion proof, checked by the auditor's browser against the signed root.
     const transmit = table
       .getByRole('row')

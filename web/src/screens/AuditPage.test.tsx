@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -46,10 +47,37 @@ function event(seq: number, overrides: Partial<Schemas['AuditEventDto']> = {}): 
   };
 }
 
+/** The portal's signing key, and the checkpoint's signed note (C2SP) made with it. */
+const ORIGIN = 'portal.test/audit';
+const signing = generateKeyPairSync('ed25519');
+const rawKey = signing.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+const keyHash = createHash('sha256')
+  .update('portal.test\n')
+  .update(Buffer.from([0x01]))
+  .update(rawKey)
+  .digest()
+  .subarray(0, 4);
+const KEYS = {
+  name: 'portal.test',
+  auditLogOrigin: ORIGIN,
+  keys: [
+    {
+      keyId: 'portal-2026',
+      algorithm: 'Ed25519',
+      status: 'active',
+      publicKey: rawKey.toString('base64'),
+      publicKeyPem: '',
+      noteVerifierKey: `portal.test+${keyHash.toString('hex')}+${Buffer.concat([Buffer.from([0x01]), rawKey]).toString('base64')}`,
+    },
+  ],
+};
+const noteText = `${ORIGIN}\n${vector.treeSize}\n${vector.root}\n`;
+const noteSignature = Buffer.concat([keyHash, sign(null, Buffer.from(noteText), signing.privateKey)]);
+
 const CHECKPOINT: Schemas['SignedAuditCheckpointDto'] = {
   treeSize: vector.treeSize,
   rootHash: vector.root,
-  note: 'portal/audit\n5\nroot\n\n— portal sig\n',
+  note: `${noteText}\n\u2014 portal.test ${noteSignature.toString('base64')}\n`,
   keyId: 'portal-2026',
   signedAt: '2026-03-02T10:00:00.000Z',
 };
@@ -58,6 +86,7 @@ interface Options {
   permissions?: Schemas['MeDto']['permissions'];
   verify?: Schemas['AuditVerificationDto'];
   proof?: string[];
+  keys?: typeof KEYS;
 }
 
 function renderAudit(options: Options = {}) {
@@ -85,6 +114,8 @@ function renderAudit(options: Options = {}) {
             : { items: [event(3), event(SEQ, { action: 'request.approve' })], nextCursor: 'page-2' },
         };
       }
+      case '/.well-known/mla-portal/keys':
+        return { status: 200, body: options.keys ?? KEYS };
       case '/v1/audit/checkpoints/latest':
         return { status: 200, body: CHECKPOINT };
       case '/v1/audit/verify':
@@ -219,6 +250,41 @@ describe('AuditPage', () => {
     expect(screen.getByTestId('checkpoint-root').textContent).toBe(vector.root);
     expect(screen.getByText('portal-2026')).toBeTruthy();
     expect(document.querySelector('time[datetime="2026-03-02T10:00:00.000Z"]')).toBeTruthy();
+  });
+
+  it("checks the checkpoint's signature here, with the key the portal publishes", async () => {
+    renderAudit();
+    await waitFor(() =>
+      expect(screen.getByTestId('checkpoint-signature').textContent).toBe(
+        `verified in this browser with the published key portal.test+${keyHash.toString('hex')}`,
+      ),
+    );
+  });
+
+  it('says so, as an alert, when the checkpoint is not signed by a published key', async () => {
+    const other = generateKeyPairSync('ed25519')
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .subarray(-32);
+    const otherHash = createHash('sha256')
+      .update('portal.test\n')
+      .update(Buffer.from([0x01]))
+      .update(other)
+      .digest()
+      .subarray(0, 4);
+    const [published] = KEYS.keys;
+    renderAudit({
+      keys: {
+        ...KEYS,
+        keys: [
+          {
+            ...published!,
+            noteVerifierKey: `portal.test+${otherHash.toString('hex')}+${Buffer.concat([Buffer.from([0x01]), other]).toString('base64')}`,
+          },
+        ],
+      },
+    });
+    const alert = await within(await screen.findByTestId('checkpoint-signature')).findByRole('alert');
+    expect(alert.textContent).toBe('does NOT verify: no signature by a published key');
   });
 
   it('says the log is valid when it verifies', async () => {

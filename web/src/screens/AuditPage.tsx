@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import type { paths, Schemas } from '@mla/api-client';
 import { checkEntryProof } from '../audit/merkle';
+import { verifyCheckpointNote } from '../audit/note';
 import { formatDateTime } from '../format';
 import { type Translate, useI18n } from '../i18n';
 import { navigate } from '../router';
@@ -115,6 +116,31 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
     },
   });
   const [exported, setExported] = useState<{ ok: boolean; text: string } | null>(null);
+  // The keys the portal publishes, and the checkpoint's signature checked with them here.
+  const keys = useQuery({
+    queryKey: ['audit', 'keys'],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const { data, response } = await client.GET('/.well-known/mla-portal/keys');
+      if (!data) throw new Error(`keys: HTTP ${response.status}`);
+      return data;
+    },
+  });
+  const signature = useQuery({
+    queryKey: ['audit', 'checkpoint-signature', checkpoint.data?.treeSize, checkpoint.data?.note],
+    enabled: checkpoint.data !== undefined && keys.data !== undefined,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const cp = checkpoint.data!;
+      const published = keys.data!;
+      if (!globalThis.crypto?.subtle) return { ok: false as const, reason: t('audit.noSubtleCrypto') };
+      return verifyCheckpointNote(cp.note, published.keys, {
+        origin: published.auditLogOrigin,
+        treeSize: cp.treeSize,
+        rootHash: cp.rootHash,
+      });
+    },
+  });
 
   async function exportLog() {
     setExported({ ok: true, text: t('audit.exporting') });
@@ -214,6 +240,25 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
           <dd>{cp ? <time dateTime={cp.signedAt}>{formatDateTime(cp.signedAt, language)}</time> : '…'}</dd>
           <dt>{t('audit.keyId')}</dt>
           <dd className="sha256">{cp?.keyId ?? '…'}</dd>
+          <dt>{t('audit.signature')}</dt>
+          <dd data-testid="checkpoint-signature">
+            {signature.data?.ok === true && (
+              <span className="verified">
+                {t('audit.signatureVerified', { key: `${signature.data.keyName}+${signature.data.keyHash}` })}
+              </span>
+            )}
+            {signature.data?.ok === false && (
+              <span role="alert" className="error">
+                {t('audit.signatureFailed', { reason: signature.data.reason })}
+              </span>
+            )}
+            {(keys.error ?? signature.error) && (
+              <span role="alert" className="error">
+                {t('audit.signatureFailed', { reason: (keys.error ?? signature.error)!.message })}
+              </span>
+            )}
+            {!signature.data && !keys.error && !signature.error && '…'}
+          </dd>
         </dl>
       )}
     </section>
