@@ -152,6 +152,33 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await screenshot(page, 'evidence');
   });
 
+  it("the auditor's Audit screen, with a verification and a proof shown, in English and in Arabic", async () => {
+    const auditor = await openPortal(browser, t.baseUrl, 'auditor', { bypassCSP: true });
+    const { page } = auditor;
+    // Signed in, the auditor lands on the Audit screen: she reads no request.
+    await signIn(page, 'auditor');
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(await page.getByRole('link', { name: en['nav.requests'], exact: true }).count()).toBe(0);
+    const rows = page.locator('table.audit-events tbody[aria-busy="false"] th[scope="row"]');
+    await rows.first().waitFor();
+    await page.getByTestId('checkpoint-size').filter({ hasText: /^\d+$/ }).waitFor();
+    // The outcome lines filled, so they are scanned too: the log verified, the newest entry's proof.
+    await page.getByRole('button', { name: en['audit.verify'], exact: true }).click();
+    await page.getByTestId('verify-result').waitFor();
+    const seq = (await rows.first().textContent()) ?? '';
+    await page.getByRole('button', { name: en['audit.proofOf'].replace('{seq}', seq), exact: true }).click();
+    await page.getByTestId('proof-result').waitFor();
+    expect(await page.getByTestId('proof-result').getAttribute('role')).toBe('status');
+    await expectAccessible(page);
+    await screenshot(page, 'audit');
+
+    await page.getByLabel('Language').selectOption('ar');
+    await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { name: ar['audit.heading'], exact: true }).waitFor();
+    await expectAccessible(page);
+    await auditor.context.close();
+  });
+
   it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {
     const { page } = officer;
     await page.evaluate("document.querySelector('main').append(document.createElement('img'))");

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ok } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
@@ -23,7 +24,8 @@ const en = catalogue('en');
  * (vn.officer) drafts the request through the wizard and submits it, Sam (vn.supervisor) approves,
  * Victor (vn.central) transmits, Carla (fr.central) acknowledges and accepts, Eve (fr.executing)
  * executes, uploads the evidence with progress and delivers it sealed, Ana acknowledges the package
- * with the hashes her browser computed, and the auditor finds a log that verifies.
+ * with the hashes her browser computed, and the auditor, on the Audit screen, finds the walk's entries,
+ * a log that verifies, and an entry's inclusion proof that her browser checks against the signed root.
  */
 describe('Browser: the demo chain, officer to auditor', () => {
   let t: TestApp;
@@ -71,6 +73,9 @@ describe('Browser: the demo chain, officer to auditor', () => {
     pages.push(ana);
     const { page } = ana;
     await signIn(page, 'vn.officer');
+    // Her header links to the requests, not to the audit trail, which is not hers to read.
+    await page.getByRole('link', { name: en['nav.requests'], exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: en['nav.audit'], exact: true }).count()).toBe(0);
     ({ reference, id } = await draftThroughWizard(page, en, `${france.name} (${france.stateCode})`));
     await expectStatus(page, reference, en['status.draft']);
     // What the wizard sent is what the portal holds.
@@ -184,21 +189,34 @@ describe('Browser: the demo chain, officer to auditor', () => {
       expect(timeline).toContain(`request.${action}`);
   });
 
-  it('the auditor signs in, and the audit log of the whole walk verifies', async () => {
+  it("the auditor opens Audit, finds the walk's entries, verifies the log and one entry's proof", async () => {
     const auditor = await openPortal(browser, t.baseUrl, 'auditor');
     pages.push(auditor);
-    await signIn(auditor.page, 'auditor');
-    // TODO(issue 8, auditor screens): verify from the auditor's integrity screen once it exists.
-    const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
-    expect(result).toMatchObject({ ok: true });
-    expect(result.checked).toBe(result.headSequence);
-    // The walk itself is in that log: every step of it, under this request.
-    const events = ok(
-      await (
-        await t.as('auditor')
-      ).GET('/v1/audit/events', { params: { query: { requestId: id, limit: 100 } } }),
-    );
-    const actions = events.items.map((event) => event.action);
+    const { page } = auditor;
+    // Signed in, the auditor lands on the Audit screen: she reads no request.
+    await signIn(page, 'auditor');
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(await page.getByRole('link', { name: en['nav.requests'], exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: en['nav.audit'], exact: true }).waitFor();
+
+    // The walk's entries: the trail narrowed to this request, through the filter form.
+    await page.getByLabel(en['audit.requestFilter'], { exact: true }).fill(id);
+    await page.getByRole('button', { name: en['audit.apply'], exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get('requestId') === id);
+    const table = page.getByRole('table', { name: en['audit.caption'] });
+    await table
+      .locator('tbody[aria-busy="false"] .event-action', { hasText: 'request.mark_executed' })
+      .waitFor();
+    // Every read of the request is in its trail too: "Show more" down to the submission, page by page.
+    const submit = table.locator('.event-action', { hasText: /^request\.submit$/ });
+    const more = page.getByRole('button', { name: en['audit.more'], exact: true });
+    for (let pages = 1; (await submit.count()) === 0; pages += 1) {
+      expect(pages).toBeLessThan(20);
+      const shown = await table.locator('tbody tr').count();
+      await more.click();
+      await table.locator('tbody tr').nth(shown).waitFor();
+    }
+    const actions = await table.locator('.event-action').allTextContents();
     for (const action of [
       'submit',
       'approve',
@@ -209,5 +227,49 @@ describe('Browser: the demo chain, officer to auditor', () => {
       'mark_executed',
     ])
       expect(actions).toContain(`request.${action}`);
+
+    // The whole log verifies, every entry checked (the head the API reports included).
+    await page.getByRole('button', { name: en['audit.verify'], exact: true }).click();
+    const verdict = page.getByRole('status').filter({ hasText: en['audit.valid'].split('{')[0] });
+    await verdict.waitFor();
+    const [, checked, head] = /(\d+)\D+(\d+)/.exec((await verdict.textContent()) ?? '') ?? [];
+    expect(Number(checked)).toBeGreaterThan(0);
+    expect(checked).toBe(head);
+
+    // The latest checkpoint's signature, checked by her browser with the key the portal publishes.
+    await page
+      .getByTestId('checkpoint-signature')
+      .filter({ hasText: en['audit.signatureVerified'].split('{key}')[0] })
+      .waitFor();
+    // The transmission's inclusion proof, checked by the auditor's browser against the signed root.
+    const transmit = table
+      .getByRole('row')
+      .filter({ has: page.locator('.event-action', { hasText: /^request\.transmit$/ }) });
+    const seq = (await transmit.getByRole('rowheader').textContent()) ?? '';
+    await transmit
+      .getByRole('button', { name: en['audit.proofOf'].replace('{seq}', seq), exact: true })
+      .click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: en['audit.proofVerified'].split('{treeSize}')[0].replace('{seq}', seq) })
+      .waitFor();
+    // The export, downloaded through the client under the real CSP: a checkpoint first, then the
+    // entries up to it, the walk's among them.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: en['audit.export'], exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^audit-export-\d+\.ndjson$/);
+    const lines = readFileSync(await download.path(), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; treeSize?: number; seq?: number });
+    expect(lines[0]).toMatchObject({ type: 'checkpoint' });
+    expect(lines.at(-1)).toMatchObject({ type: 'entry', seq: lines[0]?.treeSize });
+    expect(lines.some((line) => line.type === 'entry' && String(line.seq) === seq)).toBe(true);
+    await page.getByRole('status').filter({ hasText: download.suggestedFilename() }).waitFor();
+    // The server agrees on what the browser found: the API's own verification, after the screen's.
+    const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
+    expect(result).toMatchObject({ ok: true });
   });
 });

@@ -64,12 +64,15 @@ export async function openPortal(
   return { context, page, problems };
 }
 
-/** Signs in through the form, as a person would, and waits for the list of requests. */
+/**
+ * Signs in through the form, as a person would, and waits for the first screen: the list of
+ * requests, or for the auditor (who reads no request) the audit trail.
+ */
 export async function signIn(page: Page, user: DemoUser): Promise<void> {
   await page.locator('#login-username').fill(user);
   await page.locator('#login-password').fill(DEMO_PASSWORD);
   await page.locator('form button[type="submit"]').click();
-  await page.locator('#list-heading').waitFor();
+  await page.locator(user === 'auditor' ? '#audit-heading' : '#list-heading').waitFor();
 }
 
 /** The request's page, opened from its row in the outbox or the inbox. */

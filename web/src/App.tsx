@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
+import { AuditPage } from './screens/AuditPage';
 import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
 import { RequestWizard } from './screens/RequestWizard';
@@ -46,11 +47,18 @@ export function App() {
 
 function Screen({ path, search }: { path: string; search: string }) {
   const { t } = useI18n();
+  const me = useMe();
+  // Home is the first screen the user may use: an auditor reads no request, and a list the API
+  // refuses would only put access.denied entries in the log at every sign-in.
+  const permissions = me.data?.permissions ?? [];
+  const home =
+    permissions.includes('audit.read') && !permissions.includes('request.read') ? '/audit' : '/requests';
   useEffect(() => {
-    if (path === '/' || path === '/login') navigate('/requests', { replace: true });
-  }, [path]);
+    if ((path === '/' || path === '/login') && !me.isPending) navigate(home, { replace: true });
+  }, [path, home, me.isPending]);
   if (path === '/requests') return <RequestsList search={search} />;
   if (path === '/requests/new') return <RequestWizard />;
+  if (path === '/audit') return <AuditPage search={search} />;
   const match = REQUEST_PATH.exec(path);
   if (match?.[1]) return <RequestPage key={match[1]} id={match[1]} />;
   if (path === '/' || path === '/login') return null;
@@ -63,9 +71,16 @@ function SignedInNav() {
   const me = useMe();
   return (
     <nav aria-label={t('app.title')} className="app-nav">
-      <a href="/requests" onClick={followLink}>
-        {t('nav.requests')}
-      </a>
+      {me.data?.permissions.includes('request.read') && (
+        <a href="/requests" onClick={followLink}>
+          {t('nav.requests')}
+        </a>
+      )}
+      {me.data?.permissions.includes('audit.read') && (
+        <a href="/audit" onClick={followLink}>
+          {t('nav.audit')}
+        </a>
+      )}
       {me.data && <span>{t('nav.signedInAs', { name: me.data.displayName })}</span>}
       <button type="button" onClick={() => void session.logout()}>
         {t('nav.logout')}

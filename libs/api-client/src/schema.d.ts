@@ -2944,6 +2944,21 @@ export interface components {
             /** @description base64 Ed25519 signature over the RFC 8785 canonical JSON of the document */
             value: string;
         };
+        SignedAuditCheckpointDto: {
+            /** @description keyId of the signing key, as /.well-known/mla-portal/keys lists it */
+            keyId: string;
+            /** @description C2SP signed note of the C2SP tlog-checkpoint body: origin `<SIGNING_KEY_NAME>/audit`, tree size, base64 root, a blank line, then one Ed25519 signature line per key. Verify it with the `noteVerifierKey` of /.well-known/mla-portal/keys */
+            note: string;
+            /** @description RFC 9162 Merkle root of those entries, base64 */
+            rootHash: string;
+            /**
+             * Format: date-time
+             * @description When the portal signed this checkpoint (its own clock). Not part of the signed note, which C2SP gives no time: it says how fresh the checkpoint is, not what it proves
+             */
+            signedAt: string;
+            /** @description Number of entries the checkpoint covers: seq 1 to treeSize */
+            treeSize: number;
+        };
         SignedReceiptDto: {
             /** @description The receipt: evidence id, request, file name, size, SHA-256, media type, uploader, time received, and the audit entry that records it, with a signed checkpoint of the audit log that covers the entry and its inclusion proof */
             receipt: {
@@ -4442,7 +4457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditCheckpointDto"];
+                    "application/json": components["schemas"]["SignedAuditCheckpointDto"];
                 };
             };
             /** @description Missing, invalid or expired token */

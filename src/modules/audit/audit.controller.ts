@@ -37,6 +37,7 @@ import {
   ConsistencyProofQueryDto,
   InclusionProofDto,
   InclusionProofQueryDto,
+  SignedAuditCheckpointDto,
 } from './dto/merkle-log.dto';
 import { MerkleLogService } from './merkle-log.service';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -78,9 +79,9 @@ export class AuditController {
       'The origin line is `<SIGNING_KEY_NAME>/audit`; the signature line names the key `<SIGNING_KEY_NAME>`. ' +
       'Keep the checkpoint: a later one must be consistent with it (GET /v1/audit/proofs/consistency).',
   })
-  @ApiOkResponse({ type: AuditCheckpointDto })
-  latestCheckpoint(): Promise<AuditCheckpointDto> {
-    return this.merkle.latestCheckpoint();
+  @ApiOkResponse({ type: SignedAuditCheckpointDto })
+  latestCheckpoint(): Promise<SignedAuditCheckpointDto> {
+    return this.merkle.latestSignedCheckpoint();
   }
 
   @Get('proofs/inclusion')

@@ -9,7 +9,12 @@ import { AuditCheckpointEntity } from './merkle/audit-merkle.entity';
 import { formatCheckpoint, portalNoteSigner, signNote } from './merkle/checkpoint';
 import { consistencyProof, inclusionProof, rootAt } from './merkle/merkle';
 import { SqlNodeReader } from './merkle/node-store';
-import type { AuditCheckpointDto, ConsistencyProofDto, InclusionProofDto } from './dto/merkle-log.dto';
+import type {
+  AuditCheckpointDto,
+  ConsistencyProofDto,
+  InclusionProofDto,
+  SignedAuditCheckpointDto,
+} from './dto/merkle-log.dto';
 
 /**
  * The audit log as a verifiable log for auditors: signed checkpoints and RFC 9162 proofs, read
@@ -65,8 +70,16 @@ export class MerkleLogService implements OnModuleInit {
    * callers racing sign the same body with the same deterministic key; the first row stays.
    */
   async latestCheckpoint(): Promise<AuditCheckpointDto> {
-    const manager = this.dataSource.manager;
-    return this.checkpointAt(manager, await this.treeSize());
+    return toCheckpointDto(await this.checkpointAt(this.dataSource.manager, await this.treeSize()));
+  }
+
+  /**
+   * The same checkpoint with the time it was signed, for the auditor's screen. Exports and reports
+   * keep the form without it: their layout is what offline verifiers read.
+   */
+  async latestSignedCheckpoint(): Promise<SignedAuditCheckpointDto> {
+    const checkpoint = await this.checkpointAt(this.dataSource.manager, await this.treeSize());
+    return { ...toCheckpointDto(checkpoint), signedAt: checkpoint.createdAt.toISOString() };
   }
 
   /** The stored checkpoint of the largest tree size, whoever signed it, or undefined if none. */
@@ -91,7 +104,7 @@ export class MerkleLogService implements OnModuleInit {
   ): Promise<{ checkpoint: AuditCheckpointDto; proof: string[] }> {
     const treeSize = (await manager.findOneByOrFail(AuditHeadEntity, { id: 1 })).seq;
     if (seq < 1 || seq > treeSize) throw new Error(`entry ${seq} is not in the tree of size ${treeSize}`);
-    const checkpoint = await this.checkpointAt(manager, treeSize);
+    const checkpoint = toCheckpointDto(await this.checkpointAt(manager, treeSize));
     const proof = await inclusionProof(new SqlNodeReader(manager), seq - 1, treeSize);
     return { checkpoint, proof: proof.map((hash) => hash.toString('base64')) };
   }
@@ -124,7 +137,7 @@ export class MerkleLogService implements OnModuleInit {
   }
 
   /** Signs and stores the checkpoint of `treeSize` unless one exists; the stored one is returned. */
-  private async checkpointAt(manager: EntityManager, treeSize: number): Promise<AuditCheckpointDto> {
+  private async checkpointAt(manager: EntityManager, treeSize: number): Promise<AuditCheckpointEntity> {
     const repository = manager.getRepository(AuditCheckpointEntity);
     let checkpoint = await repository.findOneBy({ treeSize });
     if (!checkpoint) {
@@ -145,12 +158,7 @@ export class MerkleLogService implements OnModuleInit {
         .execute();
       checkpoint = await repository.findOneByOrFail({ treeSize });
     }
-    return {
-      treeSize: checkpoint.treeSize,
-      rootHash: Buffer.from(checkpoint.rootHash, 'hex').toString('base64'),
-      note: checkpoint.note,
-      keyId: checkpoint.keyId,
-    };
+    return checkpoint;
   }
 
   async inclusion(seq: number, treeSize: number): Promise<InclusionProofDto> {
@@ -191,6 +199,15 @@ export class MerkleLogService implements OnModuleInit {
       toRoot: toRoot.toString('base64'),
     };
   }
+}
+
+function toCheckpointDto(checkpoint: AuditCheckpointEntity): AuditCheckpointDto {
+  return {
+    treeSize: checkpoint.treeSize,
+    rootHash: Buffer.from(checkpoint.rootHash, 'hex').toString('base64'),
+    note: checkpoint.note,
+    keyId: checkpoint.keyId,
+  };
 }
 
 /** What a receipt says of its audit entry; the hex leaf hash is the one `/v1/audit/events` shows. */

@@ -21,6 +21,17 @@ export class AuditCheckpointDto {
   keyId: string;
 }
 
+/** The latest checkpoint as GET /v1/audit/checkpoints/latest hands it out: with when it was signed. */
+export class SignedAuditCheckpointDto extends AuditCheckpointDto {
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the portal signed this checkpoint (its own clock). Not part of the signed note, which C2SP ' +
+      'gives no time: it says how fresh the checkpoint is, not what it proves',
+  })
+  signedAt: string;
+}
+
 export class InclusionProofQueryDto {
   @ApiProperty({ minimum: 1, description: 'The entry to prove' })
   @Type(() => Number)
