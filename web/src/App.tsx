@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
+import { AccountPage } from './screens/AccountPage';
 import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
 import { RequestWizard } from './screens/RequestWizard';
@@ -46,9 +47,16 @@ export function App() {
 
 function Screen({ path, search }: { path: string; search: string }) {
   const { t } = useI18n();
+  const me = useMe();
+  // A restricted session (a reset password, a second factor still to enrol) can only finish its
+  // account's set-up: the API refuses it everything else, so it is taken to the account screen.
+  const restricted = Boolean(me.data?.secondFactor.sessionRestriction);
   useEffect(() => {
-    if (path === '/' || path === '/login') navigate('/requests', { replace: true });
-  }, [path]);
+    if (restricted && path !== '/account') navigate('/account', { replace: true });
+    else if (path === '/' || path === '/login') navigate('/requests', { replace: true });
+  }, [path, restricted]);
+  if (me.isPending) return <p role="status">{t('app.loading')}</p>;
+  if (restricted || path === '/account') return <AccountPage />;
   if (path === '/requests') return <RequestsList search={search} />;
   if (path === '/requests/new') return <RequestWizard />;
   const match = REQUEST_PATH.exec(path);
@@ -65,6 +73,9 @@ function SignedInNav() {
     <nav aria-label={t('app.title')} className="app-nav">
       <a href="/requests" onClick={followLink}>
         {t('nav.requests')}
+      </a>
+      <a href="/account" onClick={followLink}>
+        {t('nav.account')}
       </a>
       {me.data && <span>{t('nav.signedInAs', { name: me.data.displayName })}</span>}
       <button type="button" onClick={() => void session.logout()}>
