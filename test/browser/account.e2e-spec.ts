@@ -12,7 +12,8 @@ const en = catalogue('en');
  * screen, as a person typing it into an app would, and from then on signs in with her password and
  * a code, or a recovery code; Jonas (de.officer) changes his password, his other session ends, and
  * the new password is the one that works; Sophie (fr.contact), whose password an administrator
- * reset, is taken straight to the password change and can use the portal only after it.
+ * reset, is taken straight to the password change and can use the portal only after it; and where
+ * the portal requires a second factor, Sam's (vn.supervisor) first sign-in is taken to the enrolment.
  */
 describe('Browser: the account screen (password, authenticator app)', () => {
   let t: TestApp;
@@ -175,6 +176,35 @@ describe('Browser: the account screen (password, authenticator app)', () => {
     await expectGone(page.getByRole('alert').filter({ hasText: en['account.restricted.password'] }));
     await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
     await page.locator('#list-heading').waitFor();
+  });
+
+  it('where the portal requires a second factor, a first sign-in is taken to the enrolment, and only then to the portal', async () => {
+    // The portal as in production (MFA_REQUIRED), on a database of its own.
+    const strict = await createTestApp({ MFA_REQUIRED: 'true' }, { clock });
+    try {
+      const userPage = await openPortal(browser, strict.baseUrl, 'vn.supervisor');
+      pages.push(userPage);
+      const { page } = userPage;
+      await page.locator('#login-username').fill('vn.supervisor');
+      await page.locator('#login-password').fill(DEMO_PASSWORD);
+      await page.locator('form button[type="submit"]').click();
+      await page.getByRole('alert').filter({ hasText: en['account.restricted.mfa'] }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/account');
+      await page.getByText(en['account.mfa.requiredNone'], { exact: true }).waitFor();
+
+      await button(page, 'account.mfa.start').click();
+      const secret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+      await page.getByLabel(en['account.enrol.code'], { exact: true }).fill(codeAt(secret, clock));
+      await button(page, 'account.enrol.confirm').click();
+      await page.getByRole('list', { name: en['account.codes.heading'] }).waitFor();
+      await button(page, 'account.codes.stored').click();
+      await expectGone(page.getByRole('alert').filter({ hasText: en['account.restricted.mfa'] }));
+      // This session has proved both factors now: the portal is open to it.
+      await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
+      await page.locator('#list-heading').waitFor();
+    } finally {
+      await strict.close();
+    }
   });
 });
 
