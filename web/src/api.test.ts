@@ -110,4 +110,23 @@ describe('Session', () => {
       expect(session.getState()).toEqual({ status: 'signed-in' });
     },
   );
+
+  it('keeps the session when the call, replayed with a fresh token, needs a step-up', async () => {
+    const api = fakeFetch((call) => {
+      if (call.path === '/v1/auth/refresh')
+        return { status: 200, body: { ...TOKENS, accessToken: 'new', refreshToken: 'r2' } };
+      const code =
+        call.headers.get('Authorization') === 'Bearer new' ? 'auth.step_up_required' : 'auth.unauthenticated';
+      return { status: 401, body: { statusCode: 401, code, message: 'x', correlationId: 'c' } };
+    });
+    const session = new Session('http://portal.test', signedIn(), api.fetch);
+    const { error } = await session.client.POST('/v1/auth/mfa/recovery-codes');
+    expect(error?.code).toBe('auth.step_up_required');
+    expect(api.calls.map((call) => call.path)).toEqual([
+      '/v1/auth/mfa/recovery-codes',
+      '/v1/auth/refresh',
+      '/v1/auth/mfa/recovery-codes',
+    ]);
+    expect(session.getState()).toEqual({ status: 'signed-in' });
+  });
 });

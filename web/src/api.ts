@@ -165,7 +165,8 @@ export class Session {
       return response;
     }
     const retried = await this.fetchImpl(this.authorized(replay));
-    if (retried.status === 401) this.end('expired');
+    // The fresh token may meet an answer of its own (step-up required): that ends nothing.
+    if (retried.status === 401 && !NOT_A_TOKEN_PROBLEM.has(await errorCode(retried))) this.end('expired');
     return retried;
   }
 
