@@ -179,6 +179,31 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await auditor.context.close();
   });
 
+  it('the account screen: an enrolment with its QR code, a refused password, and in Arabic', async () => {
+    const { page } = officer;
+    await page.getByRole('link', { name: en['nav.account'], exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: en['account.heading'] }).waitFor();
+    await expectAccessible(page);
+    // Starting an enrolment changes nothing until it is confirmed: the officer signs in as before.
+    await page.getByRole('button', { name: en['account.mfa.start'], exact: true }).click();
+    await page.getByRole('img', { name: en['account.enrol.qr'] }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'account');
+
+    // The policy's refusal (the current password is right: nothing counts towards a lockout).
+    await page.getByLabel(en['account.password.current'], { exact: true }).fill('Demo-Password-2026');
+    await page.getByLabel(en['account.password.new'], { exact: true }).fill('password1234');
+    await page.getByLabel(en['account.password.repeat'], { exact: true }).fill('password1234');
+    await page.getByRole('button', { name: en['account.password.submit'], exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: en['account.password.refused'] }).waitFor();
+    await expectAccessible(page);
+
+    await page.locator('.language-switcher select').selectOption('ar');
+    await page.getByRole('heading', { level: 1, name: ar['account.heading'] }).waitFor();
+    await expectAccessible(page);
+    await page.locator('.language-switcher select').selectOption('en');
+  });
+
   it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {
     const { page } = officer;
     await page.evaluate("document.querySelector('main').append(document.createElement('img'))");

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LanguageSwitcher } from './components/LanguageSwitcher';
 import { useI18n } from './i18n';
 import { followLink, navigate, useLocation } from './router';
+import { AccountPage } from './screens/AccountPage';
 import { AuditPage } from './screens/AuditPage';
 import { LoginPage } from './screens/LoginPage';
 import { RequestPage } from './screens/RequestPage';
@@ -53,9 +54,16 @@ function Screen({ path, search }: { path: string; search: string }) {
   const permissions = me.data?.permissions ?? [];
   const home =
     permissions.includes('audit.read') && !permissions.includes('request.read') ? '/audit' : '/requests';
+  // A restricted session (a reset password, a second factor still to enrol) can only finish its
+  // account's set-up: the API refuses it everything else, so it is taken to the account screen.
+  const restricted = Boolean(me.data?.secondFactor.sessionRestriction);
   useEffect(() => {
-    if ((path === '/' || path === '/login') && !me.isPending) navigate(home, { replace: true });
-  }, [path, home, me.isPending]);
+    if (me.isPending) return;
+    if (restricted && path !== '/account') navigate('/account', { replace: true });
+    else if (path === '/' || path === '/login') navigate(home, { replace: true });
+  }, [path, restricted, home, me.isPending]);
+  if (me.isPending) return <p role="status">{t('app.loading')}</p>;
+  if (restricted || path === '/account') return <AccountPage />;
   if (path === '/requests') return <RequestsList search={search} />;
   if (path === '/requests/new') return <RequestWizard />;
   if (path === '/audit') return <AuditPage search={search} />;
@@ -81,6 +89,9 @@ function SignedInNav() {
           {t('nav.audit')}
         </a>
       )}
+      <a href="/account" onClick={followLink}>
+        {t('nav.account')}
+      </a>
       {me.data && <span>{t('nav.signedInAs', { name: me.data.displayName })}</span>}
       <button type="button" onClick={() => void session.logout()}>
         {t('nav.logout')}

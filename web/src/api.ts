@@ -5,8 +5,21 @@ export type SessionState = { status: 'signed-in' } | { status: 'signed-out'; rea
 
 /** The outcome of a login attempt the login page can show. */
 export type LoginResult =
-  | { ok: true }
-  | { ok: false; code: 'mfa_required' | 'invalid_credentials' | 'restricted' | 'rate_limited' | 'failed' };
+  { ok: true } | { ok: false; code: 'mfa_required' | 'invalid_credentials' | 'rate_limited' | 'failed' };
+
+/** The second factor at login: the current code of the authenticator app, or one recovery code. */
+export type SecondFactor = { totp: string } | { recoveryCode: string };
+
+/**
+ * 401 answers that are about what the caller just typed or must do next, not about the session's
+ * token: a refresh would not change them, and replaying the call would count a wrong code twice
+ * towards the lockout and then end a session that is still valid.
+ */
+const NOT_A_TOKEN_PROBLEM: ReadonlySet<string> = new Set([
+  'auth.step_up_required',
+  'auth.invalid_credentials',
+  'auth.mfa_required',
+]);
 
 /** The status and parsed JSON body of an upload. */
 export interface UploadAnswer {
@@ -52,13 +65,14 @@ export class Session {
     return () => this.listeners.delete(listener);
   };
 
-  async login(username: string, password: string, totp?: string): Promise<LoginResult> {
+  async login(username: string, password: string, secondFactor?: SecondFactor): Promise<LoginResult> {
     const { data, error, response } = await this.anonymous.POST('/v1/auth/login', {
-      body: { username, password, ...(totp ? { totp } : {}) },
+      body: { username, password, ...secondFactor },
     });
     if (data) {
-      // A session limited to finishing the account set-up cannot use the portal's screens yet.
-      if (data.restriction) return { ok: false, code: 'restricted' };
+      // A restricted session (password change or enrolment first) signs in too: the application
+      // reads the restriction from GET /v1/auth/me and opens the account screen, the one place where
+      // such a session can do what the API asks of it.
       this.signIn(data);
       return { ok: true };
     }
@@ -145,12 +159,14 @@ export class Session {
     const replay = request.clone();
     const response = await this.fetchImpl(this.authorized(request));
     if (response.status !== 401 || !this.tokens) return response;
+    if (NOT_A_TOKEN_PROBLEM.has(await errorCode(response))) return response;
     if (!(await this.refresh())) {
       this.end('expired');
       return response;
     }
     const retried = await this.fetchImpl(this.authorized(replay));
-    if (retried.status === 401) this.end('expired');
+    // The fresh token may meet an answer of its own (step-up required): that ends nothing.
+    if (retried.status === 401 && !NOT_A_TOKEN_PROBLEM.has(await errorCode(retried))) this.end('expired');
     return retried;
   }
 
@@ -173,6 +189,18 @@ export class Session {
       this.refreshing = null;
     });
     return this.refreshing;
+  }
+}
+
+/** The envelope's `code` of an error response, read from a copy (the caller still reads the body). */
+async function errorCode(response: Response): Promise<string> {
+  try {
+    const body: unknown = await response.clone().json();
+    return body && typeof body === 'object' && 'code' in body && typeof body.code === 'string'
+      ? body.code
+      : '';
+  } catch {
+    return '';
   }
 }
 

@@ -1,12 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { LoginResult } from '../api';
+import type { LoginResult, SecondFactor } from '../api';
 import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
 
 const FAILURES: Record<Exclude<LoginResult, { ok: true }>['code'], MessageKey> = {
   mfa_required: 'login.mfaRequired',
   invalid_credentials: 'login.invalid',
-  restricted: 'login.restricted',
   rate_limited: 'login.rateLimited',
   failed: 'login.failed',
 };
@@ -17,8 +16,11 @@ export function LoginPage({ reason }: { reason?: 'expired' | 'logout' }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
+  const [recoveryCode, setRecoveryCode] = useState('');
   // Shown once the API said this account needs its second factor.
   const [needsCode, setNeedsCode] = useState(false);
+  // The API takes one recovery code in place of the app's code (the phone lost or not at hand).
+  const [useRecovery, setUseRecovery] = useState(false);
   const [message, setMessage] = useState<MessageKey | null>(
     reason === 'expired' ? 'login.expired' : reason === 'logout' ? 'login.loggedOut' : null,
   );
@@ -27,13 +29,18 @@ export function LoginPage({ reason }: { reason?: 'expired' | 'logout' }) {
 
   useEffect(() => {
     if (needsCode) codeInput.current?.focus();
-  }, [needsCode]);
+  }, [needsCode, useRecovery]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSending(true);
+    const secondFactor: SecondFactor | undefined = !needsCode
+      ? undefined
+      : useRecovery
+        ? { recoveryCode: recoveryCode.trim() }
+        : { totp };
     const result = await session
-      .login(username, password, needsCode ? totp : undefined)
+      .login(username, password, secondFactor)
       .catch((): LoginResult => ({ ok: false, code: 'failed' }));
     setSending(false);
     if (result.ok) return;
@@ -68,7 +75,7 @@ export function LoginPage({ reason }: { reason?: 'expired' | 'logout' }) {
             onChange={(event) => setPassword(event.target.value)}
           />
         </div>
-        {needsCode && (
+        {needsCode && !useRecovery && (
           <div className="field">
             <label htmlFor="login-totp">{t('login.totp')}</label>
             <input
@@ -84,6 +91,29 @@ export function LoginPage({ reason }: { reason?: 'expired' | 'logout' }) {
               onChange={(event) => setTotp(event.target.value)}
             />
           </div>
+        )}
+        {needsCode && useRecovery && (
+          <div className="field">
+            <label htmlFor="login-recovery">{t('login.recoveryCode')}</label>
+            <input
+              id="login-recovery"
+              ref={codeInput}
+              name="recoveryCode"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+              required
+              value={recoveryCode}
+              onChange={(event) => setRecoveryCode(event.target.value)}
+            />
+          </div>
+        )}
+        {needsCode && (
+          <p>
+            <button type="button" className="link-button" onClick={() => setUseRecovery(!useRecovery)}>
+              {useRecovery ? t('login.useTotp') : t('login.useRecoveryCode')}
+            </button>
+          </p>
         )}
         <p role="alert" className="message">
           {message ? t(message) : ''}

@@ -31,7 +31,8 @@ export function fakeFetch(respond: Responder): { fetch: typeof fetch; calls: Cal
       status: 404,
       body: { statusCode: 404, code: 'common.not_found', message: 'Not found', correlationId: 'test' },
     };
-    return new Response(JSON.stringify(answer.body), {
+    // A 204 has no body at all (the Response constructor refuses one).
+    return new Response(answer.status === 204 ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: { 'content-type': 'application/json' },
     });
