@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import {
   catalogue,
   launchBrowser,
+  openFromList,
   openPortal,
   screenshot,
   seriousViolations,
@@ -105,6 +106,30 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await page.getByRole('alert').filter({ hasText: en['wizard.missing'] }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'wizard');
+  });
+
+  it('request pages with their thread, message box, conditions and linked requests', async () => {
+    const { page } = officer;
+    // The previous test left the officer in the wizard, in English.
+    await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
+    // Clarification asked and answered: both messages in the thread, and the box to write more.
+    await openFromList(page, 'outgoing', 'C50-2026-0117');
+    await page.getByRole('list', { name: en['thread.list'], exact: true }).locator('li').nth(1).waitFor();
+    await page.getByLabel(en['thread.body'], { exact: true }).waitFor();
+    await page.locator('.timeline li').first().waitFor();
+    await expectAccessible(page);
+    // France's conditions proposed in consultation: the conditions table, the consultation messages.
+    await page.getByRole('link', { name: en['request.back'], exact: true }).click();
+    await page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await openRequestInExecution(page, en['status.conditions_proposed']);
+    await page.getByRole('table', { name: en['conditions.caption'], exact: true }).waitFor();
+    await expectAccessible(page);
+    // The production request that follows up a preservation: the link to the preservation's page.
+    await page.getByRole('link', { name: en['request.back'], exact: true }).click();
+    await openFromList(page, 'outgoing', 'C50-2026-0143');
+    await page.getByRole('heading', { name: en['links.heading'], exact: true }).waitFor();
+    await page.locator('.timeline li').first().waitFor();
+    await expectAccessible(page);
   });
 
   it('the scan itself finds a serious violation when there is one (an image without a text alternative)', async () => {

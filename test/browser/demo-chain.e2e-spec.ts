@@ -88,7 +88,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await act(page, actionLabels(en, 'submit'));
     await expectStatus(page, reference, en['status.pending_approval']);
     // The timeline shows the change at once; approving is her supervisor's, not offered to her.
-    await page.locator('.timeline li', { hasText: 'request.submit' }).waitFor();
+    await page.locator('.timeline li', { hasText: en['event.request.submit'] }).waitFor();
     expect(await page.getByRole('button', { name: en['action.approve'], exact: true }).count()).toBe(0);
   });
 
@@ -170,7 +170,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
     const page = await requestPageOf('vn.officer', 'outgoing');
     await expectStatus(page, reference, en['status.executed']);
     // The history loads after the request itself (and beside the evidence): read once it is in.
-    await page.locator('.timeline li', { hasText: 'request.mark_executed' }).waitFor();
+    await page.locator('.timeline li', { hasText: en['event.request.mark_executed'] }).waitFor();
     const timeline = await page.locator('.timeline li .event-action').allTextContents();
     for (const action of [
       'submit',
@@ -181,7 +181,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
       'start_execution',
       'mark_executed',
     ])
-      expect(timeline).toContain(`request.${action}`);
+      expect(timeline).toContain(en[`event.request.${action}`]);
   });
 
   it('the auditor signs in, and the audit log of the whole walk verifies', async () => {
@@ -192,13 +192,21 @@ describe('Browser: the demo chain, officer to auditor', () => {
     const result = ok(await (await t.as('auditor')).GET('/v1/audit/verify'));
     expect(result).toMatchObject({ ok: true });
     expect(result.checked).toBe(result.headSequence);
-    // The walk itself is in that log: every step of it, under this request.
-    const events = ok(
-      await (
-        await t.as('auditor')
-      ).GET('/v1/audit/events', { params: { query: { requestId: id, limit: 100 } } }),
-    );
-    const actions = events.items.map((event) => event.action);
+    // The walk itself is in that log: every step of it, under this request. Every page the users
+    // opened recorded its reads too (the request, its history, messages, consents, evidence), so
+    // the steps are read through all the pages, not only the newest hundred entries.
+    const auditorApi = await t.as('auditor');
+    const actions: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = ok(
+        await auditorApi.GET('/v1/audit/events', {
+          params: { query: { requestId: id, limit: 100, ...(cursor ? { cursor } : {}) } },
+        }),
+      );
+      actions.push(...page.items.map((event) => event.action));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
     for (const action of [
       'submit',
       'approve',
