@@ -3,6 +3,8 @@ import type { ApiClient, Schemas } from '@mla/api-client';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { createTestApp, type DemoUser, type TestApp } from '../support/test-app';
 import {
+  act,
+  actionLabels,
   catalogue,
   expectStatus,
   launchBrowser,
@@ -75,7 +77,9 @@ async function expectTranslatedEvents(page: Page, expected: string[]): Promise<v
  * (fr.central) routes the request to an executing agency and asks, from the action bar, a question
  * written in the thread; Ana (vn.officer) reads it in her thread, with France's clock beside hers,
  * and answers there (her answer leaves the request unchanged, so it needs no approval); Carla reads
- * the answer. Both timelines name the events in words, on both clocks.
+ * the answer. Both timelines name the events in words, on both clocks. A second question Ana answers
+ * by changing the request: the page steers her from the plain answer (refused) to the one for
+ * approval, which Sam (vn.supervisor) reads in the thread and approves from the action bar.
  */
 describe('Browser: the request page, a clarification round in the thread', () => {
   let t: TestApp;
@@ -212,5 +216,53 @@ describe('Browser: the request page, a clarification round in the thread', () =>
       code: 'VN-C50',
       timeZone: 'Asia/Ho_Chi_Minh',
     });
+  });
+  it('a second question, answered by changing the request: the answer waits for the supervisor', async () => {
+    const question = 'Which provider account is meant: the reseller or the end customer?';
+    const answer = 'The end customer; the purpose now names the account.';
+    ok(
+      await (
+        await t.as('fr.central')
+      ).POST('/v1/requests/{id}/transitions', {
+        params: { path: { id: request.id } },
+        body: { action: 'request_clarification', reason: question },
+      }),
+    );
+    // The officer changes the request to answer (the portal has no screen for that edit yet: the API).
+    const officer = await t.as('vn.officer');
+    const current = ok(await officer.GET('/v1/requests/{id}', { params: { path: { id: request.id } } }));
+    ok(
+      await officer.PATCH('/v1/requests/{id}', {
+        params: { path: { id: request.id }, header: { 'If-Match': `"${current.version}"` } },
+        body: { purpose: `${current.purpose} The account is the end customer's.` },
+      }),
+    );
+
+    const page = await requestPageOf('vn.officer', 'outgoing');
+    await expectStatus(page, request.reference, en['status.clarification_requested']);
+    await thread(page).locator('li', { hasText: question }).waitFor();
+    const box = page.getByLabel(en['thread.body'], { exact: true });
+    // "Unchanged" is refused by the API, and the page says which answer to send instead.
+    await box.fill(answer);
+    await page.getByRole('button', { name: en['thread.send'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['thread.reapproval'] }).waitFor();
+    await page.getByLabel(en['thread.kind'], { exact: true }).selectOption('submit_answer');
+    await page.getByRole('button', { name: en['thread.send'], exact: true }).click();
+    await expectStatus(page, request.reference, en['status.answer_pending_approval']);
+
+    // Sam reads the answer in the thread's notice, and approves it from the action bar.
+    const sam = await requestPageOf('vn.supervisor', 'outgoing');
+    await sam.getByText(en['thread.answerAwaitingApproval']).waitFor();
+    await sam.locator('.notice blockquote', { hasText: answer }).waitFor();
+    await act(sam, actionLabels(en, 'approve_answer'));
+    await expectStatus(sam, request.reference, en['status.under_assessment']);
+    await thread(sam).locator('li', { hasText: answer }).waitFor();
+
+    // France receives the answer once approved, in its thread, as its writer's (Ana's) message.
+    const carla = await requestPageOf('fr.central', 'incoming');
+    const received = thread(carla).locator('li', { hasText: answer });
+    await received.waitFor();
+    await expect(received.locator('.message-author').textContent()).resolves.toContain('(VN-C50)');
+    await carla.locator('.timeline li', { hasText: en['event.request.approve_answer'] }).waitFor();
   });
 });

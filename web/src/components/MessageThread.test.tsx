@@ -138,6 +138,7 @@ describe('MessageThread', () => {
           items: [{ field: 'targets[0].timestamp.timeZone', question: 'Which zone?' }],
           daysWaitingOnRequestingSide: 1,
           answerAwaitingApproval: false,
+          pendingAnswer: null,
         },
       }),
       meDto(VN_AGENCY, 'liaison_officer'),
@@ -181,5 +182,35 @@ describe('MessageThread', () => {
     );
     await screen.findByText('Messages open once the request is transmitted and close with it.');
     expect(screen.queryByLabelText('Message')).toBeNull();
+  });
+  it('shows the requesting supervisor the answer waiting for approval', async () => {
+    renderThread(
+      requestDto({
+        status: 'answer_pending_approval',
+        allowedActions: ['approve_answer', 'return_answer'],
+        clarification: {
+          rounds: 1,
+          open: true,
+          openedAt: '2026-11-03T09:00:00Z',
+          items: [],
+          daysWaitingOnRequestingSide: 1,
+          answerAwaitingApproval: true,
+          pendingAnswer: {
+            text: 'UTC, corrected in the request.',
+            writtenById: 'u1',
+            writtenAt: '2026-11-04T09:00:00Z',
+          },
+        },
+      }),
+      meDto(VN_AGENCY, 'supervisor'),
+    );
+    await screen.findByText('An answer is waiting for the requesting supervisor’s approval.');
+    expect(screen.getByText('UTC, corrected in the request.')).toBeTruthy();
+    // Approving or returning it is the action bar's: the thread offers only plain messages.
+    expect(
+      within(screen.getByLabelText('Kind of message'))
+        .getAllByRole('option')
+        .map((option) => option.getAttribute('value')),
+    ).toEqual(['status_enquiry', 'status_update', 'note']);
   });
 });

@@ -131,7 +131,15 @@ export function MessageThread({
         </div>
       )}
       {clarification?.answerAwaitingApproval && (
-        <p className="notice">{t('thread.answerAwaitingApproval')}</p>
+        <div className="notice">
+          <p>{t('thread.answerAwaitingApproval')}</p>
+          {/* What the supervisor approves (requesting side only): the answer as it will go out. */}
+          {clarification.pendingAnswer && (
+            <blockquote className="message-body" dir="auto">
+              {clarification.pendingAnswer.text}
+            </blockquote>
+          )}
+        </div>
       )}
       {kinds.length > 0 ? (
         <Composer
