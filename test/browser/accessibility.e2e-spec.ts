@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { ok } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import {
   catalogue,
@@ -86,7 +87,24 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await carla.page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
     await expectAccessible(carla.page);
     await screenshot(carla.page, 'inbox');
+    // Viet Nam asks consent to use the material of its requests in execution in another proceeding:
+    // France's page then has the consent and its decision form to scan too.
+    const officerApi = await t.as('vn.officer');
+    const outbox = ok(await officerApi.GET('/v1/requests', { params: { query: { limit: 100 } } })).items;
+    for (const { id } of outbox.filter((item) => item.status === 'in_execution'))
+      ok(
+        await officerApi.POST('/v1/requests/{id}/consents', {
+          params: { path: { id } },
+          body: {
+            kind: 'further_use',
+            purpose: 'Prosecution of the money mules',
+            legalBasis: 'UNCC art. 25',
+            newProceeding: 'Ha Noi case 2026/77',
+          },
+        }),
+      );
     await openRequestInExecution(carla.page, en['status.in_execution']);
+    await carla.page.getByRole('heading', { name: en['consents.decideHeading'], exact: true }).waitFor();
     await expectAccessible(carla.page);
   });
 
