@@ -134,7 +134,15 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
       status: 'clarification_requested',
       contentVersion: 1,
       targets: [{ timestamp: { timeZone: 'Asia/Ho_Chi_Minh' } }],
-      clarification: { answerAwaitingApproval: false },
+      clarification: { answerAwaitingApproval: false, pendingAnswer: null },
+    });
+    // Sam reads the answer he is asked to approve, and whose it is.
+    expect(await read('vn.supervisor', id)).toMatchObject({
+      status: 'answer_pending_approval',
+      clarification: {
+        answerAwaitingApproval: true,
+        pendingAnswer: { text: 'The log time is UTC; corrected in the request.' },
+      },
     });
     expect((await read('vn.officer', id)).status).toBe('answer_pending_approval');
     const frList = ok(await (await as('fr.investigator')).GET('/v1/requests'));
@@ -150,7 +158,12 @@ describe('Acceptance scenarios: assessment, clarification, consultation, postpon
     expect(approved.status).toBe('under_assessment');
     expect((await read('fr.investigator', id)).targets).toMatchObject([{ timestamp: { timeZone: 'UTC' } }]);
     expect(await frTranslations()).toEqual([expect.objectContaining({ language: 'fr', stale: false })]);
-    expect(approved.clarification).toMatchObject({ rounds: 1, open: false, daysWaitingOnRequestingSide: 3 });
+    expect(approved.clarification).toMatchObject({
+      rounds: 1,
+      open: false,
+      daysWaitingOnRequestingSide: 3,
+      pendingAnswer: null,
+    });
 
     // Both sides see the versions sent and the diff between them.
     const investigator = await as('fr.investigator');

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { ok } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import {
   catalogue,
@@ -86,7 +87,24 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await carla.page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
     await expectAccessible(carla.page);
     await screenshot(carla.page, 'inbox');
+    // Viet Nam asks consent to use the material of its requests in execution in another proceeding:
+    // France's page then has the consent and its decision form to scan too.
+    const officerApi = await t.as('vn.officer');
+    const outbox = ok(await officerApi.GET('/v1/requests', { params: { query: { limit: 100 } } })).items;
+    for (const { id } of outbox.filter((item) => item.status === 'in_execution'))
+      ok(
+        await officerApi.POST('/v1/requests/{id}/consents', {
+          params: { path: { id } },
+          body: {
+            kind: 'further_use',
+            purpose: 'Prosecution of the money mules',
+            legalBasis: 'UNCC art. 25',
+            newProceeding: 'Ha Noi case 2026/77',
+          },
+        }),
+      );
     await openRequestInExecution(carla.page, en['status.in_execution']);
+    await carla.page.getByRole('heading', { name: en['consents.decideHeading'], exact: true }).waitFor();
     await expectAccessible(carla.page);
   });
 
@@ -106,6 +124,30 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await page.getByRole('alert').filter({ hasText: en['wizard.missing'] }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'wizard');
+  });
+
+  it('request pages with their thread, message box, conditions and linked requests', async () => {
+    const { page } = officer;
+    // The previous test left the officer in the wizard, in English.
+    await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
+    // Clarification asked and answered: both messages in the thread, and the box to write more.
+    await openFromList(page, 'outgoing', 'C50-2026-0117');
+    await page.getByRole('list', { name: en['thread.list'], exact: true }).locator('li').nth(1).waitFor();
+    await page.getByLabel(en['thread.body'], { exact: true }).waitFor();
+    await page.locator('.timeline li').first().waitFor();
+    await expectAccessible(page);
+    // France's conditions proposed in consultation: the conditions table, the consultation messages.
+    await page.getByRole('link', { name: en['request.back'], exact: true }).click();
+    await page.locator('table.requests tbody[aria-busy="false"] th a').first().waitFor();
+    await openRequestInExecution(page, en['status.conditions_proposed']);
+    await page.getByRole('table', { name: en['conditions.caption'], exact: true }).waitFor();
+    await expectAccessible(page);
+    // The production request that follows up a preservation: the link to the preservation's page.
+    await page.getByRole('link', { name: en['request.back'], exact: true }).click();
+    await openFromList(page, 'outgoing', 'C50-2026-0143');
+    await page.getByRole('heading', { name: en['links.heading'], exact: true }).waitFor();
+    await page.locator('.timeline li').first().waitFor();
+    await expectAccessible(page);
   });
 
   it('the evidence section on both sides: uploaded and sealed by the executing officer, acknowledged by the officer', async () => {

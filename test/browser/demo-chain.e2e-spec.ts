@@ -93,7 +93,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await act(page, actionLabels(en, 'submit'));
     await expectStatus(page, reference, en['status.pending_approval']);
     // The timeline shows the change at once; approving is her supervisor's, not offered to her.
-    await page.locator('.timeline li', { hasText: 'request.submit' }).waitFor();
+    await page.locator('.timeline li', { hasText: en['event.request.submit'] }).waitFor();
     expect(await page.getByRole('button', { name: en['action.approve'], exact: true }).count()).toBe(0);
   });
 
@@ -175,7 +175,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
     const page = await requestPageOf('vn.officer', 'outgoing');
     await expectStatus(page, reference, en['status.executed']);
     // The history loads after the request itself (and beside the evidence): read once it is in.
-    await page.locator('.timeline li', { hasText: 'request.mark_executed' }).waitFor();
+    await page.locator('.timeline li', { hasText: en['event.request.mark_executed'] }).waitFor();
     const timeline = await page.locator('.timeline li .event-action').allTextContents();
     for (const action of [
       'submit',
@@ -186,7 +186,7 @@ describe('Browser: the demo chain, officer to auditor', () => {
       'start_execution',
       'mark_executed',
     ])
-      expect(timeline).toContain(`request.${action}`);
+      expect(timeline).toContain(en[`event.request.${action}`]);
   });
 
   it("the auditor opens Audit, finds the walk's entries, verifies the log and one entry's proof", async () => {
@@ -204,9 +204,8 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await page.getByRole('button', { name: en['audit.apply'], exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('requestId') === id);
     const table = page.getByRole('table', { name: en['audit.caption'] });
-    await table
-      .locator('tbody[aria-busy="false"] .event-action', { hasText: 'request.mark_executed' })
-      .waitFor();
+    // Newest first: the reads of the request pages opened since the last step come before it.
+    await table.locator('tbody[aria-busy="false"] .event-action').first().waitFor();
     // Every read of the request is in its trail too: "Show more" down to the submission, page by page.
     const submit = table.locator('.event-action', { hasText: /^request\.submit$/ });
     const more = page.getByRole('button', { name: en['audit.more'], exact: true });

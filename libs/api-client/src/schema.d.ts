@@ -1523,6 +1523,8 @@ export interface components {
             open: boolean;
             /** Format: date-time */
             openedAt: string | null;
+            /** @description That answer, for the supervisor who approves it (requesting side only; null on the requested side and when none waits) */
+            pendingAnswer: components["schemas"]["PendingAnswerDto"] | null;
             /** @description Rounds asked so far */
             rounds: number;
         };
@@ -2423,6 +2425,16 @@ export interface components {
             id: string;
             /** @description SHA-256 the receiving side computed over the file it downloaded */
             sha256: string;
+        };
+        PendingAnswerDto: {
+            text: string;
+            /** Format: date-time */
+            writtenAt: string;
+            /**
+             * Format: uuid
+             * @description Its writer, who may not approve it (four eyes)
+             */
+            writtenById: string;
         };
         PersonRefDto: {
             displayName: string;

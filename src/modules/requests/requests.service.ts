@@ -1094,6 +1094,15 @@ function clarificationView(
     daysWaitingOnRequestingSide: Math.round(((state.waitedSeconds + open) / DAY_SECONDS) * 100) / 100,
     // Whether the requesting supervisor has yet to approve is the requesting side's own business.
     answerAwaitingApproval: !requestedSide && state.pendingAnswer !== null,
+    // The supervisor approves what they can read; the requested side sees it only once approved.
+    pendingAnswer:
+      !requestedSide && state.pendingAnswer
+        ? {
+            text: state.pendingAnswer.text,
+            writtenById: state.pendingAnswer.byId,
+            writtenAt: state.pendingAnswer.at,
+          }
+        : null,
   };
 }
 

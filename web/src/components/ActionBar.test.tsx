@@ -144,4 +144,57 @@ describe('ActionBar', () => {
       ),
     );
   });
+  it('routes to an executing agency of the requested state only when asked, at assessment', async () => {
+    const user = userEvent.setup();
+    const ofac = {
+      ...agency('FR', 'Europe/Paris'),
+      id: '00000000-0000-4000-8000-000000000003',
+      code: 'FR-OFAC',
+      name: 'Cybercrime office',
+      kind: 'competent_authority',
+    };
+    const api = renderBar(requestWith(['assess']), (call) => {
+      if (call.method === 'GET' && call.path === '/v1/agencies')
+        return { status: 200, body: [agency('FR', 'Europe/Paris'), ofac] };
+      if (call.method === 'POST')
+        return { status: 200, body: { id: REQUEST_ID, status: 'under_assessment' } };
+      return undefined;
+    });
+    await user.click(screen.getByRole('button', { name: 'Start assessment' }));
+    const form = screen.getByRole('form', { name: 'Start assessment' });
+    const routing = within(form).getByRole('group', { name: 'Route for execution' });
+    // Keeping it is the default: no agency asked for, none sent.
+    expect(within(routing).getByLabelText('Keep it with FR central authority')).toHaveProperty(
+      'checked',
+      true,
+    );
+    expect(within(form).queryByLabelText('Executing agency')).toBeNull();
+    await user.click(within(routing).getByLabelText('Route it to an executing agency of FR'));
+    const select = within(form).getByLabelText('Executing agency');
+    // Agencies of the requested state, the requested agency itself left out.
+    await waitFor(() =>
+      expect(
+        within(select)
+          .getAllByRole('option')
+          .map((option) => option.textContent),
+      ).toEqual(['—', 'Cybercrime office (FR-OFAC)']),
+    );
+    expect(api.calls.find((call) => call.path === '/v1/agencies')?.search).toBe('?stateCode=FR');
+    await user.selectOptions(select, 'Cybercrime office (FR-OFAC)');
+    await user.click(within(form).getByRole('button', { name: 'Confirm: Start assessment' }));
+    await waitFor(() => expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1));
+    expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({
+      action: 'assess',
+      executingAgencyId: ofac.id,
+    });
+  });
+
+  it('names the condition types in words when proposing conditions', async () => {
+    const user = userEvent.setup();
+    renderBar(requestWith(['propose_conditions']));
+    await user.click(screen.getByRole('button', { name: 'Propose conditions' }));
+    const options = within(screen.getByLabelText('Condition')).getAllByRole('option');
+    expect(options[1]?.textContent).toBe('Speciality (use only for this purpose)');
+    for (const option of options) expect(option.textContent).not.toMatch(/^cond_/);
+  });
 });

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
+import { CONDITION_TYPES } from './ConditionsSection';
 
 export type Action = Schemas['TransitionDto']['action'];
 type Transition = Schemas['TransitionDto'];
@@ -40,16 +41,6 @@ const GROUNDS: Partial<Record<Action, 'refusal' | 'postponement' | 'either'>> = 
   postpone: 'postponement',
   start_consultation: 'either',
 };
-const CONDITION_TYPES: readonly ConditionType[] = [
-  'cond_confidential',
-  'cond_speciality',
-  'cond_explain_use',
-  'cond_personal_data',
-  'cond_no_onward_transfer',
-  'cond_return_originals',
-  'cond_partial',
-  'cond_costs',
-];
 const OUTCOMES: readonly Outcome[] = ['executed', 'refused', 'impossible'];
 
 function errorMessage(error: unknown): string {
@@ -66,10 +57,16 @@ export function ActionBar({
   request,
   client,
   onDone,
+  inThread,
 }: {
   request: ActionBarRequest;
   client: ApiClient;
   onDone?: (updated: Schemas['RequestDto']) => void;
+  /**
+   * Actions whose words are a message of the thread (a clarification's question, its answer): their
+   * button leads to the thread's message box, with that kind chosen, instead of a form of its own.
+   */
+  inThread?: { actions: ReadonlySet<Action>; open: (action: Action) => void };
 }) {
   const { t } = useI18n();
   const headingId = useId();
@@ -89,6 +86,12 @@ export function ActionBar({
               type="button"
               aria-expanded={open === action}
               onClick={() => {
+                if (inThread?.actions.has(action)) {
+                  setOpen(null);
+                  setStatus({ kind: 'done', text: t('actions.inThread') });
+                  inThread.open(action);
+                  return;
+                }
                 setStatus(null);
                 setOpen(open === action ? null : action);
               }}
@@ -143,6 +146,7 @@ function ActionForm({
   const [grounds, setGrounds] = useState<string[]>([]);
   const [resumeAt, setResumeAt] = useState('');
   const [skippedReason, setSkippedReason] = useState('');
+  const [routing, setRouting] = useState(false);
   const [agencyId, setAgencyId] = useState('');
   const [conditionType, setConditionType] = useState<ConditionType>('cond_confidential');
   const [conditionText, setConditionText] = useState('');
@@ -190,7 +194,7 @@ function ActionForm({
     if (action === 'postpone' && resumeAt) body.expectedResumeAt = new Date(resumeAt).toISOString();
     if ((action === 'refuse' || action === 'postpone') && skippedReason)
       body.consultationSkippedReason = skippedReason;
-    if (action === 'assess' && agencyId) body.executingAgencyId = agencyId;
+    if (action === 'assess' && routing && agencyId) body.executingAgencyId = agencyId;
     if (action === 'propose_conditions') body.conditions = [{ type: conditionType, text: conditionText }];
     if (action === 'mark_partially_executed')
       body.itemOutcomes = (request.requestedItems ?? []).map((item) => {
@@ -271,19 +275,51 @@ function ActionForm({
         </div>
       )}
       {action === 'assess' && (
-        <div className="field">
-          <label htmlFor={`${id}-agency`}>{t('actions.executingAgency')}</label>
-          <select id={`${id}-agency`} value={agencyId} onChange={(event) => setAgencyId(event.target.value)}>
-            <option value="">—</option>
-            {(agencies.data ?? [])
-              .filter((agency) => agency.active)
-              .map((agency) => (
-                <option key={agency.id} value={agency.id}>
-                  {agency.name} ({agency.code})
-                </option>
-              ))}
-          </select>
-        </div>
+        // T7: assessment is where the central authority routes the request to an executing agency
+        // of its own state (the API checks the state); keeping it is the default.
+        <fieldset>
+          <legend>{t('actions.routing')}</legend>
+          <label className="check">
+            <input
+              type="radio"
+              name={`${id}-routing`}
+              checked={!routing}
+              onChange={() => {
+                setRouting(false);
+                setAgencyId('');
+              }}
+            />
+            {t('actions.keepHere', { agency: request.requestedAgency.name })}
+          </label>
+          <label className="check">
+            <input type="radio" name={`${id}-routing`} checked={routing} onChange={() => setRouting(true)} />
+            {t('actions.routeTo', { state: request.requestedAgency.stateCode })}
+          </label>
+          {routing && (
+            <div className="field">
+              <label htmlFor={`${id}-agency`}>{t('actions.executingAgency')}</label>
+              <select
+                id={`${id}-agency`}
+                required
+                aria-describedby={`${id}-routing-hint`}
+                value={agencyId}
+                onChange={(event) => setAgencyId(event.target.value)}
+              >
+                <option value="">—</option>
+                {(agencies.data ?? [])
+                  .filter((agency) => agency.active && agency.id !== request.requestedAgency.id)
+                  .map((agency) => (
+                    <option key={agency.id} value={agency.id}>
+                      {agency.name} ({agency.code})
+                    </option>
+                  ))}
+              </select>
+              <p className="hint" id={`${id}-routing-hint`}>
+                {t('actions.routingHint')}
+              </p>
+            </div>
+          )}
+        </fieldset>
       )}
       {action === 'propose_conditions' && (
         <>
@@ -296,7 +332,7 @@ function ActionForm({
             >
               {CONDITION_TYPES.map((type) => (
                 <option key={type} value={type}>
-                  {type}
+                  {t(`option.${type}`)}
                 </option>
               ))}
             </select>

@@ -166,7 +166,12 @@ describe('EvidenceSection', () => {
     expect(screen.queryByLabelText('Evidence file')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Custody' }));
     const trail = await screen.findByRole('list', { name: 'Custody trail of export.zip' });
-    expect(within(trail).getByText('evidence.upload')).toBeTruthy();
+    // The custody event and the role in words, never their codes.
+    expect(within(trail).getByText('Uploaded')).toBeTruthy();
+    expect(trail.textContent).toContain('by executing officer');
+    expect(trail.textContent).not.toMatch(/evidence\.upload|executing_officer/);
+    // On the user's clock, and on the counterpart agency's (France, for Viet Nam's officer).
+    expect(within(trail).getByText(/^\(FR-CA: .*(CET|GMT\+1)\)$/)).toBeTruthy();
     expect(within(trail).getByText(/audit entry 114/)).toBeTruthy();
   });
 

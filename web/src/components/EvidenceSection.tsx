@@ -2,6 +2,8 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
+import { eventLabel, outcomeLabel, roleLabel } from '../labels';
+import { counterpartOf, DualTime } from './DualTime';
 import { useI18n } from '../i18n';
 import { useApi, useSession } from '../session';
 
@@ -95,7 +97,7 @@ export function EvidenceSection({ request, me }: { request: Request; me: Schemas
           </thead>
           <tbody>
             {evidence.data.map((item) => (
-              <EvidenceRow key={item.id} item={item} />
+              <EvidenceRow key={item.id} item={item} counterpart={counterpartOf(request, me)} />
             ))}
           </tbody>
         </table>
@@ -104,7 +106,13 @@ export function EvidenceSection({ request, me }: { request: Request; me: Schemas
   );
 }
 
-function EvidenceRow({ item }: { item: Evidence }) {
+function EvidenceRow({
+  item,
+  counterpart,
+}: {
+  item: Evidence;
+  counterpart: ReturnType<typeof counterpartOf>;
+}) {
   const { t, language } = useI18n();
   const client = useApi();
   const [custodyOpen, setCustodyOpen] = useState(false);
@@ -178,7 +186,7 @@ function EvidenceRow({ item }: { item: Evidence }) {
           </code>
         </td>
         <td>
-          <time dateTime={item.uploadedAt}>{formatDateTime(item.uploadedAt, language)}</time>
+          <DualTime iso={item.uploadedAt} counterpart={counterpart} />
           {item.packageId && <div className="hint">{t('evidence.delivered')}</div>}
         </td>
         <td>
@@ -232,10 +240,10 @@ function EvidenceRow({ item }: { item: Evidence }) {
               <ol className="timeline" aria-label={t('evidence.custodyOf', { file: item.fileName })}>
                 {custody.data.map((event) => (
                   <li key={event.seq}>
-                    <time dateTime={event.at}>{formatDateTime(event.at, language)}</time>{' '}
-                    <span className="event-action">{event.event}</span>
-                    {event.actor && <> {t('request.by', { role: event.actor.role })}</>}
-                    {event.outcome !== 'success' && <> ({event.outcome})</>}
+                    <DualTime iso={event.at} counterpart={counterpart} />{' '}
+                    <span className="event-action">{eventLabel(t, event.event)}</span>
+                    {event.actor && <> {t('request.by', { role: roleLabel(t, event.actor.role) })}</>}
+                    {outcomeLabel(t, event.outcome) && <> ({outcomeLabel(t, event.outcome)})</>}
                     {event.purpose && <> · {event.purpose}</>} · {t('evidence.auditSeq', { seq: event.seq })}
                   </li>
                 ))}

@@ -1,16 +1,25 @@
+import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { ActionBar } from '../components/ActionBar';
+import { ConditionsSection } from '../components/ConditionsSection';
+import { counterpartOf, DualTime } from '../components/DualTime';
 import { EvidenceSection } from '../components/EvidenceSection';
+import { type ComposeKind, isThreadAction, MessageThread, THREAD_ACTIONS } from '../components/MessageThread';
 import { formatDateTime } from '../format';
-import { useI18n } from '../i18n';
+import { isMessageKey, useI18n } from '../i18n';
+import { eventLabel, outcomeLabel, roleLabel } from '../labels';
 import { followLink } from '../router';
 import { useApi, useMe } from '../session';
 
+/** The actions written as messages of the thread rather than in a form of the action bar. */
+const IN_THREAD: ReadonlySet<Schemas['TransitionDto']['action']> = new Set(THREAD_ACTIONS);
+
 export function RequestPage({ id }: { id: string }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const client = useApi();
   const queryClient = useQueryClient();
+  const [compose, setCompose] = useState<{ kind: ComposeKind; seq: number } | null>(null);
   const request = useQuery({
     queryKey: ['request', id],
     queryFn: async () => {
@@ -39,6 +48,12 @@ export function RequestPage({ id }: { id: string }) {
       </p>
     );
   const r = request.data;
+  const counterpart = counterpartOf(r, me.data);
+  const onUpdated = (updated: Schemas['RequestDto']) => {
+    queryClient.setQueryData(['request', id], updated);
+    void queryClient.invalidateQueries({ queryKey: ['request', id] });
+    void queryClient.invalidateQueries({ queryKey: ['requests'] });
+  };
   return (
     <article aria-labelledby="request-heading">
       <p>
@@ -52,10 +67,13 @@ export function RequestPage({ id }: { id: string }) {
       <ActionBar
         request={r}
         client={client}
-        onDone={(updated) => {
-          queryClient.setQueryData(['request', id], updated);
-          void queryClient.invalidateQueries({ queryKey: ['request', id] });
-          void queryClient.invalidateQueries({ queryKey: ['requests'] });
+        onDone={onUpdated}
+        inThread={{
+          actions: IN_THREAD,
+          open: (action) => {
+            if (isThreadAction(action))
+              setCompose((previous) => ({ kind: action, seq: (previous?.seq ?? 0) + 1 }));
+          },
         }}
       />
       <section aria-labelledby="details-heading">
@@ -87,17 +105,23 @@ export function RequestPage({ id }: { id: string }) {
             </>
           )}
           <dt>{t('request.createdAt')}</dt>
-          <dd>{formatDateTime(r.createdAt, language)}</dd>
+          <dd>
+            <DualTime iso={r.createdAt} counterpart={counterpart} />
+          </dd>
           {r.submittedAt && (
             <>
               <dt>{t('request.submittedAt')}</dt>
-              <dd>{formatDateTime(r.submittedAt, language)}</dd>
+              <dd>
+                <DualTime iso={r.submittedAt} counterpart={counterpart} />
+              </dd>
             </>
           )}
           {r.transmittedAt && (
             <>
               <dt>{t('request.transmittedAt')}</dt>
-              <dd>{formatDateTime(r.transmittedAt, language)}</dd>
+              <dd>
+                <DualTime iso={r.transmittedAt} counterpart={counterpart} />
+              </dd>
             </>
           )}
           <dt>{t('request.facts')}</dt>
@@ -117,13 +141,16 @@ export function RequestPage({ id }: { id: string }) {
               <dt>{t('request.postponement')}</dt>
               <dd>
                 {r.postponement.grounds.join(', ')}: {r.postponement.reason} (
-                {formatDateTime(r.postponement.expectedResumeAt, language)})
+                <DualTime iso={r.postponement.expectedResumeAt} counterpart={counterpart} />)
               </dd>
             </>
           )}
         </dl>
       </section>
+      {r.links.length > 0 && <LinkedRequests links={r.links} />}
       {r.deadlines.length > 0 && <Deadlines deadlines={r.deadlines} request={r} />}
+      <MessageThread request={r} me={me.data} client={client} compose={compose} onTransition={onUpdated} />
+      <ConditionsSection request={r} me={me.data} client={client} />
       <EvidenceSection request={r} me={me.data} />
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t('request.timeline')}</h2>
@@ -139,10 +166,10 @@ export function RequestPage({ id }: { id: string }) {
           <ol className="timeline">
             {history.data.map((event) => (
               <li key={event.id}>
-                <time dateTime={event.ts}>{formatDateTime(event.ts, language)}</time>{' '}
-                <span className="event-action">{event.action}</span>
-                {event.actor && <> {t('request.by', { role: event.actor.role })}</>}
-                {event.outcome !== 'success' && <> ({event.outcome})</>}
+                <DualTime iso={event.ts} counterpart={counterpart} />{' '}
+                <span className="event-action">{eventLabel(t, event.action)}</span>
+                {event.actor && <> {t('request.by', { role: roleLabel(t, event.actor.role) })}</>}
+                {outcomeLabel(t, event.outcome) && <> ({outcomeLabel(t, event.outcome)})</>}
               </li>
             ))}
           </ol>
@@ -184,13 +211,38 @@ function Deadlines({
               <td>{formatDateTime(deadline.dueAt, language, request.requestingAgency.timeZone)}</td>
               <td>{formatDateTime(deadline.dueAt, language, request.requestedAgency.timeZone)}</td>
               <td>
-                {deadline.status}
+                {t(`deadlineStatus.${deadline.status}`)}
                 {deadline.overdue && <strong className="badge">{t('list.overdue')}</strong>}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** The requests this one names or is named by, each a link to its page, with the relation in words. */
+function LinkedRequests({ links }: { links: Schemas['RequestLinkDto'][] }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="links-heading">
+      <h2 id="links-heading">{t('links.heading')}</h2>
+      <ul className="links">
+        {links.map((link) => {
+          const key = `${link.direction === 'outgoing' ? 'linkOut' : 'linkIn'}.${link.relation}`;
+          const statusKey = `status.${link.status}`;
+          return (
+            <li key={`${link.direction}-${link.relation}-${link.requestId}`}>
+              {isMessageKey(key) ? t(key) : t('links.other', { relation: link.relation })}{' '}
+              <a href={`/requests/${link.requestId}`} onClick={followLink} dir="auto">
+                {link.title}
+              </a>{' '}
+              ({isMessageKey(statusKey) ? t(statusKey) : link.status})
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

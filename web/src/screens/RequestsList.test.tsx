@@ -97,7 +97,7 @@ describe('RequestsList', () => {
     expect(due.textContent).toContain(formatDateTime(DUE.nextDeadline!.dueAt, 'en'));
     // The counterpart (Paris, for an outgoing request) reads the same instant on its own clock.
     expect(due.textContent).toContain(
-      `(${formatDateTime(DUE.nextDeadline!.dueAt, 'en', 'Europe/Paris')} on their clock)`,
+      `(FR-CA: ${formatDateTime(DUE.nextDeadline!.dueAt, 'en', 'Europe/Paris')})`,
     );
     expect(within(due).queryByText('Overdue')).toBeNull();
     expect(none.textContent).toContain('None');

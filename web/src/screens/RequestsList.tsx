@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { paths, Schemas } from '@mla/api-client';
-import { formatDateTime } from '../format';
+import { DualTime } from '../components/DualTime';
 import { useI18n } from '../i18n';
 import { followLink, navigate } from '../router';
 import { useApi, useMe } from '../session';
@@ -232,7 +232,7 @@ export function RequestsList({ search }: { search: string }) {
 }
 
 function RequestRow({ request, box, overdue }: { request: Summary; box: Box; overdue: boolean }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const counterpart = box === 'outgoing' ? request.requestedAgency : request.requestingAgency;
   const next = request.nextDeadline;
   return (
@@ -251,13 +251,8 @@ function RequestRow({ request, box, overdue }: { request: Summary; box: Box; ove
       <td className="deadline">
         {next ? (
           <>
-            <time dateTime={next.dueAt}>{formatDateTime(next.dueAt, language)}</time>
-            {/* The same instant on the counterpart's clock, which is when they will act on it. */}
-            <span className="counterpart-time">
-              {t('list.counterpartTime', {
-                time: formatDateTime(next.dueAt, language, counterpart.timeZone),
-              })}
-            </span>
+            {/* Also on the counterpart's clock, which is when they will act on it. */}
+            <DualTime iso={next.dueAt} counterpart={counterpart} />
             {next.overdue && <strong className="badge">{t('list.overdue')}</strong>}
           </>
         ) : (

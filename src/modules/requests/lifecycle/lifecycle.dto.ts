@@ -38,6 +38,18 @@ export class ClarificationItemViewDto {
   question: string;
 }
 
+/** An answer to a clarification that changed the request, held until the requesting supervisor approves it. */
+export class PendingAnswerDto {
+  @ApiProperty()
+  text: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Its writer, who may not approve it (four eyes)' })
+  writtenById: string;
+
+  @ApiProperty({ format: 'date-time' })
+  writtenAt: string;
+}
+
 /** Clarification rounds so far (domain.md §6.4): auditors ask how long each side held the request. */
 export class ClarificationDto {
   @ApiProperty({ description: 'Rounds asked so far' })
@@ -63,6 +75,14 @@ export class ClarificationDto {
       'An answer that changed the request is waiting for the requesting supervisor (requesting side only)',
   })
   answerAwaitingApproval: boolean;
+
+  @ApiProperty({
+    type: PendingAnswerDto,
+    nullable: true,
+    description:
+      'That answer, for the supervisor who approves it (requesting side only; null on the requested side and when none waits)',
+  })
+  pendingAnswer: PendingAnswerDto | null;
 }
 
 export class ConsultationOutcomeDto {
