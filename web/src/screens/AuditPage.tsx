@@ -4,7 +4,8 @@ import type { paths, Schemas } from '@mla/api-client';
 import { checkEntryProof } from '../audit/merkle';
 import { verifyCheckpointNote } from '../audit/note';
 import { formatDateTime } from '../format';
-import { type Translate, useI18n } from '../i18n';
+import { isMessageKey, type Translate, useI18n } from '../i18n';
+import { eventLabel, roleLabel } from '../labels';
 import { navigate } from '../router';
 import { useApi, useMe } from '../session';
 
@@ -412,7 +413,13 @@ function EventRow({
       <td>
         <time dateTime={entry.ts}>{formatDateTime(entry.ts, language)}</time>
       </td>
-      <td className="event-action">{entry.action}</td>
+      <td>
+        {/* The code is what the filter and the export use; the words say what it means. */}
+        <code className="event-action">{entry.action}</code>
+        {isMessageKey(`event.${entry.action}`) && (
+          <span className="hint"> {eventLabel(t, entry.action)}</span>
+        )}
+      </td>
       <td>{outcomeLabel(t, entry.outcome)}</td>
       <td>
         {entry.actor ? (
@@ -422,7 +429,7 @@ function EventRow({
             aria-label={t('audit.byActor', { role: entry.actor.role, id: entry.actor.userId })}
             onClick={() => setFilters({ ...filters, actorUserId: entry.actor!.userId })}
           >
-            {entry.actor.role} · {short(entry.actor.userId)}
+            {roleLabel(t, entry.actor.role)} · {short(entry.actor.userId)}
           </button>
         ) : (
           <span className="hint">{t('audit.noActor')}</span>
