@@ -353,6 +353,9 @@ describe('RequestWizard', () => {
     await fill(user, screen.getByLabelText('Offence: national provision (2)'), 'art. 289');
     await user.click(screen.getByRole('button', { name: 'Remove Offence 1' }));
     expect(offences()).toHaveLength(1);
+    // The focus moves to the element now in its place, and the removal is announced.
+    expect(document.activeElement).toBe(screen.getByLabelText('Offence: national provision'));
+    expect(screen.getByRole('status').textContent).toBe('Offence 1 removed');
     // The second offence moved up, its answer with it.
     expect(screen.getByLabelText<HTMLInputElement>('Offence: national provision').value).toBe('art. 289');
   });

@@ -109,6 +109,7 @@ export function RequestWizard() {
   const [type, setType] = useState<RequestType | ''>('');
   const [values, setValues] = useState<Values>({});
   const [counts, setCounts] = useState<Counts>({});
+  const [announcement, setAnnouncement] = useState('');
   const [missing, setMissing] = useState<string[]>([]);
   const [apiErrors, setApiErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
@@ -210,8 +211,19 @@ export function RequestWizard() {
     setCounts((current) => ({ ...current, [list]: index + 1 }));
   };
   const dropItem = ({ list, index }: ListItem) => {
-    setValues((current) => removeItem(current, list, index));
-    setCounts((current) => ({ ...current, [list]: Math.max(1, countOf(list) - 1) }));
+    const remaining = Math.max(1, countOf(list) - 1);
+    const nextValues = removeItem(values, list, index);
+    // The focused button goes with its element: the focus moves to the element now in its place
+    // (or the one before, when the last was removed), and the removal is announced.
+    const stay = Math.min(index, remaining - 1);
+    const first = visibleFields(type as RequestType, rules!, nextValues, accepted, {
+      ...counts,
+      [list]: remaining,
+    }).find((field) => field.item?.list === list && field.item.index === stay);
+    focusNext.current = first ? fieldId(first.path) : null;
+    setValues(nextValues);
+    setCounts((current) => ({ ...current, [list]: Math.max(1, (current[list] ?? 1) - 1) }));
+    setAnnouncement(t('wizard.itemRemoved', { item: t(`wizard.item.${list}`, { n: index + 1 }) }));
     // Errors and missing marks name positions that have moved: they are asked for again on Next.
     setMissing([]);
     setApiErrors([]);
@@ -364,6 +376,9 @@ export function RequestWizard() {
 
       {step === 2 && (
         <form onSubmit={next} aria-labelledby="wizard-heading" noValidate>
+          <p role="status" className="visually-hidden">
+            {announcement}
+          </p>
           {SECTIONS.map((section) => {
             const inSection = fields.filter((field) => field.section === section);
             if (inSection.length === 0) return null;
