@@ -2,7 +2,7 @@ import type { Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 
-type Agency = Pick<Schemas['AgencyDto'], 'code' | 'stateCode' | 'timeZone'>;
+export type Agency = Pick<Schemas['AgencyDto'], 'code' | 'stateCode' | 'timeZone'>;
 
 /**
  * The agency on the other side of the request from the signed-in user: the requested agency for

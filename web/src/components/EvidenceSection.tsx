@@ -2,8 +2,8 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
-import { eventLabel, outcomeLabel, roleLabel } from '../labels';
 import { counterpartOf, DualTime } from './DualTime';
+import { TimelineEvent } from './TimelineEvent';
 import { useI18n } from '../i18n';
 import { useApi, useSession } from '../session';
 
@@ -240,11 +240,16 @@ function EvidenceRow({
               <ol className="timeline" aria-label={t('evidence.custodyOf', { file: item.fileName })}>
                 {custody.data.map((event) => (
                   <li key={event.seq}>
-                    <DualTime iso={event.at} counterpart={counterpart} />{' '}
-                    <span className="event-action">{eventLabel(t, event.event)}</span>
-                    {event.actor && <> {t('request.by', { role: roleLabel(t, event.actor.role) })}</>}
-                    {outcomeLabel(t, event.outcome) && <> ({outcomeLabel(t, event.outcome)})</>}
-                    {event.purpose && <> · {event.purpose}</>} · {t('evidence.auditSeq', { seq: event.seq })}
+                    <TimelineEvent
+                      at={event.at}
+                      action={event.event}
+                      actor={event.actor}
+                      outcome={event.outcome}
+                      counterpart={counterpart}
+                    >
+                      {event.purpose && <> · {event.purpose}</>} ·{' '}
+                      {t('evidence.auditSeq', { seq: event.seq })}
+                    </TimelineEvent>
                   </li>
                 ))}
               </ol>

@@ -6,9 +6,9 @@ import { ConditionsSection } from '../components/ConditionsSection';
 import { counterpartOf, DualTime } from '../components/DualTime';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { type ComposeKind, isThreadAction, MessageThread, THREAD_ACTIONS } from '../components/MessageThread';
+import { TimelineEvent } from '../components/TimelineEvent';
 import { formatDateTime } from '../format';
 import { isMessageKey, useI18n } from '../i18n';
-import { eventLabel, outcomeLabel, roleLabel } from '../labels';
 import { followLink } from '../router';
 import { useApi, useMe } from '../session';
 
@@ -166,10 +166,13 @@ export function RequestPage({ id }: { id: string }) {
           <ol className="timeline">
             {history.data.map((event) => (
               <li key={event.id}>
-                <DualTime iso={event.ts} counterpart={counterpart} />{' '}
-                <span className="event-action">{eventLabel(t, event.action)}</span>
-                {event.actor && <> {t('request.by', { role: roleLabel(t, event.actor.role) })}</>}
-                {outcomeLabel(t, event.outcome) && <> ({outcomeLabel(t, event.outcome)})</>}
+                <TimelineEvent
+                  at={event.ts}
+                  action={event.action}
+                  actor={event.actor}
+                  outcome={event.outcome}
+                  counterpart={counterpart}
+                />
               </li>
             ))}
           </ol>
