@@ -273,6 +273,9 @@ describe('Audit retention with redaction', () => {
         }),
       );
       expect(bytes(proof.leafHash).toString('hex')).toBe(row.leafHash);
+      // The body served with the proof is the redaction marker, said so: it names the leaf it replaced.
+      expect(proof.redacted).toBe(true);
+      expect(JSON.parse(proof.body)).toMatchObject({ seq: row.seq, redacted: true, leafHash: row.leafHash });
       expect(
         core.verifyInclusion(
           bytes(proof.leafHash),

@@ -1,3 +1,4 @@
+import { leafHash } from '../../src/modules/audit/audit-hash';
 import { rootFromLeafHashes } from '../../src/modules/audit/merkle/merkle';
 import { agencyId, mlaRequestBody, ok } from '../support/factories';
 import { loadVerifierCore, type VerifierCore } from '../support/merkle-vectors';
@@ -125,6 +126,10 @@ describe('The audit log as a verifiable Merkle log', () => {
       );
       expect(proof).toMatchObject({ seq, leafIndex: seq - 1, treeSize: size, rootHash: first.rootHash });
       expect(bytes(proof.leafHash).toString('hex')).toBe(leaves[seq - 1]);
+      // The entry comes with its proof, exactly as hashed: the auditor's browser recomputes the leaf.
+      expect(leafHash(proof.body)).toBe(leaves[seq - 1]);
+      expect(JSON.parse(proof.body)).toMatchObject({ seq });
+      expect(proof.redacted).toBeUndefined();
       expect(proof.proof.length).toBeLessThanOrEqual(Math.ceil(Math.log2(size)));
       const verdict = core.verifyInclusion(
         bytes(proof.leafHash),

@@ -211,6 +211,9 @@ describe('Browser: accessibility of the main screens (axe-core)', () => {
     await page.getByRole('button', { name: en['audit.proofOf'].replace('{seq}', seq), exact: true }).click();
     await page.getByTestId('proof-result').waitFor();
     expect(await page.getByTestId('proof-result').getAttribute('role')).toBe('status');
+    // And a newer checkpoint's consistency with the first, verified, so that line is scanned filled.
+    await page.getByRole('button', { name: en['audit.refreshCheckpoint'], exact: true }).click();
+    await page.getByTestId('checkpoint-continuity').getByRole('status').waitFor();
     await expectAccessible(page);
     await screenshot(page, 'audit');
 

@@ -204,6 +204,8 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await page.getByRole('button', { name: en['audit.apply'], exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('requestId') === id);
     const table = page.getByRole('table', { name: en['audit.caption'] });
+    // The form is rebuilt for the new filters: focus goes to the results, not back to the page.
+    await page.waitForFunction("document.activeElement?.tagName === 'CAPTION'");
     // Newest first: the reads of the request pages opened since the last step come before it.
     await table.locator('tbody[aria-busy="false"] .event-action').first().waitFor();
     // Every read of the request is in its trail too: "Show more" down to the submission, page by page.
@@ -251,6 +253,14 @@ describe('Browser: the demo chain, officer to auditor', () => {
     await page
       .getByRole('status')
       .filter({ hasText: en['audit.proofVerified'].split('{treeSize}')[0].replace('{seq}', seq) })
+      .waitFor();
+    // A newer checkpoint (her reads since are in the log) is proved, in her browser, to extend the
+    // one she verified first.
+    await page.getByRole('button', { name: en['audit.refreshCheckpoint'], exact: true }).click();
+    await page
+      .getByTestId('checkpoint-continuity')
+      .getByRole('status')
+      .filter({ hasText: en['audit.consistent'].split('{to}')[0] })
       .waitFor();
     // The export, downloaded through the client under the real CSP: a checkpoint first, then the
     // entries up to it, the walk's among them.

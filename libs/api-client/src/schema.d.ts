@@ -2128,12 +2128,19 @@ export interface components {
             role: "witness" | "expert" | "victim" | "suspect" | "other";
         };
         InclusionProofDto: {
+            /** @description The entry as it was hashed: canonical JSON (RFC 8785), exactly the `body` of the export. Its leaf hash is SHA-256(0x00 || body): recompute it rather than trusting `leafHash` */
+            body: string;
             /** @description SHA-256(0x00 || canonical body), base64 (the hex leafHash of the entry) */
             leafHash: string;
             /** @description RFC 9162 leaf index: seq − 1 */
             leafIndex: number;
             /** @description RFC 9162 §2.1.3.1 inclusion path, bottom-up, base64 */
             proof: string[];
+            /**
+             * @description Present on an entry past retention: `body` is then the redaction marker, which does not hash to `leafHash`; the proof still proves the leaf hash of the body it replaced
+             * @enum {boolean}
+             */
+            redacted?: true;
             /** @description Merkle root at treeSize, base64 */
             rootHash: string;
             seq: number;

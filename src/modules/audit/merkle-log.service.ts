@@ -177,6 +177,8 @@ export class MerkleLogService implements OnModuleInit {
       leafIndex,
       treeSize,
       leafHash: Buffer.from(entry.leafHash, 'hex').toString('base64'),
+      body: entry.body,
+      ...(entry.redactedAt ? { redacted: true as const } : {}),
       proof: proof.map((hash) => hash.toString('base64')),
       rootHash: root.toString('base64'),
     };

@@ -8,10 +8,42 @@
 
 export const HASH_SIZE = 32;
 
-export type Verification = { ok: true } | { ok: false; reason: string };
+/**
+ * Why a check failed, as a code the screen translates (`audit.reason.<code>`), with the numbers the
+ * message names: the verifier speaks no language of its own.
+ */
+export type MerkleReason =
+  | 'badSize'
+  | 'badLength'
+  | 'indexBeyondTree'
+  | 'proofTooLong'
+  | 'proofTooShort'
+  | 'rootMismatch'
+  | 'otherEntry'
+  | 'otherTree'
+  | 'undecodable'
+  | 'otherLeaf'
+  | 'bodyMismatch'
+  | 'bodyUnreadable'
+  | 'fieldMismatch'
+  | 'sizeOrder'
+  | 'emptyTree'
+  | 'equalSizesProof'
+  | 'equalSizesRoots'
+  | 'proofEmpty'
+  | 'root1Mismatch'
+  | 'root2Mismatch';
+
+export type Failure<Reason extends string> = {
+  ok: false;
+  reason: Reason;
+  values?: Record<string, string | number>;
+};
+export type Verification = { ok: true } | Failure<MerkleReason>;
 
 const OK: Verification = { ok: true };
-const fail = (reason: string): Verification => ({ ok: false, reason });
+const fail = (reason: MerkleReason, values?: Record<string, string | number>): Failure<MerkleReason> =>
+  values ? { ok: false, reason, values } : { ok: false, reason };
 
 async function sha256(parts: readonly Uint8Array[]): Promise<Uint8Array> {
   const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
@@ -46,21 +78,18 @@ export async function verifyInclusion(
 ): Promise<Verification> {
   const idx = toBig(index);
   const treeSize = toBig(size);
-  if (idx === undefined || treeSize === undefined)
-    return fail('index and tree size must be non-negative integers');
-  if (leaf.length !== HASH_SIZE) return fail(`leaf hash has ${leaf.length} bytes, not ${HASH_SIZE}`);
-  if (root.length !== HASH_SIZE) return fail(`root hash has ${root.length} bytes, not ${HASH_SIZE}`);
-  const badElement = proof.findIndex((p) => p.length !== HASH_SIZE);
-  if (badElement >= 0) return fail(`proof element ${badElement} is not ${HASH_SIZE} bytes`);
+  if (idx === undefined || treeSize === undefined) return fail('badSize');
+  if (leaf.length !== HASH_SIZE || root.length !== HASH_SIZE || proof.some((p) => p.length !== HASH_SIZE))
+    return fail('badLength');
   // 1.
-  if (idx >= treeSize) return fail(`leaf index ${idx} is not below tree size ${treeSize}`);
+  if (idx >= treeSize) return fail('indexBeyondTree');
   // 2., 3.
   let fn = idx;
   let sn = treeSize - 1n;
   let r = leaf;
   // 4.
   for (const p of proof) {
-    if (sn === 0n) return fail('proof is longer than the path to the root');
+    if (sn === 0n) return fail('proofTooLong');
     if ((fn & 1n) === 1n || fn === sn) {
       r = await nodeHash(p, r);
       while ((fn & 1n) === 0n && fn !== 0n) {
@@ -74,8 +103,71 @@ export async function verifyInclusion(
     sn >>= 1n;
   }
   // 5.
-  if (sn !== 0n) return fail('proof is shorter than the path to the root');
-  if (!equalBytes(r, root)) return fail('computed root does not match the root hash');
+  if (sn !== 0n) return fail('proofTooShort');
+  if (!equalBytes(r, root)) return fail('rootMismatch');
+  return OK;
+}
+
+/**
+ * RFC 9162 §2.1.4.2, step for step, as the server's verifier (src/modules/audit/merkle/merkle.ts):
+ * that the tree of `size2` entries with root `root2` extends the tree of `size1` with `root1`, so a
+ * newer checkpoint did not rewrite what an older one signed. The edges are the transparency-dev
+ * vectors': equal sizes need an empty proof and equal roots, and size1 = 0 proves nothing.
+ */
+export async function verifyConsistency(
+  size1: number | bigint,
+  size2: number | bigint,
+  root1: Uint8Array,
+  root2: Uint8Array,
+  proof: readonly Uint8Array[],
+): Promise<Verification> {
+  const first = toBig(size1);
+  const second = toBig(size2);
+  if (first === undefined || second === undefined) return fail('badSize');
+  if (first > second) return fail('sizeOrder');
+  if (first === 0n) return fail('emptyTree');
+  if (first === second) {
+    if (proof.length !== 0) return fail('equalSizesProof');
+    if (!equalBytes(root1, root2)) return fail('equalSizesRoots');
+    return OK;
+  }
+  if (root1.length !== HASH_SIZE || root2.length !== HASH_SIZE || proof.some((p) => p.length !== HASH_SIZE))
+    return fail('badLength');
+  // 1.
+  if (proof.length === 0) return fail('proofEmpty');
+  // 2. A power-of-two size1 is a whole subtree: its root is the proof's implicit first node.
+  const path: Uint8Array[] = (first & (first - 1n)) === 0n ? [root1, ...proof] : [...proof];
+  // 3.
+  let fn = first - 1n;
+  let sn = second - 1n;
+  // 4.
+  while ((fn & 1n) === 1n) {
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  // 5.
+  let fr = path[0]!;
+  let sr = path[0]!;
+  // 6.
+  for (const c of path.slice(1)) {
+    if (sn === 0n) return fail('proofTooLong');
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  // 7.
+  if (sn !== 0n) return fail('proofTooShort');
+  if (!equalBytes(fr, root1)) return fail('root1Mismatch');
+  if (!equalBytes(sr, root2)) return fail('root2Mismatch');
   return OK;
 }
 
@@ -104,11 +196,16 @@ export function toHex(bytes: Uint8Array): string {
   return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** What the screen checks a proof against: the entry as listed, and the checkpoint as signed. */
+/** What the screen checks a proof against: the entry as its row shows it, and the checkpoint as signed. */
 export interface ListedEntry {
   seq: number;
   /** Hex, as GET /v1/audit/events gives it. */
   leafHash: string;
+  ts: string;
+  action: string;
+  outcome: string;
+  actor: { userId: string; agencyId: string; role: string } | null;
+  requestId: string | null;
 }
 export interface CheckpointRoot {
   treeSize: number;
@@ -120,28 +217,84 @@ export interface ServedProof {
   leafIndex: number;
   treeSize: number;
   leafHash: string;
+  /** The entry's canonical JSON, exactly as hashed (or, `redacted`, its redaction marker). */
+  body: string;
+  redacted?: true;
   proof: string[];
 }
 
+export type EntryVerification = { ok: true; redacted: boolean } | Failure<MerkleReason>;
+
+/** The fields of the hashed body (src/modules/audit/audit.types.ts, AuditBody) the row shows. */
+interface HashedBody {
+  seq?: unknown;
+  ts?: unknown;
+  type?: unknown;
+  outcome?: unknown;
+  actor?: { user?: unknown; agency?: unknown; role?: unknown } | null;
+  target?: { request?: unknown } | null;
+  leafHash?: unknown;
+}
+
+/** The first field the row shows that the hashed body does not say, if any. */
+function mismatchedField(entry: ListedEntry, body: HashedBody, redacted: boolean): string | undefined {
+  if (body.seq !== entry.seq) return 'seq';
+  if (body.ts !== entry.ts) return 'ts';
+  if (body.type !== entry.action) return 'action';
+  // The redaction marker keeps only seq, ts, type and the leaf hash: the rest is gone with the body.
+  if (redacted) return body.leafHash === entry.leafHash.toLowerCase() ? undefined : 'leafHash';
+  if (body.outcome !== entry.outcome) return 'outcome';
+  const actor = body.actor ?? null;
+  if ((actor === null) !== (entry.actor === null)) return 'actor';
+  if (actor && entry.actor) {
+    if (actor.user !== entry.actor.userId || actor.agency !== entry.actor.agencyId) return 'actor';
+    if (actor.role !== entry.actor.role) return 'actor';
+  }
+  if ((body.target?.request ?? null) !== entry.requestId) return 'request';
+  return undefined;
+}
+
 /**
- * Whether `served` proves the listed entry is in the checkpoint's tree. The leaf is the entry's hash
- * as listed and the root the checkpoint's, never the copies inside the proof answer: a proof that
- * only agrees with itself proves nothing.
+ * Whether `served` proves the entry, as its row shows it, is in the checkpoint's tree. The leaf hash
+ * is recomputed here from the body the portal hands out, compared with the listed one, and the row's
+ * fields are compared with the body's: the proof then vouches for what the auditor reads, not only
+ * for a hash. The root is the checkpoint's, never the copy inside the proof answer: a proof that only
+ * agrees with itself proves nothing. A redacted entry's body is its marker, which names the leaf hash
+ * it replaced but cannot hash to it: the proof then vouches for the leaf alone, and says so.
  */
 export async function checkEntryProof(
   entry: ListedEntry,
   checkpoint: CheckpointRoot,
   served: ServedProof,
-): Promise<Verification> {
+): Promise<EntryVerification> {
   if (served.seq !== entry.seq || served.leafIndex !== entry.seq - 1)
-    return fail(`the proof is for entry ${served.seq}, not ${entry.seq}`);
+    return fail('otherEntry', { served: served.seq, listed: entry.seq });
   if (served.treeSize !== checkpoint.treeSize)
-    return fail(`the proof is for a tree of ${served.treeSize}, not the checkpoint's ${checkpoint.treeSize}`);
+    return fail('otherTree', { served: served.treeSize, signed: checkpoint.treeSize });
   const leaf = fromHex(entry.leafHash);
   const root = fromBase64(checkpoint.rootHash);
   const path = served.proof.map(fromBase64);
-  if (!leaf || !root || path.some((p) => p === undefined)) return fail('a hash does not decode');
+  if (!leaf || !root || path.some((p) => p === undefined)) return fail('undecodable');
   const servedLeaf = fromBase64(served.leafHash);
-  if (!servedLeaf || !equalBytes(servedLeaf, leaf)) return fail('the proof names another leaf hash');
-  return verifyInclusion(leaf, entry.seq - 1, checkpoint.treeSize, path as Uint8Array[], root);
+  if (!servedLeaf || !equalBytes(servedLeaf, leaf)) return fail('otherLeaf');
+  const redacted = served.redacted === true;
+  if (!redacted && !equalBytes(await leafHash(new TextEncoder().encode(served.body)), leaf))
+    return fail('bodyMismatch');
+  let body: HashedBody;
+  try {
+    body = JSON.parse(served.body) as HashedBody;
+  } catch {
+    return fail('bodyUnreadable');
+  }
+  if (!body || typeof body !== 'object') return fail('bodyUnreadable');
+  const field = mismatchedField(entry, body, redacted);
+  if (field) return fail('fieldMismatch', { field });
+  const included = await verifyInclusion(
+    leaf,
+    entry.seq - 1,
+    checkpoint.treeSize,
+    path as Uint8Array[],
+    root,
+  );
+  return included.ok ? { ok: true, redacted } : included;
 }

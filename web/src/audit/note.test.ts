@@ -46,7 +46,8 @@ describe('verifyCheckpointNote', () => {
     const note = `${TEXT}\n\u2014 portal.test ${blob.toString('base64')}\n`;
     expect(await verifyCheckpointNote(note, [portal.key], expected)).toEqual({
       ok: false,
-      reason: 'the signature by portal.test does not verify',
+      reason: 'signatureInvalid',
+      values: { name: 'portal.test' },
     });
   });
 
@@ -54,7 +55,7 @@ describe('verifyCheckpointNote', () => {
     const note = `${TEXT}\n${witness.signLine(TEXT)}`;
     expect(await verifyCheckpointNote(note, [portal.key], expected)).toEqual({
       ok: false,
-      reason: 'no signature by a published key',
+      reason: 'noPublishedSignature',
     });
   });
 

@@ -1,4 +1,4 @@
-import { equalBytes, fromBase64, toHex } from './merkle';
+import { equalBytes, type Failure, fromBase64, toHex } from './merkle';
 
 /**
  * The checkpoint's signature, checked in the browser: a C2SP signed note (https://c2sp.org/signed-note)
@@ -19,10 +19,21 @@ export interface NoteKey {
   noteVerifierKey: string;
 }
 
-export type NoteCheck =
-  { ok: true; keyName: string; keyHash: string; keyId: string } | { ok: false; reason: string };
+/** Why a note does not verify, as a code the screen translates (`audit.reason.<code>`). */
+export type NoteReason =
+  | 'noSignatureBlock'
+  | 'otherOrigin'
+  | 'otherTreeSize'
+  | 'otherRoot'
+  | 'blockNoNewline'
+  | 'badSignatureLine'
+  | 'signatureInvalid'
+  | 'noPublishedSignature';
 
-const fail = (reason: string): NoteCheck => ({ ok: false, reason });
+export type NoteCheck = { ok: true; keyName: string; keyHash: string; keyId: string } | Failure<NoteReason>;
+
+const fail = (reason: NoteReason, values?: Record<string, string | number>): Failure<NoteReason> =>
+  values ? { ok: false, reason, values } : { ok: false, reason };
 
 interface Verifier {
   name: string;
@@ -69,19 +80,19 @@ export async function verifyCheckpointNote(
   expected: { origin: string; treeSize: number; rootHash: string },
 ): Promise<NoteCheck> {
   const split = note.lastIndexOf('\n\n');
-  if (split < 0) return fail('the note has no signature block');
+  if (split < 0) return fail('noSignatureBlock');
   const text = note.slice(0, split + 1);
   const [origin, size, root] = text.slice(0, -1).split('\n');
-  if (origin !== expected.origin) return fail(`the note names the log ${origin ?? ''}`);
-  if (size !== String(expected.treeSize)) return fail(`the note is for a tree of ${size ?? ''}`);
-  if (root !== expected.rootHash) return fail('the note signs another root');
+  if (origin !== expected.origin) return fail('otherOrigin', { origin: origin ?? '' });
+  if (size !== String(expected.treeSize)) return fail('otherTreeSize', { size: size ?? '' });
+  if (root !== expected.rootHash) return fail('otherRoot');
   const block = note.slice(split + 2);
-  if (!block.endsWith('\n')) return fail('the signature block does not end with a newline');
+  if (!block.endsWith('\n')) return fail('blockNoNewline');
   const verifiers = (await Promise.all(keys.map(parseVerifierKey))).filter((v) => v !== undefined);
   const message = new TextEncoder().encode(text);
   let signer: Verifier | undefined;
   for (const line of block.slice(0, -1).split('\n')) {
-    if (!line.startsWith(SIGNATURE_PREFIX)) return fail('a signature line does not start with an em dash');
+    if (!line.startsWith(SIGNATURE_PREFIX)) return fail('badSignatureLine');
     const rest = line.slice(SIGNATURE_PREFIX.length);
     const space = rest.indexOf(' ');
     const name = rest.slice(0, space);
@@ -94,9 +105,9 @@ export async function verifyCheckpointNote(
       'verify',
     ]);
     if (!(await crypto.subtle.verify({ name: 'Ed25519' }, key, blob.subarray(4), message)))
-      return fail(`the signature by ${name} does not verify`);
+      return fail('signatureInvalid', { name });
     signer ??= verifier;
   }
-  if (!signer) return fail('no signature by a published key');
+  if (!signer) return fail('noPublishedSignature');
   return { ok: true, keyName: signer.name, keyHash: toHex(signer.keyHash), keyId: signer.keyId };
 }

@@ -1,10 +1,10 @@
-import { type FormEvent, useId, useState } from 'react';
-import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { paths, Schemas } from '@mla/api-client';
-import { checkEntryProof } from '../audit/merkle';
-import { verifyCheckpointNote } from '../audit/note';
+import { checkEntryProof, type Failure, fromBase64, verifyConsistency } from '../audit/merkle';
+import { type NoteCheck, verifyCheckpointNote } from '../audit/note';
 import { formatDateTime } from '../format';
-import { isMessageKey, type Translate, useI18n } from '../i18n';
+import { isMessageKey, type MessageKey, type Translate, useI18n } from '../i18n';
 import { eventLabel, roleLabel } from '../labels';
 import { navigate } from '../router';
 import { useApi, useMe } from '../session';
@@ -30,6 +30,75 @@ export function readFilters(search: string): Filters {
     if (value && problemOf(name, value) === undefined) filters[name] = value;
   }
   return filters;
+}
+
+/** The filters of the address that readFilters drops as malformed: the screen says it ignored them. */
+export function ignoredFilters(search: string): FilterName[] {
+  const params = new URLSearchParams(search);
+  return FILTERS.filter((name) => {
+    const value = params.get(name);
+    return value !== null && value !== '' && problemOf(name, value) !== undefined;
+  });
+}
+
+const FILTER_LABELS: Record<FilterName, MessageKey> = {
+  actorUserId: 'audit.actorFilter',
+  action: 'audit.actionFilter',
+  requestId: 'audit.requestFilter',
+  from: 'audit.fromName',
+  to: 'audit.toName',
+};
+
+/** An API call that did not answer with data: its HTTP status and the envelope's code, if any. */
+class RequestFailed extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(code ?? `HTTP ${status}`);
+  }
+}
+
+/**
+ * What went wrong, in the reader's language: the server's code and English message are for logs,
+ * not for the auditor. A thrown TypeError is fetch's own way of saying the network failed.
+ */
+function failureText(t: Translate, error: unknown): string {
+  if (error instanceof RequestFailed) {
+    if (error.status === 401) return t('audit.error.signedOut');
+    if (error.status === 403) return t('audit.error.forbidden');
+    if (error.status === 400) return t('audit.error.invalid');
+    if (error.status === 404) return t('audit.error.notFound');
+    if (error.status === 429) return t('audit.error.rateLimited');
+    if (error.status >= 500) return t('audit.error.server', { status: error.status });
+    return t('audit.error.other', { status: error.status });
+  }
+  if (error instanceof TypeError) return t('audit.error.network');
+  return t('audit.error.unexpected');
+}
+
+type Reason = Failure<string>;
+
+/** A verifier's reason code (merkle.ts, note.ts) in the reader's language. */
+function reasonText(t: Translate, failure: Reason): string {
+  const key = `audit.reason.${failure.reason}`;
+  if (!isMessageKey(key)) return failure.reason;
+  const values = { ...failure.values };
+  // The field a row and its hashed body disagree on, named as the table's column is.
+  if (failure.reason === 'fieldMismatch') values.field = fieldName(t, String(values.field));
+  return t(key, values);
+}
+
+function fieldName(t: Translate, field: string): string {
+  const columns: Record<string, MessageKey> = {
+    seq: 'audit.seq',
+    ts: 'audit.time',
+    action: 'audit.action',
+    outcome: 'audit.outcome',
+    actor: 'audit.actor',
+    request: 'audit.request',
+  };
+  return columns[field] ? t(columns[field]) : field;
 }
 
 type Problem = 'audit.invalidId' | 'audit.invalidAction' | 'audit.invalidTime';
@@ -75,6 +144,7 @@ export function AuditPage({ search }: { search: string }) {
   const { t } = useI18n();
   const me = useMe();
   const filters = readFilters(search);
+  const ignored = ignoredFilters(search);
   const permissions = me.data?.permissions ?? [];
   if (me.data && !permissions.includes('audit.read'))
     return (
@@ -86,7 +156,7 @@ export function AuditPage({ search }: { search: string }) {
     <section aria-labelledby="audit-heading" className="audit">
       <h1 id="audit-heading">{t('audit.heading')}</h1>
       <Integrity mayVerify={permissions.includes('audit.verify')} />
-      <Trail filters={filters} />
+      <Trail filters={filters} ignored={ignored} />
     </section>
   );
 }
@@ -98,12 +168,41 @@ function useCheckpoint() {
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     queryFn: async (): Promise<Checkpoint> => {
-      const { data, error } = await client.GET('/v1/audit/checkpoints/latest');
-      if (!data) throw new Error(error?.code ?? 'checkpoint');
+      const { data, error, response } = await client.GET('/v1/audit/checkpoints/latest');
+      if (!data) throw new RequestFailed(response.status, error?.code);
       return data;
     },
   });
 }
+
+type PublishedKeys = Schemas['PublishedKeysDto'];
+
+/** The keys the portal publishes, read once: both the checkpoint panel and the proofs check with them. */
+function keysQuery(client: ReturnType<typeof useApi>) {
+  return {
+    queryKey: ['audit', 'keys'],
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    queryFn: async (): Promise<PublishedKeys> => {
+      const { data, response } = await client.GET('/.well-known/mla-portal/keys');
+      if (!data) throw new RequestFailed(response.status, undefined);
+      return data;
+    },
+  };
+}
+
+/** The checkpoint's signed note checked against the published keys, for exactly its size and root. */
+async function checkSignature(cp: Checkpoint, published: PublishedKeys): Promise<NoteCheck> {
+  return verifyCheckpointNote(cp.note, published.keys, {
+    origin: published.auditLogOrigin,
+    treeSize: cp.treeSize,
+    rootHash: cp.rootHash,
+  });
+}
+
+type Continuity =
+  | { kind: 'verified'; from: number; to: number }
+  | { kind: 'failed'; from: number; to: number; reason: string };
 
 function Integrity({ mayVerify }: { mayVerify: boolean }) {
   const { t, language } = useI18n();
@@ -111,37 +210,63 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
   const checkpoint = useCheckpoint();
   const verify = useMutation({
     mutationFn: async () => {
-      const { data, error } = await client.GET('/v1/audit/verify');
-      if (!data) throw new Error(error?.code ?? 'verify');
+      const { data, error, response } = await client.GET('/v1/audit/verify');
+      if (!data) throw new RequestFailed(response.status, error?.code);
       return data;
     },
   });
   const [exported, setExported] = useState<{ ok: boolean; text: string } | null>(null);
   // The keys the portal publishes, and the checkpoint's signature checked with them here.
-  const keys = useQuery({
-    queryKey: ['audit', 'keys'],
-    staleTime: Infinity,
-    queryFn: async () => {
-      const { data, response } = await client.GET('/.well-known/mla-portal/keys');
-      if (!data) throw new Error(`keys: HTTP ${response.status}`);
-      return data;
-    },
-  });
+  const keys = useQuery(keysQuery(client));
   const signature = useQuery({
     queryKey: ['audit', 'checkpoint-signature', checkpoint.data?.treeSize, checkpoint.data?.note],
     enabled: checkpoint.data !== undefined && keys.data !== undefined,
     staleTime: Infinity,
-    queryFn: async () => {
-      const cp = checkpoint.data!;
-      const published = keys.data!;
-      if (!globalThis.crypto?.subtle) return { ok: false as const, reason: t('audit.noSubtleCrypto') };
-      return verifyCheckpointNote(cp.note, published.keys, {
-        origin: published.auditLogOrigin,
-        treeSize: cp.treeSize,
-        rootHash: cp.rootHash,
-      });
+    queryFn: async (): Promise<NoteCheck | { ok: false; reason: 'noSubtleCrypto' }> => {
+      if (!globalThis.crypto?.subtle) return { ok: false, reason: 'noSubtleCrypto' };
+      return checkSignature(checkpoint.data!, keys.data!);
     },
   });
+
+  /*
+   * RFC 9162 §2.1.4: the last checkpoint whose signature verified here, and, when a newer one is
+   * fetched, the proof that its tree extends that one. Without it a refreshed checkpoint could sign
+   * a rewritten history and the screen would not notice. The older one stays the reference until a
+   * newer one is proved consistent with it: a failed check is never quietly forgotten.
+   */
+  // A ref, not state: nothing renders it, and it changes only as a check concludes.
+  const trusted = useRef<Checkpoint | null>(null);
+  const [continuity, setContinuity] = useState<Continuity | null>(null);
+  const checking = useRef<string | null>(null);
+  const cp = checkpoint.data;
+  useEffect(() => {
+    // The signature query is keyed on the checkpoint's note: its answer is this checkpoint's own.
+    if (!cp || signature.data?.ok !== true) return;
+    const older = trusted.current;
+    if (!older) {
+      trusted.current = cp;
+      return;
+    }
+    if (older.treeSize === cp.treeSize && older.rootHash === cp.rootHash) return;
+    const pair = `${older.treeSize}:${older.rootHash}>${cp.treeSize}:${cp.rootHash}`;
+    if (checking.current === pair) return;
+    checking.current = pair;
+    const from = older.treeSize;
+    const to = cp.treeSize;
+    void (async () => {
+      const verdict = await proveConsistency(client, older, cp).catch((error: unknown) => ({
+        ok: false as const,
+        text: failureText(t, error),
+      }));
+      if (verdict.ok) {
+        trusted.current = cp;
+        setContinuity({ kind: 'verified', from, to });
+      } else {
+        const reason = 'text' in verdict ? verdict.text : reasonText(t, verdict);
+        setContinuity({ kind: 'failed', from, to, reason });
+      }
+    })();
+  }, [cp, signature.data, client, t]);
 
   async function exportLog() {
     setExported({ ok: true, text: t('audit.exporting') });
@@ -150,7 +275,8 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
       // blob: downloads, and no inline script is needed).
       const { data, error, response } = await client.GET('/v1/audit/export', { parseAs: 'blob' });
       if (!data) {
-        setExported({ ok: false, text: t('audit.exportFailed', { message: error?.message ?? '' }) });
+        const message = failureText(t, new RequestFailed(response.status, error?.code));
+        setExported({ ok: false, text: t('audit.exportFailed', { message }) });
         return;
       }
       const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
@@ -165,11 +291,10 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setExported({ ok: true, text: t('audit.exported', { file }) });
     } catch (error) {
-      setExported({ ok: false, text: t('audit.exportFailed', { message: String(error) }) });
+      setExported({ ok: false, text: t('audit.exportFailed', { message: failureText(t, error) }) });
     }
   }
 
-  const cp = checkpoint.data;
   const result = verify.data;
   return (
     <section aria-labelledby="integrity-heading" className="integrity">
@@ -211,7 +336,7 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
         )}
         {verify.error && (
           <p role="alert" className="error">
-            {t('app.error', { code: verify.error.message })}
+            {t('audit.verifyFailed', { reason: failureText(t, verify.error) })}
           </p>
         )}
         {exported && (
@@ -223,7 +348,7 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
       <h3 id="checkpoint-heading">{t('audit.checkpoint')}</h3>
       {checkpoint.error ? (
         <p role="alert" className="error">
-          {t('app.error', { code: checkpoint.error.message })}
+          {t('audit.checkpointFailed', { reason: failureText(t, checkpoint.error) })}
         </p>
       ) : (
         <dl
@@ -237,6 +362,7 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
           <dd className="sha256" data-testid="checkpoint-root">
             {cp?.rootHash ?? '…'}
           </dd>
+          {/* The row's own time: the signed note carries none, so nothing vouches for it. */}
           <dt>{t('audit.signedAt')}</dt>
           <dd>{cp ? <time dateTime={cp.signedAt}>{formatDateTime(cp.signedAt, language)}</time> : '…'}</dd>
           <dt>{t('audit.keyId')}</dt>
@@ -250,15 +376,33 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
             )}
             {signature.data?.ok === false && (
               <span role="alert" className="error">
-                {t('audit.signatureFailed', { reason: signature.data.reason })}
+                {t('audit.signatureFailed', { reason: reasonText(t, signature.data) })}
               </span>
             )}
             {(keys.error ?? signature.error) && (
               <span role="alert" className="error">
-                {t('audit.signatureFailed', { reason: (keys.error ?? signature.error)!.message })}
+                {t('audit.signatureFailed', { reason: failureText(t, keys.error ?? signature.error) })}
               </span>
             )}
             {!signature.data && !keys.error && !signature.error && '…'}
+          </dd>
+          <dt>{t('audit.continuity')}</dt>
+          <dd data-testid="checkpoint-continuity">
+            {continuity?.kind === 'verified' && (
+              <span role="status" className="verified">
+                {t('audit.consistent', { from: continuity.from, to: continuity.to })}
+              </span>
+            )}
+            {continuity?.kind === 'failed' && (
+              <span role="alert" className="error">
+                {t('audit.inconsistent', {
+                  from: continuity.from,
+                  to: continuity.to,
+                  reason: continuity.reason,
+                })}
+              </span>
+            )}
+            {!continuity && t('audit.continuityFirst')}
           </dd>
         </dl>
       )}
@@ -266,16 +410,46 @@ function Integrity({ mayVerify }: { mayVerify: boolean }) {
   );
 }
 
+/**
+ * Whether the tree of `newer` extends the tree of `older`: the proof is asked for between the two
+ * sizes and checked here against the two signed roots, never against the roots the answer carries.
+ * A tree that shrank, or a same-sized one with another root, needs no proof to be refused.
+ */
+async function proveConsistency(
+  client: ReturnType<typeof useApi>,
+  older: Checkpoint,
+  newer: Checkpoint,
+): Promise<{ ok: true } | Reason> {
+  const root1 = fromBase64(older.rootHash);
+  const root2 = fromBase64(newer.rootHash);
+  if (!root1 || !root2) return { ok: false, reason: 'undecodable' };
+  if (newer.treeSize < older.treeSize) return { ok: false, reason: 'shrunk' };
+  if (newer.treeSize === older.treeSize)
+    return verifyConsistency(older.treeSize, newer.treeSize, root1, root2, []);
+  const { data, error, response } = await client.GET('/v1/audit/proofs/consistency', {
+    params: { query: { from: older.treeSize, to: newer.treeSize } },
+  });
+  if (!data) throw new RequestFailed(response.status, error?.code);
+  if (data.from !== older.treeSize || data.to !== newer.treeSize) return { ok: false, reason: 'otherSizes' };
+  const proof = data.proof.map(fromBase64);
+  if (proof.some((p) => p === undefined)) return { ok: false, reason: 'undecodable' };
+  return verifyConsistency(older.treeSize, newer.treeSize, root1, root2, proof as Uint8Array[]);
+}
+
 type ProofState =
   | { seq: number; kind: 'busy' }
-  | { seq: number; kind: 'verified'; treeSize: number }
-  | { seq: number; kind: 'failed'; reason: string };
+  | { seq: number; kind: 'verified'; treeSize: number; redacted: boolean }
+  | { seq: number; kind: 'failed'; reasons: string[] };
 
-function Trail({ filters }: { filters: Filters }) {
+function Trail({ filters, ignored }: { filters: Filters; ignored: FilterName[] }) {
   const { t } = useI18n();
   const client = useApi();
+  const queryClient = useQueryClient();
   const checkpoint = useCheckpoint();
   const [proof, setProof] = useState<ProofState | null>(null);
+  // Applying filters remounts the form (its fields follow the address): focus goes to the results.
+  const caption = useRef<HTMLTableCaptionElement>(null);
+  const focusResults = useRef(false);
   const events = useInfiniteQuery({
     queryKey: ['audit', 'events', filters],
     refetchOnWindowFocus: false,
@@ -283,70 +457,111 @@ function Trail({ filters }: { filters: Filters }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page: Schemas['AuditEventPageDto']) => page.nextCursor ?? undefined,
     queryFn: async ({ pageParam }) => {
-      const { data, error } = await client.GET('/v1/audit/events', {
+      const { data, error, response } = await client.GET('/v1/audit/events', {
         params: { query: { ...filters, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } },
       });
-      if (!data) throw new Error(error?.code ?? 'events');
+      if (!data) throw new RequestFailed(response.status, error?.code);
       return data;
     },
   });
   const rows = events.data?.pages.flatMap((page) => page.items) ?? [];
   const actions = [...new Set(rows.map((row) => row.action))].sort();
+  const filterKey = JSON.stringify(filters);
 
+  useEffect(() => {
+    if (!focusResults.current) return;
+    focusResults.current = false;
+    caption.current?.focus();
+  }, [filterKey]);
+
+  /**
+   * An entry is verified only when both hold: the checkpoint the proof is checked against is signed
+   * by a published key (its own note, for exactly the size and root used here, not whatever the
+   * panel above last showed), and the proof leads from the entry's body, as its row shows it, to
+   * that checkpoint's root. Either failing is said, by name.
+   */
   async function checkProof(entry: AuditEvent) {
     setProof({ seq: entry.seq, kind: 'busy' });
     try {
       if (!globalThis.crypto?.subtle) {
-        setProof({ seq: entry.seq, kind: 'failed', reason: t('audit.noSubtleCrypto') });
+        setProof({ seq: entry.seq, kind: 'failed', reasons: [t('audit.reason.noSubtleCrypto')] });
         return;
       }
       // The checkpoint on screen, or a newer one when the entry came after it (signed on demand).
       let signed = checkpoint.data;
-      if (!signed || signed.treeSize < entry.seq) signed = (await checkpoint.refetch()).data;
-      if (!signed) throw new Error('checkpoint');
-      const { data, error } = await client.GET('/v1/audit/proofs/inclusion', {
+      if (!signed || signed.treeSize < entry.seq) {
+        const refreshed = await checkpoint.refetch();
+        if (refreshed.error) throw refreshed.error;
+        signed = refreshed.data;
+      }
+      if (!signed) throw new Error('no checkpoint');
+      const published = await queryClient.fetchQuery(keysQuery(client));
+      const { data, error, response } = await client.GET('/v1/audit/proofs/inclusion', {
         params: { query: { seq: entry.seq, treeSize: signed.treeSize } },
       });
-      if (!data) throw new Error(error?.code ?? 'proof');
-      const verdict = await checkEntryProof(entry, signed, data);
+      if (!data) throw new RequestFailed(response.status, error?.code);
+      const [note, included] = await Promise.all([
+        checkSignature(signed, published),
+        checkEntryProof(entry, signed, data),
+      ]);
+      const reasons: string[] = [];
+      if (!note.ok) reasons.push(t('audit.proofBadSignature', { reason: reasonText(t, note) }));
+      if (!included.ok) reasons.push(t('audit.proofBadInclusion', { reason: reasonText(t, included) }));
       setProof(
-        verdict.ok
-          ? { seq: entry.seq, kind: 'verified', treeSize: signed.treeSize }
-          : { seq: entry.seq, kind: 'failed', reason: verdict.reason },
+        note.ok && included.ok
+          ? { seq: entry.seq, kind: 'verified', treeSize: signed.treeSize, redacted: included.redacted }
+          : { seq: entry.seq, kind: 'failed', reasons },
       );
     } catch (error) {
-      setProof({
-        seq: entry.seq,
-        kind: 'failed',
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      setProof({ seq: entry.seq, kind: 'failed', reasons: [failureText(t, error)] });
     }
   }
 
   return (
     <section aria-labelledby="trail-heading">
       <h2 id="trail-heading">{t('audit.trail')}</h2>
-      <FilterForm key={JSON.stringify(filters)} filters={filters} actions={actions} />
+      {ignored.length > 0 && (
+        <p role="status" className="hint" data-testid="ignored-filters">
+          {t('audit.ignoredFilters', { filters: ignored.map((name) => t(FILTER_LABELS[name])).join(', ') })}
+        </p>
+      )}
+      <FilterForm
+        key={filterKey}
+        filters={filters}
+        actions={actions}
+        onApply={() => {
+          focusResults.current = true;
+        }}
+      />
       <div className="outcome">
         {proof?.kind === 'busy' && <p role="status">{t('audit.proofChecking', { seq: proof.seq })}</p>}
         {proof?.kind === 'verified' && (
           <p role="status" className="verified" data-testid="proof-result">
-            {t('audit.proofVerified', { seq: proof.seq, treeSize: proof.treeSize })}
+            {t(proof.redacted ? 'audit.proofVerifiedRedacted' : 'audit.proofVerified', {
+              seq: proof.seq,
+              treeSize: proof.treeSize,
+            })}
           </p>
         )}
         {proof?.kind === 'failed' && (
           <p role="alert" className="error" data-testid="proof-result">
-            {t('audit.proofFailed', { seq: proof.seq, reason: proof.reason })}
+            {t('audit.proofFailed', { seq: proof.seq, reason: proof.reasons.join(' ') })}
           </p>
         )}
         {events.error && (
           <p role="alert" className="error">
-            {t('app.error', { code: events.error.message })}
+            {t('audit.eventsFailed', { reason: failureText(t, events.error) })}
           </p>
         )}
       </div>
+      {/* Polite: how many entries the filters give, said once the list has them. */}
+      <p role="status" className="hint" data-testid="entries-shown">
+        {events.isPending ? '' : t('audit.shown', { count: rows.length })}
+      </p>
       <table className="audit-events">
-        <caption>{t('audit.caption')}</caption>
+        <caption ref={caption} tabIndex={-1}>
+          {t('audit.caption')}
+        </caption>
         <thead>
           <tr>
             <th scope="col">{t('audit.seq')}</th>
@@ -426,7 +641,11 @@ function EventRow({
           <button
             type="button"
             className="link"
-            aria-label={t('audit.byActor', { role: entry.actor.role, id: entry.actor.userId })}
+            // The name starts with the words shown (WCAG 2.5.3), so speech input finds the button.
+            aria-label={t('audit.byActor', {
+              shown: `${roleLabel(t, entry.actor.role)} · ${short(entry.actor.userId)}`,
+              id: entry.actor.userId,
+            })}
             onClick={() => setFilters({ ...filters, actorUserId: entry.actor!.userId })}
           >
             {roleLabel(t, entry.actor.role)} · {short(entry.actor.userId)}
@@ -440,7 +659,7 @@ function EventRow({
           <button
             type="button"
             className="link"
-            aria-label={t('audit.forRequest', { id: entry.requestId })}
+            aria-label={t('audit.forRequest', { shown: short(entry.requestId), id: entry.requestId })}
             onClick={() => setFilters({ ...filters, requestId: entry.requestId! })}
           >
             {short(entry.requestId)}
@@ -471,7 +690,16 @@ function outcomeLabel(t: Translate, outcome: string): string {
 }
 
 /** The filters as typed, applied on submit (each is checked first, as the API would check it). */
-function FilterForm({ filters, actions }: { filters: Filters; actions: string[] }) {
+function FilterForm({
+  filters,
+  actions,
+  onApply,
+}: {
+  filters: Filters;
+  actions: string[];
+  /** Called as the filters are applied (or cleared), before the address changes. */
+  onApply: () => void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const empty = { actorUserId: '', action: '', requestId: '', from: '', to: '' };
@@ -503,7 +731,10 @@ function FilterForm({ filters, actions }: { filters: Filters; actions: string[] 
       else found[name] = t('audit.invalidTime');
     }
     setProblems(found);
-    if (Object.keys(found).length === 0) setFilters(next);
+    if (Object.keys(found).length === 0) {
+      onApply();
+      setFilters(next);
+    }
   }
 
   // The error sits beside the input, not inside its label: the field's name stays what it is.
@@ -551,6 +782,7 @@ function FilterForm({ filters, actions }: { filters: Filters; actions: string[] 
           onClick={() => {
             setDraft(empty);
             setProblems({});
+            onApply();
             setFilters({});
           }}
         >

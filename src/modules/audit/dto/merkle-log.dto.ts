@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 
@@ -60,6 +60,28 @@ export class InclusionProofDto {
 
   @ApiProperty({ description: 'SHA-256(0x00 || canonical body), base64 (the hex leafHash of the entry)' })
   leafHash: string;
+
+  /*
+   * The entry itself comes with its proof (as RFC 6962 §4.8 get-entry-and-proof does), not with every
+   * row of GET /v1/audit/events: a proof is asked for one entry at a time, so a page of 100 entries
+   * does not carry 100 bodies nobody checks, and the body handed out is recorded with the proof read
+   * (audit_inclusion_proof.view). Both routes need audit.read, and the export already gives that
+   * holder every body: nothing new is exposed.
+   */
+  @ApiProperty({
+    description:
+      'The entry as it was hashed: canonical JSON (RFC 8785), exactly the `body` of the export. Its leaf ' +
+      'hash is SHA-256(0x00 || body): recompute it rather than trusting `leafHash`',
+  })
+  body: string;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Present on an entry past retention: `body` is then the redaction marker, which does not hash to ' +
+      '`leafHash`; the proof still proves the leaf hash of the body it replaced',
+  })
+  redacted?: true;
 
   @ApiProperty({ type: [String], description: 'RFC 9162 §2.1.3.1 inclusion path, bottom-up, base64' })
   proof: string[];
