@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
+import { errorText } from '../errors';
 import { useI18n } from '../i18n';
 import { counterpartOf, DualTime } from './DualTime';
 
@@ -92,7 +93,7 @@ export function ConditionsSection({
         <p>{t('app.loading')}</p>
       ) : consents.error ? (
         <p role="alert" className="error">
-          {t('app.error', { code: consents.error.message })}
+          {errorText(t, consents.error)}
         </p>
       ) : consents.data.length === 0 ? (
         <p>{t('consents.none')}</p>
@@ -246,16 +247,14 @@ function DecisionForm({
         body,
       });
       if (!data) {
-        setStatus({ failed: true, text: t('consents.failed', { message: error?.message ?? '' }) });
+        setStatus({ failed: true, text: t('consents.failed', { message: errorText(t, error) }) });
         return;
       }
       setStatus({ failed: false, text: t('consents.decided') });
       void queryClient.invalidateQueries({ queryKey: ['request', request.id] });
-    } catch (error) {
-      setStatus({
-        failed: true,
-        text: t('consents.failed', { message: error instanceof Error ? error.message : String(error) }),
-      });
+    } catch {
+      // A thrown call is the network failing (openapi-fetch answers every HTTP status).
+      setStatus({ failed: true, text: t('consents.failed', { message: errorText(t, 'network') }) });
     } finally {
       setSending(false);
     }

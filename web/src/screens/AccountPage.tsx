@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import type { Schemas } from '@mla/api-client';
 import { QrCode } from '../components/QrCode';
+import { errorText } from '../errors';
 import { isMessageKey, type MessageKey, type Translate, useI18n } from '../i18n';
 import { useApi, useMe } from '../session';
 
@@ -17,7 +18,7 @@ export function AccountPage() {
   const { t } = useI18n();
   const me = useMe();
   if (me.isPending) return <p role="status">{t('app.loading')}</p>;
-  if (me.isError) return <p role="alert">{t('app.error', { code: me.error.message })}</p>;
+  if (me.isError) return <p role="alert">{errorText(t, me.error)}</p>;
   const restriction = me.data.secondFactor.sessionRestriction;
   return (
     <section className="account" aria-labelledby="account-heading">
@@ -153,8 +154,7 @@ function PasswordForm() {
     }
     setOutcome({
       kind: 'failed',
-      message:
-        response?.status === 429 ? t('login.rateLimited') : t('app.error', { code: error?.code ?? '' }),
+      message: response?.status === 429 ? t('login.rateLimited') : errorText(t, error),
     });
   }
 
@@ -261,7 +261,7 @@ function SecondFactorPanel({ me }: { me: Me }) {
     const code = await (action === 'enrol' ? startEnrolment() : renewCodes()).catch(() => 'network');
     setBusy(false);
     if (code === 'auth.step_up_required') setStage({ kind: 'step-up', then: action });
-    else if (code !== null) setFailure(t('app.error', { code }));
+    else if (code !== null) setFailure(errorText(t, code));
   }
 
   /** Each returns the error's code, or null once the next stage is shown. */
@@ -382,7 +382,7 @@ function Enrolment({
         ? t('account.enrol.wrongCode')
         : response?.status === 429
           ? t('login.rateLimited')
-          : t('app.error', { code: error?.code ?? '' }),
+          : errorText(t, error),
     );
   }
 
@@ -448,9 +448,9 @@ function StepUp({ headingRef, onCancel, onDone }: StepProps & { onDone: () => vo
     setSending(true);
     setFailure(null);
     const body = useRecovery ? { recoveryCode: value.trim() } : { totp: value.trim() };
-    const { data, response } = await client
+    const { data, error, response } = await client
       .POST('/v1/auth/step-up', { body })
-      .catch(() => ({ data: undefined, response: undefined }));
+      .catch(() => ({ data: undefined, error: undefined, response: undefined }));
     setSending(false);
     setValue('');
     if (data) return onDone();
@@ -459,7 +459,7 @@ function StepUp({ headingRef, onCancel, onDone }: StepProps & { onDone: () => vo
         ? t('account.stepUp.wrong')
         : response?.status === 429
           ? t('login.rateLimited')
-          : t('login.failed'),
+          : errorText(t, error),
     );
   }
 

@@ -6,6 +6,7 @@ import { ConditionsSection } from '../components/ConditionsSection';
 import { counterpartOf, DualTime } from '../components/DualTime';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { type ComposeKind, isThreadAction, MessageThread, THREAD_ACTIONS } from '../components/MessageThread';
+import { errorText } from '../errors';
 import { formatDateTime } from '../format';
 import { isMessageKey, useI18n } from '../i18n';
 import { eventLabel, outcomeLabel, roleLabel } from '../labels';
@@ -44,7 +45,7 @@ export function RequestPage({ id }: { id: string }) {
   if (request.error)
     return (
       <p role="alert" className="error">
-        {t('app.error', { code: request.error.message })}
+        {errorText(t, request.error)}
       </p>
     );
   const r = request.data;
@@ -158,7 +159,7 @@ export function RequestPage({ id }: { id: string }) {
           <p>{t('app.loading')}</p>
         ) : history.error ? (
           <p role="alert" className="error">
-            {t('app.error', { code: history.error.message })}
+            {errorText(t, history.error)}
           </p>
         ) : history.data.length === 0 ? (
           <p>{t('request.timelineEmpty')}</p>
