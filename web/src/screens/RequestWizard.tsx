@@ -9,11 +9,10 @@ import {
   type Counts,
   errorsFor,
   type FieldError,
+  fieldLabel,
   type FieldSpec,
   type FieldValue,
   initialValue,
-  labelKey,
-  laterPosition,
   type LegalBasis,
   type ListItem,
   missingFields,
@@ -55,14 +54,6 @@ function timeZones(): string[] {
 
 export function fieldId(path: string): string {
   return `wiz-${path.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-}
-
-/** The field's label; in the second and later element of a list, with its position ("… (2)"). */
-export function fieldLabel(t: Translate, path: string): string {
-  const key = labelKey(path);
-  const label = isMessageKey(key) ? t(key) : path;
-  const position = laterPosition(path);
-  return position === undefined ? label : `${label} (${position})`;
 }
 
 /** The API's limits on each list (CreateRequestDto: ArrayMaxSize). */
