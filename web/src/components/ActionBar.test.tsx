@@ -114,7 +114,13 @@ describe('ActionBar', () => {
     await waitFor(() => expect(within(grounds).getAllByRole('checkbox')).toHaveLength(2));
     expect(within(grounds).queryByLabelText('POST_ONGOING_INVESTIGATION')).toBeNull();
     expect(api.calls[0]?.search).toBe('?version=1');
-    await user.click(within(grounds).getByLabelText('REF_ESSENTIAL_INTERESTS'));
+    // Each ground in words, its code beside it; one the catalogue does not know is "Other (code)".
+    expect(within(grounds).getByLabelText('Other (REF_POLITICAL) (REF_POLITICAL)')).toBeTruthy();
+    await user.click(
+      within(grounds).getByLabelText(
+        'Sovereignty, security, public order or other essential interests (REF_ESSENTIAL_INTERESTS)',
+      ),
+    );
     await user.type(within(form).getByLabelText('Reason'), 'Would prejudice essential interests');
     await user.click(within(form).getByRole('button', { name: 'Confirm: Refuse' }));
     await waitFor(() => expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1));

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
+import { groundLabel } from '../labels';
 import { CONDITION_TYPES } from './ConditionsSection';
 
 export type Action = Schemas['TransitionDto']['action'];
@@ -246,7 +247,8 @@ function ActionForm({
                   )
                 }
               />
-              <code>{ground}</code>
+              {/* In words, with the code the profiles and the instruments' commentaries use. */}
+              {groundLabel(t, ground)} (<code>{ground}</code>)
             </label>
           ))}
         </fieldset>

@@ -9,7 +9,7 @@ import { type ComposeKind, isThreadAction, MessageThread, THREAD_ACTIONS } from 
 import { errorText } from '../errors';
 import { formatDateTime } from '../format';
 import { isMessageKey, useI18n } from '../i18n';
-import { eventLabel, outcomeLabel, roleLabel } from '../labels';
+import { deadlineLabel, eventLabel, groundLabel, outcomeLabel, roleLabel } from '../labels';
 import { followLink } from '../router';
 import { useApi, useMe } from '../session';
 
@@ -133,7 +133,8 @@ export function RequestPage({ id }: { id: string }) {
             <>
               <dt>{t('request.refusal')}</dt>
               <dd>
-                {r.refusal.grounds.join(', ')}: {r.refusal.reason}
+                {r.refusal.grounds.map((ground) => groundLabel(t, ground)).join('; ')}:{' '}
+                <span dir="auto">{r.refusal.reason}</span>
               </dd>
             </>
           )}
@@ -141,7 +142,8 @@ export function RequestPage({ id }: { id: string }) {
             <>
               <dt>{t('request.postponement')}</dt>
               <dd>
-                {r.postponement.grounds.join(', ')}: {r.postponement.reason} (
+                {r.postponement.grounds.map((ground) => groundLabel(t, ground)).join('; ')}:{' '}
+                <span dir="auto">{r.postponement.reason}</span> (
                 <DualTime iso={r.postponement.expectedResumeAt} counterpart={counterpart} />)
               </dd>
             </>
@@ -205,7 +207,7 @@ function Deadlines({
         <tbody>
           {deadlines.map((deadline) => (
             <tr key={deadline.name} className={deadline.overdue ? 'overdue' : undefined}>
-              <th scope="row">{deadline.name}</th>
+              <th scope="row">{deadlineLabel(t, deadline.name)}</th>
               <td>
                 <time dateTime={deadline.dueAt}>{formatDateTime(deadline.dueAt, language)}</time>
               </td>
