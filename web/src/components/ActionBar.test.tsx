@@ -146,7 +146,7 @@ describe('ActionBar', () => {
     await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
     await waitFor(() =>
       expect(screen.getByRole('status').textContent).toBe(
-        'The action failed: The request changed since it was read',
+        'The action failed: The request has changed since you opened it. Reload it and try again.',
       ),
     );
   });

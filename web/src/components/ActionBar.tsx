@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
+import { errorText } from '../errors';
 import { groundLabel } from '../labels';
 import { CONDITION_TYPES } from './ConditionsSection';
 
@@ -43,12 +44,6 @@ const GROUNDS: Partial<Record<Action, 'refusal' | 'postponement' | 'either'>> = 
   start_consultation: 'either',
 };
 const OUTCOMES: readonly Outcome[] = ['executed', 'refused', 'impossible'];
-
-function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string')
-    return error.message;
-  return String(error);
-}
 
 /**
  * The actions the signed-in user may take on the request now: exactly the request's
@@ -164,7 +159,7 @@ function ActionForm({
           query: { version: String(request.profileVersion) },
         },
       });
-      if (!data) throw new Error(error?.message ?? 'profile');
+      if (!data) throw new Error(error?.code ?? 'profile');
       return data;
     },
   });
@@ -175,7 +170,7 @@ function ActionForm({
       const { data, error } = await client.GET('/v1/agencies', {
         params: { query: { stateCode: request.requestedAgency.stateCode } },
       });
-      if (!data) throw new Error(error?.message ?? 'agencies');
+      if (!data) throw new Error(error?.code ?? 'agencies');
       return data;
     },
   });
@@ -211,9 +206,10 @@ function ActionForm({
         body,
       });
       if (data) onDone(data);
-      else onFailed(error?.message ?? '');
-    } catch (error) {
-      onFailed(errorMessage(error));
+      else onFailed(errorText(t, error));
+    } catch {
+      // openapi-fetch answers every HTTP status: a throw is the network failing.
+      onFailed(errorText(t, 'network'));
     } finally {
       setSending(false);
     }

@@ -2,6 +2,7 @@ import { type FormEvent, Fragment, type ReactNode, useEffect, useMemo, useRef, u
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { isMessageKey, type Translate, useI18n } from '../i18n';
+import { errorText } from '../errors';
 import { navigate } from '../router';
 import { useApi, useMe } from '../session';
 import {
@@ -239,11 +240,11 @@ export function RequestWizard() {
       }
       const details = Array.isArray(error?.details) ? (error.details as FieldError[]) : [];
       setApiErrors(details);
-      setFailure(error?.message ?? '');
+      setFailure(errorText(t, error));
       // Field errors are shown next to their fields, so the user is taken back to them.
       if (details.length > 0) setStep(2);
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+    } catch {
+      setFailure(errorText(t, 'network'));
     } finally {
       setSending(false);
     }
@@ -288,7 +289,7 @@ export function RequestWizard() {
       )}
       {profiles.error && (
         <p role="alert" className="error">
-          {t('app.error', { code: profiles.error.message })}
+          {errorText(t, profiles.error)}
         </p>
       )}
 
