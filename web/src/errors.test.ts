@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageKey, Translate } from './i18n';
 import en from './i18n/en.json';
 import fr from './i18n/fr.json';
-import { errorText } from './errors';
+import { errorText, isStale } from './errors';
 
 const translate =
   (catalogue: Record<string, string>): Translate =>
@@ -44,5 +44,13 @@ describe('errorText', () => {
     );
     // An inherited property of a plain object is not a known code.
     expect(errorText(translate(en), { code: 'toString' })).toBe('Something went wrong: toString');
+  });
+
+  it('tells a request out of date (old version, or a status changed meanwhile) from other refusals', () => {
+    expect(isStale({ code: 'request.version_conflict' })).toBe(true);
+    expect(isStale({ code: 'request.precondition_failed' })).toBe(true);
+    expect(isStale({ code: 'request.invalid_transition' })).toBe(true);
+    expect(isStale({ code: 'request.reapproval_required' })).toBe(false);
+    expect(isStale(undefined)).toBe(false);
   });
 });

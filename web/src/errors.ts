@@ -32,6 +32,16 @@ const KNOWN: Record<string, MessageKey> = {
   network: 'error.network',
 };
 
+/**
+ * Refusals that mean the request moved on since the page read it (an If-Match of an old version,
+ * or a status another user changed): the page should read it again before the user retries.
+ */
+const STALE: ReadonlySet<string> = new Set([
+  'request.version_conflict',
+  'request.precondition_failed',
+  'request.invalid_transition',
+]);
+
 /** Whatever carries the code: the envelope itself, or the Error a query threw with the code as its message. */
 export type ErrorSource = { code?: string } | Error | string | null | undefined;
 
@@ -39,6 +49,11 @@ function codeOf(source: ErrorSource): string {
   if (typeof source === 'string') return source;
   if (source instanceof Error) return source.message;
   return source?.code ?? '';
+}
+
+/** Whether the refusal says the request shown is out of date. */
+export function isStale(source: ErrorSource): boolean {
+  return STALE.has(codeOf(source));
 }
 
 /** The user's words for a failed call: the catalogue's for a known code, else "Something went wrong: code". */

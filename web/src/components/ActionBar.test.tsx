@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@mla/api-client';
 import { fakeFetch } from '../test/fake-api';
 import { fakeSession, renderInPortal } from '../test/render';
@@ -30,10 +30,14 @@ function requestWith(allowedActions: ActionBarRequest['allowedActions']): Action
   };
 }
 
-function renderBar(request: ActionBarRequest, respond: Parameters<typeof fakeFetch>[0] = () => undefined) {
+function renderBar(
+  request: ActionBarRequest,
+  respond: Parameters<typeof fakeFetch>[0] = () => undefined,
+  onStale?: () => void,
+) {
   const api = fakeFetch(respond);
   const session = fakeSession(api.fetch);
-  renderInPortal(<ActionBar request={request} client={session.client} />, session);
+  renderInPortal(<ActionBar request={request} client={session.client} onStale={onStale} />, session);
   return api;
 }
 
@@ -131,14 +135,40 @@ describe('ActionBar', () => {
     });
   });
 
-  it('shows the API’s refusal of the action', async () => {
+  it('on a version conflict has the page read the request again, and says so', async () => {
+    const user = userEvent.setup();
+    const onStale = vi.fn();
+    renderBar(
+      requestWith(['transmit']),
+      () => ({
+        status: 412,
+        body: {
+          statusCode: 412,
+          code: 'request.precondition_failed',
+          message: 'The request changed since it was read',
+          correlationId: 'c1',
+        },
+      }),
+      onStale,
+    );
+    await user.click(screen.getByRole('button', { name: 'Transmit' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'The request has changed since you opened it; it has been reloaded. Check it and act again.',
+      ),
+    );
+    expect(onStale).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the API’s refusal of the action in words, not its English message', async () => {
     const user = userEvent.setup();
     renderBar(requestWith(['transmit']), () => ({
-      status: 409,
+      status: 403,
       body: {
-        statusCode: 409,
-        code: 'request.version_conflict',
-        message: 'The request changed since it was read',
+        statusCode: 403,
+        code: 'auth.permission_denied',
+        message: 'Your role may not transmit',
         correlationId: 'c1',
       },
     }));
@@ -146,7 +176,7 @@ describe('ActionBar', () => {
     await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
     await waitFor(() =>
       expect(screen.getByRole('status').textContent).toBe(
-        'The action failed: The request has changed since you opened it. Reload it and try again.',
+        'The action failed: You are not allowed to do this.',
       ),
     );
   });

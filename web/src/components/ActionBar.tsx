@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
-import { errorText } from '../errors';
+import { type ErrorSource, errorText, isStale } from '../errors';
 import { groundLabel } from '../labels';
 import { CONDITION_TYPES } from './ConditionsSection';
 
@@ -54,10 +54,13 @@ export function ActionBar({
   client,
   onDone,
   inThread,
+  onStale,
 }: {
   request: ActionBarRequest;
   client: ApiClient;
   onDone?: (updated: Schemas['RequestDto']) => void;
+  /** The request shown is out of date (the API refused the version sent): the page reads it again. */
+  onStale?: () => void;
   /**
    * Actions whose words are a message of the thread (a clarification's question, its answer): their
    * button leads to the thread's message box, with that kind chosen, instead of a form of its own.
@@ -109,7 +112,13 @@ export function ActionBar({
             setOpen(null);
             onDone?.(updated);
           }}
-          onFailed={(message) => setStatus({ kind: 'failed', text: t('actions.failed', { message }) })}
+          onFailed={(error) => {
+            if (isStale(error)) {
+              setOpen(null);
+              setStatus({ kind: 'failed', text: t('actions.stale') });
+              onStale?.();
+            } else setStatus({ kind: 'failed', text: t('actions.failed', { message: errorText(t, error) }) });
+          }}
         />
       )}
       <p role="status" className={status?.kind === 'failed' ? 'error' : undefined}>
@@ -132,7 +141,7 @@ function ActionForm({
   client: ApiClient;
   onCancel: () => void;
   onDone: (updated: Schemas['RequestDto']) => void;
-  onFailed: (message: string) => void;
+  onFailed: (error: ErrorSource) => void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -206,10 +215,10 @@ function ActionForm({
         body,
       });
       if (data) onDone(data);
-      else onFailed(errorText(t, error));
+      else onFailed(error);
     } catch {
       // openapi-fetch answers every HTTP status: a throw is the network failing.
-      onFailed(errorText(t, 'network'));
+      onFailed('network');
     } finally {
       setSending(false);
     }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
-import { errorText } from '../errors';
+import { errorText, isStale } from '../errors';
 import { type MessageKey, useI18n } from '../i18n';
 import { fieldLabel } from '../wizard/fields';
 import { counterpartOf, DualTime } from './DualTime';
@@ -29,12 +29,6 @@ const LEADS_TO: Record<ThreadAction, Status> = {
 export type ComposeKind = ThreadAction | PostableKind;
 /** Messages read at a time (the API's most). */
 const MESSAGE_PAGE = 100;
-/** Refusals that mean the request moved on since the page read it (If-Match of an old version). */
-const STALE: ReadonlySet<string> = new Set([
-  'request.version_conflict',
-  'request.precondition_failed',
-  'request.invalid_transition',
-]);
 
 export function isThreadAction(action: string): action is ThreadAction {
   return (THREAD_ACTIONS as readonly string[]).includes(action);
@@ -235,12 +229,11 @@ function Composer({
 
   /** The refusal in words; a request changed meanwhile is reloaded so the next try can succeed. */
   function failure(error: { code?: string } | undefined): string {
-    const code = error?.code ?? '';
-    if (STALE.has(code)) {
+    if (isStale(error)) {
       onStale();
       return t('thread.stale');
     }
-    if (code === 'request.reapproval_required') return t('thread.reapproval');
+    if (error?.code === 'request.reapproval_required') return t('thread.reapproval');
     return t('thread.failed', { message: errorText(t, error) });
   }
 

@@ -69,6 +69,10 @@ export function RequestPage({ id }: { id: string }) {
         request={r}
         client={client}
         onDone={onUpdated}
+        onStale={() => {
+          void queryClient.invalidateQueries({ queryKey: ['request', id] });
+          void queryClient.invalidateQueries({ queryKey: ['requests'] });
+        }}
         inThread={{
           actions: IN_THREAD,
           open: (action) => {
