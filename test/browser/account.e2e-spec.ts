@@ -162,6 +162,9 @@ describe('Browser: the account screen (password, authenticator app)', () => {
     await page.locator('form button[type="submit"]').click();
     await page.getByRole('alert').filter({ hasText: en['account.restricted.password'] }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/account');
+    // The second factor's actions are refused to this session: none is offered, the reason is given.
+    await page.getByText(en['account.mfa.passwordFirst'], { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: en['account.mfa.start'], exact: true }).count()).toBe(0);
     // The requests are closed to this session: the link leads back to the account screen.
     await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
     await page.getByRole('heading', { level: 1, name: en['account.heading'] }).waitFor();
@@ -174,6 +177,7 @@ describe('Browser: the account screen (password, authenticator app)', () => {
     await button(page, 'account.password.submit').click();
     await page.getByRole('status').filter({ hasText: en['account.password.changed'] }).waitFor();
     await expectGone(page.getByRole('alert').filter({ hasText: en['account.restricted.password'] }));
+    await button(page, 'account.mfa.start').waitFor();
     await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();
     await page.locator('#list-heading').waitFor();
   });
@@ -198,6 +202,11 @@ describe('Browser: the account screen (password, authenticator app)', () => {
       await button(page, 'account.enrol.confirm').click();
       await page.getByRole('list', { name: en['account.codes.heading'] }).waitFor();
       await button(page, 'account.codes.stored').click();
+      // The end is announced, and the focus is back on the button that began it (not the body).
+      await page.getByRole('status').filter({ hasText: en['account.mfa.done'] }).waitFor();
+      await expect(page.evaluate('document.activeElement && document.activeElement.tagName')).resolves.toBe(
+        'BUTTON',
+      );
       await expectGone(page.getByRole('alert').filter({ hasText: en['account.restricted.mfa'] }));
       // This session has proved both factors now: the portal is open to it.
       await page.getByRole('link', { name: en['nav.requests'], exact: true }).click();

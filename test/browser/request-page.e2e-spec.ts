@@ -228,7 +228,11 @@ describe('Browser: the request page, a clarification round in the thread', () =>
         body: { action: 'request_clarification', reason: question },
       }),
     );
-    // The officer changes the request to answer (the portal has no screen for that edit yet: the API).
+    // Ana has the page open when she changes the request to answer (the portal has no screen for
+    // that edit yet: the API), so the page still holds the version before the change.
+    const page = await requestPageOf('vn.officer', 'outgoing');
+    await expectStatus(page, request.reference, en['status.clarification_requested']);
+    await thread(page).locator('li', { hasText: question }).waitFor();
     const officer = await t.as('vn.officer');
     const current = ok(await officer.GET('/v1/requests/{id}', { params: { path: { id: request.id } } }));
     ok(
@@ -238,14 +242,17 @@ describe('Browser: the request page, a clarification round in the thread', () =>
       }),
     );
 
-    const page = await requestPageOf('vn.officer', 'outgoing');
-    await expectStatus(page, request.reference, en['status.clarification_requested']);
-    await thread(page).locator('li', { hasText: question }).waitFor();
     const box = page.getByLabel(en['thread.body'], { exact: true });
-    // "Unchanged" is refused by the API, and the page says which answer to send instead.
     await box.fill(answer);
+    // Sent with the old version: refused, and the page reloads the request and says so.
     await page.getByRole('button', { name: en['thread.send'], exact: true }).click();
-    await page.getByRole('status').filter({ hasText: en['thread.reapproval'] }).waitFor();
+    await page.getByRole('alert').filter({ hasText: en['thread.stale'] }).waitFor();
+    // The page shows the request as it is now (the user checks it before sending again).
+    await page.locator('dd', { hasText: "The account is the end customer's." }).waitFor();
+    // Sent again, with the version reloaded: "unchanged" is refused now for what it says, and the
+    // page says which answer to send instead.
+    await page.getByRole('button', { name: en['thread.send'], exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: en['thread.reapproval'] }).waitFor();
     await page.getByLabel(en['thread.kind'], { exact: true }).selectOption('submit_answer');
     await page.getByRole('button', { name: en['thread.send'], exact: true }).click();
     await expectStatus(page, request.reference, en['status.answer_pending_approval']);

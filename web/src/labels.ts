@@ -22,3 +22,15 @@ export function outcomeLabel(t: Translate, outcome: string): string | null {
   const key = `eventOutcome.${outcome}`;
   return isMessageKey(key) ? t(key) : outcome;
 }
+
+/** A deadline by the profile's name for it; one the catalogue does not know yet is "Other (name)". */
+export function deadlineLabel(t: Translate, name: string): string {
+  const key = `deadline.${name}`;
+  return isMessageKey(key) ? t(key) : t('label.other', { code: name });
+}
+
+/** A ground of refusal or postponement (REF_*, POST_*) in words; an unknown one is "Other (code)". */
+export function groundLabel(t: Translate, code: string): string {
+  const key = `ground.${code}`;
+  return isMessageKey(key) ? t(key) : t('label.other', { code });
+}

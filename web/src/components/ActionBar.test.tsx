@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@mla/api-client';
 import { fakeFetch } from '../test/fake-api';
 import { fakeSession, renderInPortal } from '../test/render';
@@ -30,10 +30,14 @@ function requestWith(allowedActions: ActionBarRequest['allowedActions']): Action
   };
 }
 
-function renderBar(request: ActionBarRequest, respond: Parameters<typeof fakeFetch>[0] = () => undefined) {
+function renderBar(
+  request: ActionBarRequest,
+  respond: Parameters<typeof fakeFetch>[0] = () => undefined,
+  onStale?: () => void,
+) {
   const api = fakeFetch(respond);
   const session = fakeSession(api.fetch);
-  renderInPortal(<ActionBar request={request} client={session.client} />, session);
+  renderInPortal(<ActionBar request={request} client={session.client} onStale={onStale} />, session);
   return api;
 }
 
@@ -114,7 +118,13 @@ describe('ActionBar', () => {
     await waitFor(() => expect(within(grounds).getAllByRole('checkbox')).toHaveLength(2));
     expect(within(grounds).queryByLabelText('POST_ONGOING_INVESTIGATION')).toBeNull();
     expect(api.calls[0]?.search).toBe('?version=1');
-    await user.click(within(grounds).getByLabelText('REF_ESSENTIAL_INTERESTS'));
+    // Each ground in words, its code beside it; one the catalogue does not know is "Other (code)".
+    expect(within(grounds).getByLabelText('Other (REF_POLITICAL) (REF_POLITICAL)')).toBeTruthy();
+    await user.click(
+      within(grounds).getByLabelText(
+        'Sovereignty, security, public order or other essential interests (REF_ESSENTIAL_INTERESTS)',
+      ),
+    );
     await user.type(within(form).getByLabelText('Reason'), 'Would prejudice essential interests');
     await user.click(within(form).getByRole('button', { name: 'Confirm: Refuse' }));
     await waitFor(() => expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1));
@@ -125,14 +135,40 @@ describe('ActionBar', () => {
     });
   });
 
-  it('shows the API’s refusal of the action', async () => {
+  it('on a version conflict has the page read the request again, and says so', async () => {
+    const user = userEvent.setup();
+    const onStale = vi.fn();
+    renderBar(
+      requestWith(['transmit']),
+      () => ({
+        status: 412,
+        body: {
+          statusCode: 412,
+          code: 'request.precondition_failed',
+          message: 'The request changed since it was read',
+          correlationId: 'c1',
+        },
+      }),
+      onStale,
+    );
+    await user.click(screen.getByRole('button', { name: 'Transmit' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        'The request has changed since you opened it; it has been reloaded. Check it and act again.',
+      ),
+    );
+    expect(onStale).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the API’s refusal of the action in words, not its English message', async () => {
     const user = userEvent.setup();
     renderBar(requestWith(['transmit']), () => ({
-      status: 409,
+      status: 403,
       body: {
-        statusCode: 409,
-        code: 'request.version_conflict',
-        message: 'The request changed since it was read',
+        statusCode: 403,
+        code: 'auth.permission_denied',
+        message: 'Your role may not transmit',
         correlationId: 'c1',
       },
     }));
@@ -140,7 +176,7 @@ describe('ActionBar', () => {
     await user.click(screen.getByRole('button', { name: 'Confirm: Transmit' }));
     await waitFor(() =>
       expect(screen.getByRole('status').textContent).toBe(
-        'The action failed: The request changed since it was read',
+        'The action failed: You are not allowed to do this.',
       ),
     );
   });

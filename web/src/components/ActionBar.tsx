@@ -2,6 +2,8 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
+import { type ErrorSource, errorText, isStale } from '../errors';
+import { groundLabel } from '../labels';
 import { CONDITION_TYPES } from './ConditionsSection';
 
 export type Action = Schemas['TransitionDto']['action'];
@@ -43,12 +45,6 @@ const GROUNDS: Partial<Record<Action, 'refusal' | 'postponement' | 'either'>> = 
 };
 const OUTCOMES: readonly Outcome[] = ['executed', 'refused', 'impossible'];
 
-function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string')
-    return error.message;
-  return String(error);
-}
-
 /**
  * The actions the signed-in user may take on the request now: exactly the request's
  * `allowedActions`, each behind a small confirmation form asking for what the API needs for it.
@@ -58,10 +54,13 @@ export function ActionBar({
   client,
   onDone,
   inThread,
+  onStale,
 }: {
   request: ActionBarRequest;
   client: ApiClient;
   onDone?: (updated: Schemas['RequestDto']) => void;
+  /** The request shown is out of date (the API refused the version sent): the page reads it again. */
+  onStale?: () => void;
   /**
    * Actions whose words are a message of the thread (a clarification's question, its answer): their
    * button leads to the thread's message box, with that kind chosen, instead of a form of its own.
@@ -113,7 +112,13 @@ export function ActionBar({
             setOpen(null);
             onDone?.(updated);
           }}
-          onFailed={(message) => setStatus({ kind: 'failed', text: t('actions.failed', { message }) })}
+          onFailed={(error) => {
+            if (isStale(error)) {
+              setOpen(null);
+              setStatus({ kind: 'failed', text: t('actions.stale') });
+              onStale?.();
+            } else setStatus({ kind: 'failed', text: t('actions.failed', { message: errorText(t, error) }) });
+          }}
         />
       )}
       <p role="status" className={status?.kind === 'failed' ? 'error' : undefined}>
@@ -136,7 +141,7 @@ function ActionForm({
   client: ApiClient;
   onCancel: () => void;
   onDone: (updated: Schemas['RequestDto']) => void;
-  onFailed: (message: string) => void;
+  onFailed: (error: ErrorSource) => void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -163,7 +168,7 @@ function ActionForm({
           query: { version: String(request.profileVersion) },
         },
       });
-      if (!data) throw new Error(error?.message ?? 'profile');
+      if (!data) throw new Error(error?.code ?? 'profile');
       return data;
     },
   });
@@ -174,7 +179,7 @@ function ActionForm({
       const { data, error } = await client.GET('/v1/agencies', {
         params: { query: { stateCode: request.requestedAgency.stateCode } },
       });
-      if (!data) throw new Error(error?.message ?? 'agencies');
+      if (!data) throw new Error(error?.code ?? 'agencies');
       return data;
     },
   });
@@ -210,9 +215,10 @@ function ActionForm({
         body,
       });
       if (data) onDone(data);
-      else onFailed(error?.message ?? '');
-    } catch (error) {
-      onFailed(errorMessage(error));
+      else onFailed(error);
+    } catch {
+      // openapi-fetch answers every HTTP status: a throw is the network failing.
+      onFailed('network');
     } finally {
       setSending(false);
     }
@@ -246,7 +252,8 @@ function ActionForm({
                   )
                 }
               />
-              <code>{ground}</code>
+              {/* In words, with the code the profiles and the instruments' commentaries use. */}
+              {groundLabel(t, ground)} (<code>{ground}</code>)
             </label>
           ))}
         </fieldset>

@@ -50,10 +50,16 @@ const REQUEST = requestDto({
   ],
 });
 
-function renderSection(me: Schemas['MeDto'], consents: Schemas['ConsentDto'][] = [CONSENT]) {
+function renderSection(
+  me: Schemas['MeDto'],
+  consents: Schemas['ConsentDto'][] | (() => Schemas['ConsentDto'][]) = [CONSENT],
+  decide: Parameters<typeof fakeFetch>[0] = () => undefined,
+) {
   const api = fakeFetch((call) => {
     if (call.method === 'GET' && call.path === `/v1/requests/${REQUEST_ID}/consents`)
-      return { status: 200, body: { items: consents } };
+      return { status: 200, body: { items: typeof consents === 'function' ? consents() : consents } };
+    const answer = decide(call);
+    if (answer) return answer;
     if (call.method === 'POST' && call.path.endsWith('/decision'))
       return { status: 201, body: { ...CONSENT, decision: 'conditional' } };
     return undefined;
@@ -107,7 +113,7 @@ describe('ConditionsSection', () => {
     await user.selectOptions(within(consent).getByLabelText('Condition'), 'Personal-data protection');
     await user.type(within(consent).getByLabelText('Wording of the condition'), 'GDPR applies.');
     await user.click(within(consent).getByRole('button', { name: 'Record the decision' }));
-    await within(consent).findByText('Decision recorded.');
+    await screen.findByText('Decision recorded.');
     const post = api.calls.find((call) => call.method === 'POST');
     expect(post?.path).toBe(`/v1/requests/${REQUEST_ID}/consents/c1/decision`);
     expect(post?.body).toEqual({
@@ -130,5 +136,61 @@ describe('ConditionsSection', () => {
       decision: 'refused',
       reasons: 'Ongoing investigation.',
     });
+  });
+
+  it('names each pending consent’s form by its consent, and says the decision outlives the form', async () => {
+    const user = userEvent.setup();
+    const second: Schemas['ConsentDto'] = {
+      ...CONSENT,
+      id: 'c2',
+      kind: 'further_use',
+      requestedBy: { id: 'u2', displayName: 'Binh' },
+    };
+    let decided = false;
+    renderSection(
+      meDto(FR_AGENCY, 'central_authority_officer'),
+      () => (decided ? [{ ...CONSENT, decision: 'granted' as const }, second] : [CONSENT, second]),
+      (call) => {
+        if (call.method !== 'POST') return undefined;
+        decided = true;
+        return { status: 201, body: { ...CONSENT, decision: 'granted' } };
+      },
+    );
+    const forms = await screen.findAllByRole('form');
+    expect(forms.map((form) => form.getAttribute('aria-labelledby')?.split(' ').length)).toEqual([2, 2]);
+    const first = screen.getByRole('form', {
+      name: 'Decide on this consent Onward transfer to a third state, asked by Ana',
+    });
+    expect(screen.getByRole('form', { name: /^Decide on this consent .*asked by Binh$/ })).toBeTruthy();
+    await user.click(within(first).getByRole('button', { name: 'Record the decision' }));
+    // The decided consent has no form any more; the news and the focus did not go with it.
+    await waitFor(() => expect(screen.getAllByRole('form')).toHaveLength(1));
+    expect(screen.getAllByRole('status').map((node) => node.textContent)).toContain('Decision recorded.');
+    expect(document.activeElement).toBe(
+      screen.getByRole('heading', { name: 'Onward transfer to a third state, asked by Ana' }),
+    );
+  });
+
+  it('shows a refused decision in words, as an alert', async () => {
+    const user = userEvent.setup();
+    renderSection(meDto(FR_AGENCY, 'central_authority_officer'), [CONSENT], (call) =>
+      call.method === 'POST'
+        ? {
+            status: 409,
+            body: {
+              statusCode: 409,
+              code: 'request.consent_already_decided',
+              message: 'Consent c1 was decided already',
+              correlationId: 'c',
+            },
+          }
+        : undefined,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Record the decision' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        'The decision could not be recorded: This consent has already been decided.',
+      ),
+    );
   });
 });

@@ -1,6 +1,7 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
+import { errorText } from '../errors';
 import { useI18n } from '../i18n';
 import { counterpartOf, DualTime } from './DualTime';
 
@@ -52,6 +53,8 @@ export function ConditionsSection({
   // The UI offers the form only to whom the API lets decide; the API decides all the same.
   const mayDecide =
     me !== undefined && me.agency.id === request.requestedAgency.id && DECIDER_ROLES.has(me.role);
+  // Said here, not in the form: a decided consent loses its form, and the news must outlive it.
+  const [decided, setDecided] = useState('');
 
   return (
     <section aria-labelledby="conditions-heading">
@@ -92,7 +95,7 @@ export function ConditionsSection({
         <p>{t('app.loading')}</p>
       ) : consents.error ? (
         <p role="alert" className="error">
-          {t('app.error', { code: consents.error.message })}
+          {errorText(t, consents.error)}
         </p>
       ) : consents.data.length === 0 ? (
         <p>{t('consents.none')}</p>
@@ -106,11 +109,13 @@ export function ConditionsSection({
                 client={client}
                 counterpart={counterpart}
                 mayDecide={mayDecide && consent.decision === null}
+                onDecided={() => setDecided(t('consents.decided'))}
               />
             </li>
           ))}
         </ul>
       )}
+      <p role="status">{decided}</p>
     </section>
   );
 }
@@ -121,18 +126,21 @@ function ConsentView({
   client,
   counterpart,
   mayDecide,
+  onDecided,
 }: {
   consent: Consent;
   request: Request;
   client: ApiClient;
   counterpart: ReturnType<typeof counterpartOf>;
   mayDecide: boolean;
+  onDecided: () => void;
 }) {
   const { t } = useI18n();
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
   return (
     <article aria-labelledby={headingId} className="consent">
-      <h4 id={headingId}>
+      <h4 id={headingId} ref={heading} tabIndex={-1}>
         {t('consents.item', {
           kind: t(`consentKind.${consent.kind}`),
           name: consent.requestedBy.displayName,
@@ -205,19 +213,35 @@ function ConsentView({
           </>
         )}
       </dl>
-      {mayDecide && <DecisionForm consent={consent} request={request} client={client} />}
+      {mayDecide && (
+        <DecisionForm
+          consent={consent}
+          consentHeadingId={headingId}
+          request={request}
+          client={client}
+          onDecided={() => {
+            // The form is about to go: the focus goes to the consent it decided, now showing the decision.
+            heading.current?.focus();
+            onDecided();
+          }}
+        />
+      )}
     </article>
   );
 }
 
 function DecisionForm({
   consent,
+  consentHeadingId,
   request,
   client,
+  onDecided,
 }: {
   consent: Consent;
+  consentHeadingId: string;
   request: Request;
   client: ApiClient;
+  onDecided: () => void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -229,7 +253,7 @@ function DecisionForm({
   const [documentTitle, setDocumentTitle] = useState('');
   const [documentReference, setDocumentReference] = useState('');
   const [sending, setSending] = useState(false);
-  const [status, setStatus] = useState<{ failed: boolean; text: string } | null>(null);
+  const [failure, setFailure] = useState('');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -246,23 +270,27 @@ function DecisionForm({
         body,
       });
       if (!data) {
-        setStatus({ failed: true, text: t('consents.failed', { message: error?.message ?? '' }) });
+        setFailure(t('consents.failed', { message: errorText(t, error) }));
         return;
       }
-      setStatus({ failed: false, text: t('consents.decided') });
+      setFailure('');
+      onDecided();
       void queryClient.invalidateQueries({ queryKey: ['request', request.id] });
-    } catch (error) {
-      setStatus({
-        failed: true,
-        text: t('consents.failed', { message: error instanceof Error ? error.message : String(error) }),
-      });
+    } catch {
+      // A thrown call is the network failing (openapi-fetch answers every HTTP status).
+      setFailure(t('consents.failed', { message: errorText(t, 'network') }));
     } finally {
       setSending(false);
     }
   }
 
   return (
-    <form className="action-form" aria-labelledby={`${id}-heading`} onSubmit={(event) => void submit(event)}>
+    // Named by its own heading and its consent's: each pending consent has one such form.
+    <form
+      className="action-form"
+      aria-labelledby={`${id}-heading ${consentHeadingId}`}
+      onSubmit={(event) => void submit(event)}
+    >
       <h5 id={`${id}-heading`}>{t('consents.decideHeading')}</h5>
       <fieldset>
         <legend>{t('consents.decisionLabel')}</legend>
@@ -346,8 +374,8 @@ function DecisionForm({
           {sending ? t('consents.sending') : t('consents.submit')}
         </button>
       </div>
-      <p role="status" className={status?.failed ? 'error' : undefined}>
-        {status?.text}
+      <p role="alert" className="error">
+        {failure}
       </p>
     </form>
   );

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Schemas } from '@mla/api-client';
 import { Session } from '../api';
-import { I18nProvider } from '../i18n';
+import { I18nProvider, type Language } from '../i18n';
 import { fakeFetch } from '../test/fake-api';
 import { FR_AGENCY, meDto, REQUEST_ID, requestDto, VN_AGENCY } from '../test/request-fixture';
 import { MessageThread } from './MessageThread';
@@ -34,24 +34,36 @@ function renderThread(
   request: Schemas['RequestDto'],
   me: Schemas['MeDto'],
   respond: Parameters<typeof fakeFetch>[0] = () => undefined,
+  language: Language = 'en',
 ) {
   const api = fakeFetch((call) => {
+    const answer = respond(call);
+    if (answer) return answer;
     if (call.method === 'GET' && call.path === `/v1/requests/${REQUEST_ID}/messages`)
       return { status: 200, body: { items: MESSAGES, nextCursor: null } };
-    return respond(call);
+    return undefined;
   });
   const session = new Session('http://portal.test', null, api.fetch);
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const onTransition = vi.fn();
   render(
     <QueryClientProvider client={queryClient}>
-      <I18nProvider language="en">
+      <I18nProvider language={language}>
         <MessageThread request={request} me={me} client={session.client} onTransition={onTransition} />
       </I18nProvider>
     </QueryClientProvider>,
   );
-  return { api, onTransition };
+  return { api, onTransition, queryClient };
 }
+
+const refusal = (
+  status: number,
+  code: string,
+  message = 'The request was changed by someone else meanwhile',
+) => ({
+  status,
+  body: { statusCode: status, code, message, correlationId: 'c' },
+});
 
 describe('MessageThread', () => {
   it('lists the messages oldest first, with kind, author and agency, and both clocks', async () => {
@@ -135,7 +147,10 @@ describe('MessageThread', () => {
           rounds: 1,
           open: true,
           openedAt: '2026-11-03T09:00:00Z',
-          items: [{ field: 'targets[0].timestamp.timeZone', question: 'Which zone?' }],
+          items: [
+            { field: 'targets[0].timestamp.timeZone', question: 'Which zone?' },
+            { field: 'offences[1].description', question: 'What was taken?' },
+          ],
           daysWaitingOnRequestingSide: 1,
           answerAwaitingApproval: false,
           pendingAnswer: null,
@@ -158,7 +173,9 @@ describe('MessageThread', () => {
     await screen.findByText(
       'Clarification round 1 is open: the questions are waiting for the requesting side.',
     );
-    expect(screen.getByText('targets[0].timestamp.timeZone: Which zone?')).toBeTruthy();
+    // The field asked about in words (the wizard's label), not its path in the request's body.
+    expect(screen.getByText('Identifier: time observed, with its zone: Which zone?')).toBeTruthy();
+    expect(screen.getByText('Offence: description (2): What was taken?')).toBeTruthy();
     const options = within(screen.getByLabelText('Kind of message')).getAllByRole('option');
     expect(options.map((option) => option.textContent)).toEqual([
       'Answer to the clarification (request unchanged)',
@@ -212,5 +229,85 @@ describe('MessageThread', () => {
         .getAllByRole('option')
         .map((option) => option.getAttribute('value')),
     ).toEqual(['status_enquiry', 'status_update', 'note']);
+  });
+
+  it('on a version conflict reloads the request and says so, as an alert, in the user’s language', async () => {
+    const user = userEvent.setup();
+    const { api, queryClient } = renderThread(
+      requestDto({ allowedActions: ['request_clarification'] }),
+      meDto(FR_AGENCY, 'central_authority_officer'),
+      (call) =>
+        call.method === 'POST' && call.path.endsWith('/transitions')
+          ? refusal(409, 'request.version_conflict')
+          : undefined,
+      'fr',
+    );
+    // What the page shows of the request (its own query): a conflict must mark it stale.
+    queryClient.setQueryData(['request', REQUEST_ID], requestDto());
+    await screen.findByRole('list', { name: 'Messages, du plus ancien au plus récent' });
+    const readsBefore = api.calls.filter((call) => call.path.endsWith('/messages')).length;
+    await user.type(screen.getByLabelText('Message'), 'Quel fuseau ?');
+    await user.click(screen.getByRole('button', { name: 'Envoyer' }));
+    const alert = await screen.findByRole('alert');
+    await waitFor(() =>
+      expect(alert.textContent).toBe(
+        'La demande a changé depuis que vous l’avez ouverte ; elle a été rechargée. Vérifiez-la et envoyez à nouveau.',
+      ),
+    );
+    expect(document.body.textContent).not.toContain('someone else');
+    expect(queryClient.getQueryState(['request', REQUEST_ID])?.isInvalidated).toBe(true);
+    // The thread itself is read again.
+    await waitFor(() =>
+      expect(api.calls.filter((call) => call.path.endsWith('/messages')).length).toBeGreaterThan(readsBefore),
+    );
+  });
+
+  it('shows another refusal in words, not the API’s English message', async () => {
+    const user = userEvent.setup();
+    renderThread(
+      requestDto(),
+      meDto(VN_AGENCY, 'liaison_officer'),
+      (call) =>
+        call.method === 'POST' && call.path.endsWith('/messages')
+          ? refusal(409, 'message.not_allowed', 'The request is closed')
+          : undefined,
+      'fr',
+    );
+    await screen.findByRole('list', { name: 'Messages, du plus ancien au plus récent' });
+    await user.selectOptions(screen.getByLabelText('Type de message'), 'note');
+    await user.type(screen.getByLabelText('Message'), 'Merci');
+    await user.click(screen.getByRole('button', { name: 'Envoyer' }));
+    await waitFor(() =>
+      expect(screen.getAllByRole('alert').map((node) => node.textContent)).toContain(
+        'Le message n’a pas pu être envoyé : Aucun message ne peut être envoyé sur cette demande pour l’instant.',
+      ),
+    );
+    expect(document.body.textContent).not.toContain('The request is closed');
+  });
+
+  it('reads a long thread a page at a time, offering the later messages', async () => {
+    const user = userEvent.setup();
+    const later: Schemas['MessageDto'] = {
+      ...(MESSAGES[1] as Schemas['MessageDto']),
+      id: 'm3',
+      kind: 'note',
+      body: 'Page two',
+    };
+    const { api } = renderThread(requestDto(), meDto(VN_AGENCY, 'liaison_officer'), (call) => {
+      if (call.method !== 'GET' || !call.path.endsWith('/messages')) return undefined;
+      return new URLSearchParams(call.search).get('cursor') === 'c2'
+        ? { status: 200, body: { items: [later], nextCursor: null } }
+        : { status: 200, body: { items: MESSAGES, nextCursor: 'c2' } };
+    });
+    const list = await screen.findByRole('list', { name: 'Messages, oldest first' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(2);
+    await user.click(screen.getByRole('button', { name: 'Show later messages (2 shown)' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(3));
+    expect(list.textContent).toContain('Page two');
+    expect(screen.queryByRole('button', { name: /Show later messages/ })).toBeNull();
+    expect(api.calls.filter((call) => call.path.endsWith('/messages')).map((call) => call.search)).toEqual([
+      '?limit=100',
+      '?limit=100&cursor=c2',
+    ]);
   });
 });

@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
+import { errorText, isStale } from '../errors';
 import { type MessageKey, useI18n } from '../i18n';
+import { fieldLabel } from '../wizard/fields';
 import { counterpartOf, DualTime } from './DualTime';
 
 type Request = Schemas['RequestDto'];
@@ -25,6 +27,8 @@ const LEADS_TO: Record<ThreadAction, Status> = {
 };
 
 export type ComposeKind = ThreadAction | PostableKind;
+/** Messages read at a time (the API's most). */
+const MESSAGE_PAGE = 100;
 
 export function isThreadAction(action: string): action is ThreadAction {
   return (THREAD_ACTIONS as readonly string[]).includes(action);
@@ -57,16 +61,21 @@ export function MessageThread({
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const counterpart = counterpartOf(request, me);
-  const messages = useQuery({
+  // The API pages oldest first (its cursor leads to later messages): a long thread is read a page
+  // at a time, and the rest is offered below the list rather than silently cut.
+  const messages = useInfiniteQuery({
     queryKey: ['request', request.id, 'messages'],
-    queryFn: async () => {
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) => {
       const { data, error } = await client.GET('/v1/requests/{id}/messages', {
-        params: { path: { id: request.id }, query: { limit: 100 } },
+        params: { path: { id: request.id }, query: { limit: MESSAGE_PAGE, cursor: pageParam } },
       });
       if (!data) throw new Error(error?.code ?? 'messages');
-      return data.items;
+      return data;
     },
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+  const loaded = messages.data?.pages.flatMap((page) => page.items) ?? [];
 
   const transitions = THREAD_ACTIONS.filter((action) => request.allowedActions.includes(action));
   // Messages open at transmission and close with the request (MessagesService.post); the API
@@ -86,13 +95,13 @@ export function MessageThread({
         <p>{t('app.loading')}</p>
       ) : messages.error ? (
         <p role="alert" className="error">
-          {t('app.error', { code: messages.error.message })}
+          {errorText(t, messages.error)}
         </p>
-      ) : messages.data.length === 0 ? (
+      ) : loaded.length === 0 ? (
         <p>{t('thread.empty')}</p>
       ) : (
         <ol className="thread" aria-label={t('thread.list')}>
-          {messages.data.map((message) => (
+          {loaded.map((message) => (
             <li key={message.id} className={`thread-message thread-${message.kind}`}>
               <p className="message-meta">
                 <strong className="message-kind">{t(`messageKind.${message.kind}`)}</strong>
@@ -116,6 +125,17 @@ export function MessageThread({
           ))}
         </ol>
       )}
+      {messages.hasNextPage && (
+        <p className="buttons">
+          <button
+            type="button"
+            disabled={messages.isFetchingNextPage}
+            onClick={() => void messages.fetchNextPage()}
+          >
+            {t('thread.showLater', { count: loaded.length })}
+          </button>
+        </p>
+      )}
       {clarification?.open && (
         <div className="info-box">
           <p>{t('thread.openRound', { round: clarification.rounds })}</p>
@@ -123,7 +143,7 @@ export function MessageThread({
             <ul>
               {clarification.items.map((item) => (
                 <li key={item.field}>
-                  {t('thread.openItem', { field: item.field, question: item.question })}
+                  {t('thread.openItem', { field: fieldLabel(t, item.field), question: item.question })}
                 </li>
               ))}
             </ul>
@@ -147,6 +167,12 @@ export function MessageThread({
           client={client}
           kinds={kinds}
           compose={compose}
+          onStale={() => {
+            // The version the form sent is old: reload the request and everything shown of it, so
+            // the next try carries the current version (and the user sees what changed).
+            void queryClient.invalidateQueries({ queryKey: ['request', request.id] });
+            void queryClient.invalidateQueries({ queryKey: ['requests'] });
+          }}
           onSent={(updated) => {
             void queryClient.invalidateQueries({ queryKey: ['request', request.id, 'messages'] });
             void queryClient.invalidateQueries({ queryKey: ['request', request.id, 'history'] });
@@ -168,12 +194,14 @@ function Composer({
   kinds,
   compose,
   onSent,
+  onStale,
 }: {
   request: Request;
   client: ApiClient;
   kinds: ComposeKind[];
   compose?: { kind: ComposeKind; seq: number } | null;
   onSent: (updated?: Request) => void;
+  onStale: () => void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -199,6 +227,16 @@ function Composer({
     box.current?.scrollIntoView?.({ block: 'center' });
   }, [seq]);
 
+  /** The refusal in words; a request changed meanwhile is reloaded so the next try can succeed. */
+  function failure(error: { code?: string } | undefined): string {
+    if (isStale(error)) {
+      onStale();
+      return t('thread.stale');
+    }
+    if (error?.code === 'request.reapproval_required') return t('thread.reapproval');
+    return t('thread.failed', { message: errorText(t, error) });
+  }
+
   async function send(event: FormEvent) {
     event.preventDefault();
     setSending(true);
@@ -210,13 +248,7 @@ function Composer({
           body: { action: kind, reason: body },
         });
         if (!data) {
-          setStatus({
-            failed: true,
-            text:
-              error?.code === 'request.reapproval_required'
-                ? t('thread.reapproval')
-                : t('thread.failed', { message: error?.message ?? '' }),
-          });
+          setStatus({ failed: true, text: failure(error) });
           return;
         }
         setBody('');
@@ -228,18 +260,16 @@ function Composer({
           body: { kind, body },
         });
         if (!data) {
-          setStatus({ failed: true, text: t('thread.failed', { message: error?.message ?? '' }) });
+          setStatus({ failed: true, text: failure(error) });
           return;
         }
         setBody('');
         setStatus({ failed: false, text: t('thread.sent', { kind: t(composeLabel(kind)) }) });
         onSent();
       }
-    } catch (error) {
-      setStatus({
-        failed: true,
-        text: t('thread.failed', { message: error instanceof Error ? error.message : String(error) }),
-      });
+    } catch {
+      // openapi-fetch answers every HTTP status: a throw is the network failing.
+      setStatus({ failed: true, text: t('thread.failed', { message: errorText(t, 'network') }) });
     } finally {
       setSending(false);
     }
@@ -285,9 +315,11 @@ function Composer({
           {sending ? t('thread.sending') : t('thread.send')}
         </button>
       </div>
-      <p role="status" className={status?.failed ? 'error' : undefined}>
-        {status?.text}
+      {/* Both live regions stay mounted, so the first message put in either is announced. */}
+      <p role="alert" className="error">
+        {status?.failed ? status.text : ''}
       </p>
+      <p role="status">{status && !status.failed ? status.text : ''}</p>
     </form>
   );
 }

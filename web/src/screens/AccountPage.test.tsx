@@ -203,6 +203,13 @@ describe('AccountPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'I have stored them' }));
     expect(screen.queryByRole('list', { name: 'Your recovery codes' })).toBeNull();
+    // The end is announced, and the focus goes back to where the flow began, not to the page's body.
+    expect(screen.getAllByRole('status').map((node) => node.textContent)).toContain(
+      'Authenticator app enrolled.',
+    );
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: /Set up an authenticator app|Replace the authenticator app/ }),
+    );
     expect(posts(api.calls).map((call) => [call.path, call.body])).toEqual([
       ['/v1/auth/mfa/totp', undefined],
       ['/v1/auth/mfa/totp/confirm', { code: '654321' }],
@@ -248,6 +255,38 @@ describe('AccountPage', () => {
       '/v1/auth/step-up',
       '/v1/auth/mfa/recovery-codes',
     ]);
+  });
+
+  it('gives the focus back to the button that began the flow when it is cancelled', async () => {
+    renderAccount(meWith({ enrolled: true, recoveryCodesLeft: 7 }), (call) =>
+      call.path === '/v1/auth/mfa/totp' || call.path === '/v1/auth/mfa/recovery-codes'
+        ? error(401, 'auth.step_up_required')
+        : undefined,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'New recovery codes' }));
+    await screen.findByRole('heading', { name: 'Confirm it is you' });
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'New recovery codes' }));
+    await user.click(screen.getByRole('button', { name: 'Replace the authenticator app' }));
+    await screen.findByRole('heading', { name: 'Confirm it is you' });
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Replace the authenticator app' }),
+    );
+  });
+
+  it('offers a session that must change its password no second-factor action the API would refuse', async () => {
+    renderAccount(
+      meWith({ enrolled: true, recoveryCodesLeft: 7, sessionRestriction: 'password_change' }),
+      () => undefined,
+    );
+    await screen.findByText('An authenticator app is set up for your account. Recovery codes left: 7.');
+    expect(screen.getByText(/^Change your password first/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Replace the authenticator app' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'New recovery codes' })).toBeNull();
+    // The password form is there, the one thing this session may do.
+    expect(screen.getByRole('button', { name: 'Change password' })).toBeTruthy();
   });
 
   it("offers a recovery code in place of the app's code for the step-up", async () => {

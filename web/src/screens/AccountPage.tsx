@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import type { Schemas } from '@mla/api-client';
 import { QrCode } from '../components/QrCode';
+import { errorText } from '../errors';
 import { isMessageKey, type MessageKey, type Translate, useI18n } from '../i18n';
 import { useApi, useMe } from '../session';
 
@@ -17,7 +18,7 @@ export function AccountPage() {
   const { t } = useI18n();
   const me = useMe();
   if (me.isPending) return <p role="status">{t('app.loading')}</p>;
-  if (me.isError) return <p role="alert">{t('app.error', { code: me.error.message })}</p>;
+  if (me.isError) return <p role="alert">{errorText(t, me.error)}</p>;
   const restriction = me.data.secondFactor.sessionRestriction;
   return (
     <section className="account" aria-labelledby="account-heading">
@@ -29,7 +30,7 @@ export function AccountPage() {
       )}
       <Profile me={me.data} />
       <PasswordForm />
-      <SecondFactorPanel me={me.data} />
+      <SecondFactorPanel me={me.data} passwordFirst={restriction === 'password_change'} />
     </section>
   );
 }
@@ -153,8 +154,7 @@ function PasswordForm() {
     }
     setOutcome({
       kind: 'failed',
-      message:
-        response?.status === 429 ? t('login.rateLimited') : t('app.error', { code: error?.code ?? '' }),
+      message: response?.status === 429 ? t('login.rateLimited') : errorText(t, error),
     });
   }
 
@@ -236,32 +236,48 @@ type Stage =
   | { kind: 'idle' }
   | { kind: 'step-up'; then: 'enrol' | 'renew' }
   | { kind: 'enrolling'; secret: string; otpauthUri: string }
-  | { kind: 'codes'; codes: string[] };
+  | { kind: 'codes'; codes: string[]; after: 'enrol' | 'renew' };
 
-/** The authenticator app (TOTP): enrol, replace it, or renew the recovery codes. */
-function SecondFactorPanel({ me }: { me: Me }) {
+/**
+ * The authenticator app (TOTP): enrol, replace it, or renew the recovery codes. A session that must
+ * change its password first sees the state but no actions: the API refuses them to it (step-up and
+ * recovery codes are not among the routes a restricted session may call).
+ */
+function SecondFactorPanel({ me, passwordFirst }: { me: Me; passwordFirst: boolean }) {
   const { t } = useI18n();
   const client = useApi();
   const queryClient = useQueryClient();
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
   const stageHeading = useRef<HTMLHeadingElement>(null);
+  const startButton = useRef<HTMLButtonElement>(null);
+  const renewButton = useRef<HTMLButtonElement>(null);
+  const started = useRef<'enrol' | 'renew' | null>(null);
   const { enrolled, required, recoveryCodesLeft } = me.secondFactor;
 
-  // Each step's heading takes the focus, so a screen reader hears where the flow went.
+  // Each step's heading takes the focus, so a screen reader hears where the flow went; back at the
+  // start (cancelled, or finished), the button that began it does, rather than the page's body.
   useEffect(() => {
-    if (stage.kind !== 'idle') stageHeading.current?.focus();
+    if (stage.kind !== 'idle') {
+      stageHeading.current?.focus();
+    } else if (started.current) {
+      (started.current === 'renew' ? renewButton : startButton).current?.focus();
+      started.current = null;
+    }
   }, [stage.kind]);
 
   /** Starts enrolment, or renews the codes; the API asks for a fresh authentication where it must. */
   async function run(action: 'enrol' | 'renew') {
     setBusy(true);
     setFailure(null);
+    setDone(null);
+    started.current = action;
     const code = await (action === 'enrol' ? startEnrolment() : renewCodes()).catch(() => 'network');
     setBusy(false);
     if (code === 'auth.step_up_required') setStage({ kind: 'step-up', then: action });
-    else if (code !== null) setFailure(t('app.error', { code }));
+    else if (code !== null) setFailure(errorText(t, code));
   }
 
   /** Each returns the error's code, or null once the next stage is shown. */
@@ -275,12 +291,13 @@ function SecondFactorPanel({ me }: { me: Me }) {
   async function renewCodes(): Promise<string | null> {
     const { data, error } = await client.POST('/v1/auth/mfa/recovery-codes');
     if (!data) return error?.code ?? '';
-    setStage({ kind: 'codes', codes: data.recoveryCodes });
+    setStage({ kind: 'codes', codes: data.recoveryCodes, after: 'renew' });
     return null;
   }
 
-  async function finish() {
+  async function finish(after: 'enrol' | 'renew') {
     setStage({ kind: 'idle' });
+    setDone(t(after === 'enrol' ? 'account.mfa.done' : 'account.codes.renewed'));
     // Enrolment lifts an enrolment restriction and changes the counts shown here.
     await queryClient.invalidateQueries({ queryKey: ['me'] });
   }
@@ -293,13 +310,14 @@ function SecondFactorPanel({ me }: { me: Me }) {
           ? t('account.mfa.enrolled', { count: recoveryCodesLeft })
           : t(required ? 'account.mfa.requiredNone' : 'account.mfa.none')}
       </p>
-      {stage.kind === 'idle' && (
+      {passwordFirst && <p className="notice">{t('account.mfa.passwordFirst')}</p>}
+      {stage.kind === 'idle' && !passwordFirst && (
         <div className="buttons">
-          <button type="button" disabled={busy} onClick={() => void run('enrol')}>
+          <button ref={startButton} type="button" disabled={busy} onClick={() => void run('enrol')}>
             {t(enrolled ? 'account.mfa.replace' : 'account.mfa.start')}
           </button>
           {enrolled && (
-            <button type="button" disabled={busy} onClick={() => void run('renew')}>
+            <button ref={renewButton} type="button" disabled={busy} onClick={() => void run('renew')}>
               {t('account.mfa.renewCodes')}
             </button>
           )}
@@ -308,6 +326,7 @@ function SecondFactorPanel({ me }: { me: Me }) {
       <p role="alert" className="error">
         {failure ?? ''}
       </p>
+      <p role="status">{done ?? ''}</p>
       {stage.kind === 'step-up' && (
         <StepUp
           headingRef={stageHeading}
@@ -321,7 +340,7 @@ function SecondFactorPanel({ me }: { me: Me }) {
           secret={stage.secret}
           otpauthUri={stage.otpauthUri}
           onCancel={() => setStage({ kind: 'idle' })}
-          onConfirmed={(codes) => setStage({ kind: 'codes', codes })}
+          onConfirmed={(codes) => setStage({ kind: 'codes', codes, after: 'enrol' })}
         />
       )}
       {stage.kind === 'codes' && (
@@ -337,7 +356,7 @@ function SecondFactorPanel({ me }: { me: Me }) {
               </li>
             ))}
           </ol>
-          <button type="button" onClick={() => void finish()}>
+          <button type="button" onClick={() => void finish(stage.after)}>
             {t('account.codes.stored')}
           </button>
         </section>
@@ -382,7 +401,7 @@ function Enrolment({
         ? t('account.enrol.wrongCode')
         : response?.status === 429
           ? t('login.rateLimited')
-          : t('app.error', { code: error?.code ?? '' }),
+          : errorText(t, error),
     );
   }
 
@@ -448,9 +467,9 @@ function StepUp({ headingRef, onCancel, onDone }: StepProps & { onDone: () => vo
     setSending(true);
     setFailure(null);
     const body = useRecovery ? { recoveryCode: value.trim() } : { totp: value.trim() };
-    const { data, response } = await client
+    const { data, error, response } = await client
       .POST('/v1/auth/step-up', { body })
-      .catch(() => ({ data: undefined, response: undefined }));
+      .catch(() => ({ data: undefined, error: undefined, response: undefined }));
     setSending(false);
     setValue('');
     if (data) return onDone();
@@ -459,7 +478,7 @@ function StepUp({ headingRef, onCancel, onDone }: StepProps & { onDone: () => vo
         ? t('account.stepUp.wrong')
         : response?.status === 429
           ? t('login.rateLimited')
-          : t('login.failed'),
+          : errorText(t, error),
     );
   }
 

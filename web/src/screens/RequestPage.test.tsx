@@ -142,4 +142,46 @@ describe('RequestPage', () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Message')));
     expect(screen.getByText('Write it in the messages below.')).toBeTruthy();
   });
+
+  it('names deadlines and the grounds of a refusal or postponement in words, an unknown one as "Other"', async () => {
+    const deadline = (name: string) =>
+      ({
+        name,
+        dueAt: '2026-12-01T10:00:00Z',
+        startsAt: '2026-11-01T10:00:00Z',
+        status: 'open',
+        overdue: false,
+        onExpiry: 'notify',
+      }) as unknown as Schemas['DeadlineDto'];
+    renderPage(
+      requestDto({
+        status: 'refused',
+        refusal: {
+          grounds: ['REF_ESSENTIAL_INTERESTS', 'REF_FROM_A_LATER_PROFILE'],
+          reason: 'Sécurité nationale',
+        },
+        postponement: {
+          grounds: ['POST_ONGOING_INVESTIGATION'],
+          reason: 'Enquête',
+          expectedResumeAt: '2027-01-01T10:00:00Z',
+        } as unknown as Schemas['PostponementDto'],
+        deadlines: [deadline('preservation_minimum'), deadline('some_new_deadline')],
+      }),
+      meDto(FR_AGENCY, 'central_authority_officer'),
+      'fr',
+    );
+    const deadlines = await screen.findByRole('region', { name: 'Échéances' });
+    const rows = within(deadlines)
+      .getAllByRole('rowheader')
+      .map((cell) => cell.textContent);
+    expect(rows).toEqual(['Durée minimale de conservation', 'Autre (some_new_deadline)']);
+    const details = screen.getByRole('region', { name: 'Détails' });
+    expect(details.textContent).toContain(
+      'Souveraineté, sécurité, ordre public ou autres intérêts essentiels; Autre (REF_FROM_A_LATER_PROFILE): Sécurité nationale',
+    );
+    expect(details.textContent).toContain('Elle nuirait à une enquête en cours: Enquête');
+    expect(document.body.textContent).not.toMatch(
+      /preservation_minimum|REF_ESSENTIAL_INTERESTS|POST_ONGOING/,
+    );
+  });
 });

@@ -7,8 +7,10 @@ import { counterpartOf, DualTime } from '../components/DualTime';
 import { EvidenceSection } from '../components/EvidenceSection';
 import { type ComposeKind, isThreadAction, MessageThread, THREAD_ACTIONS } from '../components/MessageThread';
 import { TimelineEvent } from '../components/TimelineEvent';
+import { errorText } from '../errors';
 import { formatDateTime } from '../format';
 import { isMessageKey, useI18n } from '../i18n';
+import { deadlineLabel, groundLabel } from '../labels';
 import { followLink } from '../router';
 import { useApi, useMe } from '../session';
 
@@ -44,7 +46,7 @@ export function RequestPage({ id }: { id: string }) {
   if (request.error)
     return (
       <p role="alert" className="error">
-        {t('app.error', { code: request.error.message })}
+        {errorText(t, request.error)}
       </p>
     );
   const r = request.data;
@@ -68,6 +70,10 @@ export function RequestPage({ id }: { id: string }) {
         request={r}
         client={client}
         onDone={onUpdated}
+        onStale={() => {
+          void queryClient.invalidateQueries({ queryKey: ['request', id] });
+          void queryClient.invalidateQueries({ queryKey: ['requests'] });
+        }}
         inThread={{
           actions: IN_THREAD,
           open: (action) => {
@@ -132,7 +138,8 @@ export function RequestPage({ id }: { id: string }) {
             <>
               <dt>{t('request.refusal')}</dt>
               <dd>
-                {r.refusal.grounds.join(', ')}: {r.refusal.reason}
+                {r.refusal.grounds.map((ground) => groundLabel(t, ground)).join('; ')}:{' '}
+                <span dir="auto">{r.refusal.reason}</span>
               </dd>
             </>
           )}
@@ -140,7 +147,8 @@ export function RequestPage({ id }: { id: string }) {
             <>
               <dt>{t('request.postponement')}</dt>
               <dd>
-                {r.postponement.grounds.join(', ')}: {r.postponement.reason} (
+                {r.postponement.grounds.map((ground) => groundLabel(t, ground)).join('; ')}:{' '}
+                <span dir="auto">{r.postponement.reason}</span> (
                 <DualTime iso={r.postponement.expectedResumeAt} counterpart={counterpart} />)
               </dd>
             </>
@@ -158,7 +166,7 @@ export function RequestPage({ id }: { id: string }) {
           <p>{t('app.loading')}</p>
         ) : history.error ? (
           <p role="alert" className="error">
-            {t('app.error', { code: history.error.message })}
+            {errorText(t, history.error)}
           </p>
         ) : history.data.length === 0 ? (
           <p>{t('request.timelineEmpty')}</p>
@@ -207,7 +215,7 @@ function Deadlines({
         <tbody>
           {deadlines.map((deadline) => (
             <tr key={deadline.name} className={deadline.overdue ? 'overdue' : undefined}>
-              <th scope="row">{deadline.name}</th>
+              <th scope="row">{deadlineLabel(t, deadline.name)}</th>
               <td>
                 <time dateTime={deadline.dueAt}>{formatDateTime(deadline.dueAt, language)}</time>
               </td>

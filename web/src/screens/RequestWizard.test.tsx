@@ -321,7 +321,11 @@ describe('RequestWizard', () => {
     expect(document.getElementById(field.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
       'maxPenalty must be shorter than 200 characters',
     );
-    expect(screen.getByRole('alert').textContent).toContain('The request is not valid');
+    // The refusal in words, not the API's English message.
+    expect(screen.getByRole('alert').textContent).toContain(
+      'Some of what was entered was refused. Check the form and try again.',
+    );
+    expect(screen.getByRole('alert').textContent).not.toContain('The request is not valid');
   });
 
   it('adds another offence, focused and numbered, and removes one without leaving a gap', async () => {

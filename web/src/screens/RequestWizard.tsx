@@ -2,6 +2,7 @@ import { type FormEvent, Fragment, type ReactNode, useEffect, useMemo, useRef, u
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@mla/api-client';
 import { isMessageKey, type Translate, useI18n } from '../i18n';
+import { errorText } from '../errors';
 import { navigate } from '../router';
 import { useApi, useMe } from '../session';
 import {
@@ -9,11 +10,10 @@ import {
   type Counts,
   errorsFor,
   type FieldError,
+  fieldLabel,
   type FieldSpec,
   type FieldValue,
   initialValue,
-  labelKey,
-  laterPosition,
   type LegalBasis,
   type ListItem,
   missingFields,
@@ -55,14 +55,6 @@ function timeZones(): string[] {
 
 export function fieldId(path: string): string {
   return `wiz-${path.replace(/[^a-zA-Z0-9]+/g, '-')}`;
-}
-
-/** The field's label; in the second and later element of a list, with its position ("… (2)"). */
-export function fieldLabel(t: Translate, path: string): string {
-  const key = labelKey(path);
-  const label = isMessageKey(key) ? t(key) : path;
-  const position = laterPosition(path);
-  return position === undefined ? label : `${label} (${position})`;
 }
 
 /** The API's limits on each list (CreateRequestDto: ArrayMaxSize). */
@@ -260,11 +252,11 @@ export function RequestWizard() {
       }
       const details = Array.isArray(error?.details) ? (error.details as FieldError[]) : [];
       setApiErrors(details);
-      setFailure(error?.message ?? '');
+      setFailure(errorText(t, error));
       // Field errors are shown next to their fields, so the user is taken back to them.
       if (details.length > 0) setStep(2);
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+    } catch {
+      setFailure(errorText(t, 'network'));
     } finally {
       setSending(false);
     }
@@ -309,7 +301,7 @@ export function RequestWizard() {
       )}
       {profiles.error && (
         <p role="alert" className="error">
-          {t('app.error', { code: profiles.error.message })}
+          {errorText(t, profiles.error)}
         </p>
       )}
 

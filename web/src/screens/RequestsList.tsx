@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { paths, Schemas } from '@mla/api-client';
 import { DualTime } from '../components/DualTime';
 import { useI18n } from '../i18n';
+import { errorText } from '../errors';
 import { followLink, navigate } from '../router';
 import { useApi, useMe } from '../session';
 
@@ -190,7 +191,7 @@ export function RequestsList({ search }: { search: string }) {
         </fieldset>
         {failure && (
           <p role="alert" className="error">
-            {t('app.error', { code: failure.message })}
+            {errorText(t, failure)}
           </p>
         )}
         <table className="requests">

@@ -1,4 +1,5 @@
 import type { Schemas } from '@mla/api-client';
+import { isMessageKey, type Translate } from '../i18n';
 
 export type RequestType = Schemas['CreateRequestDto']['type'];
 export type LegalBasis = Schemas['CreateRequestDto']['legalBasis'];
@@ -409,6 +410,20 @@ export function errorsFor(path: string, errors: readonly FieldError[]): string[]
 /** The catalogue key of a field's label: its path without list positions. */
 export function labelKey(path: string): string {
   return `field.${path.replace(/\[\d+\]/g, '')}`;
+}
+
+/**
+ * The field's label; in the second and later element of a list, with its position ("… (2)"). Here
+ * rather than in the wizard, as the thread names the fields a clarification asks about.
+ */
+export function fieldLabel(t: Translate, path: string): string {
+  // A part the catalogue does not name (`targets[0].timestamp.timeZone`) takes its whole's label.
+  let key = labelKey(path);
+  while (!isMessageKey(key) && key.lastIndexOf('.') > 'field'.length)
+    key = key.slice(0, key.lastIndexOf('.'));
+  const label = isMessageKey(key) ? t(key) : path;
+  const position = laterPosition(path);
+  return position === undefined ? label : `${label} (${position})`;
 }
 
 /** The position (from 1) of the list element a path is in, beyond the first; else undefined. */
