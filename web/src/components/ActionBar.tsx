@@ -4,11 +4,10 @@ import type { ApiClient, Schemas } from '@mla/api-client';
 import { useI18n } from '../i18n';
 import { type ErrorSource, errorText, isStale } from '../errors';
 import { groundLabel } from '../labels';
-import { CONDITION_TYPES } from './ConditionsSection';
+import { ConditionFields, type ConditionType } from './ConditionFields';
 
 export type Action = Schemas['TransitionDto']['action'];
 type Transition = Schemas['TransitionDto'];
-type ConditionType = Schemas['UseConditionDto']['type'];
 type Outcome = Schemas['ItemOutcomeInputDto']['outcome'];
 export type ActionBarRequest = Pick<
   Schemas['RequestDto'],
@@ -330,30 +329,13 @@ function ActionForm({
       )}
       {action === 'propose_conditions' && (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-ctype`}>{t('actions.conditionType')}</label>
-            <select
-              id={`${id}-ctype`}
-              value={conditionType}
-              onChange={(event) => setConditionType(event.target.value as ConditionType)}
-            >
-              {CONDITION_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`option.${type}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-ctext`}>{t('actions.conditionText')}</label>
-            <textarea
-              id={`${id}-ctext`}
-              required
-              maxLength={2000}
-              value={conditionText}
-              onChange={(event) => setConditionText(event.target.value)}
-            />
-          </div>
+          <ConditionFields
+            id={id}
+            type={conditionType}
+            text={conditionText}
+            onType={setConditionType}
+            onText={setConditionText}
+          />
         </>
       )}
       {action === 'mark_partially_executed' &&

@@ -2,24 +2,14 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiClient, Schemas } from '@mla/api-client';
 import { errorText } from '../errors';
+import { ConditionFields, type ConditionType } from './ConditionFields';
 import { useI18n } from '../i18n';
 import { counterpartOf, DualTime } from './DualTime';
 
 type Request = Schemas['RequestDto'];
 type Consent = Schemas['ConsentDto'];
-type ConditionType = Schemas['UseConditionDto']['type'];
 type Decision = Schemas['DecideConsentDto']['decision'];
 
-export const CONDITION_TYPES: readonly ConditionType[] = [
-  'cond_confidential',
-  'cond_speciality',
-  'cond_explain_use',
-  'cond_personal_data',
-  'cond_no_onward_transfer',
-  'cond_return_originals',
-  'cond_partial',
-  'cond_costs',
-];
 const DECISIONS: readonly Decision[] = ['granted', 'conditional', 'refused'];
 /** CONSENT_DECIDERS: the requested agency's central authority officers and 24/7 operators. */
 const DECIDER_ROLES: ReadonlySet<string> = new Set(['central_authority_officer', 'contact_point_operator']);
@@ -309,31 +299,13 @@ function DecisionForm({
       </fieldset>
       {decision === 'conditional' && (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-ctype`}>{t('consents.conditionType')}</label>
-            <select
-              id={`${id}-ctype`}
-              value={conditionType}
-              onChange={(event) => setConditionType(event.target.value as ConditionType)}
-            >
-              {CONDITION_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`option.${type}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-ctext`}>{t('consents.conditionText')}</label>
-            <textarea
-              id={`${id}-ctext`}
-              required
-              maxLength={2000}
-              dir="auto"
-              value={conditionText}
-              onChange={(event) => setConditionText(event.target.value)}
-            />
-          </div>
+          <ConditionFields
+            id={id}
+            type={conditionType}
+            text={conditionText}
+            onType={setConditionType}
+            onText={setConditionText}
+          />
         </>
       )}
       {decision === 'refused' && (

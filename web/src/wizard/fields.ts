@@ -78,7 +78,8 @@ const SUBJECT_ROLES = ['suspect', 'victim', 'witness', 'account_holder', 'other'
 const HEARING_ROLES = ['witness', 'expert', 'victim', 'suspect', 'other'] as const;
 const FORMS_OF_PRODUCTION = ['certified_copy', 'original', 'forensic_image', 'provider_export'] as const;
 const AUTHENTICATION = ['custodian_affidavit', 'business_records_certificate'] as const;
-const CONDITIONS = [
+/** The types of condition on use a request, a consultation or a consent can carry (UseConditionDto). */
+export const CONDITION_TYPES = [
   'cond_confidential',
   'cond_speciality',
   'cond_explain_use',
@@ -164,7 +165,7 @@ const DETAIL_FIELDS: Record<string, FieldSpec[]> = {
   'details.costTerms': [area('details.costTerms')],
   'details.summary': [area('details.summary')],
   'details.proposedConditions': [
-    { path: 'details.proposedConditions[0].type', kind: 'select', options: CONDITIONS },
+    { path: 'details.proposedConditions[0].type', kind: 'select', options: CONDITION_TYPES },
     area('details.proposedConditions[0].text'),
   ],
 };
