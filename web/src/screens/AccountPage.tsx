@@ -504,7 +504,7 @@ function StepUp({ headingRef, onCancel, onDone }: StepProps & { onDone: () => vo
           />
         </div>
         <p>
-          <button type="button" className="link-button" onClick={() => setUseRecovery(!useRecovery)}>
+          <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
             {useRecovery ? t('login.useTotp') : t('login.useRecoveryCode')}
           </button>
         </p>

@@ -110,7 +110,7 @@ export function LoginPage({ reason }: { reason?: 'expired' | 'logout' }) {
         )}
         {needsCode && (
           <p>
-            <button type="button" className="link-button" onClick={() => setUseRecovery(!useRecovery)}>
+            <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
               {useRecovery ? t('login.useTotp') : t('login.useRecoveryCode')}
             </button>
           </p>
