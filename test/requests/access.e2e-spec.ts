@@ -18,10 +18,23 @@ describe('Who may see and do what with a request', () => {
     ).id;
   }
 
-  async function fire(user: DemoUser, id: string, action: 'submit' | 'approve' | 'transmit' | 'acknowledge') {
+  async function fire(
+    user: DemoUser,
+    id: string,
+    action:
+      | 'submit'
+      | 'approve'
+      | 'transmit'
+      | 'acknowledge'
+      | 'assess'
+      | 'request_clarification'
+      | 'submit_answer'
+      | 'approve_answer',
+    reason?: string,
+  ) {
     return (await t.as(user)).POST('/v1/requests/{id}/transitions', {
       params: { path: { id } },
-      body: { action },
+      body: { action, ...(reason ? { reason } : {}) },
     });
   }
 
@@ -108,6 +121,26 @@ describe('Who may see and do what with a request', () => {
     const attempt = await fire('vn.supervisor', id, 'approve');
     expect(attempt.response.status).toBe(403);
     expect(attempt.error).toMatchObject({ details: { reason: 'author_may_not_approve' } });
+  });
+
+  it('should not offer the supervisor who wrote an answer its approval (four-eyes)', async () => {
+    const id = await transmitted();
+    ok(await fire('fr.central', id, 'acknowledge'));
+    ok(await fire('fr.central', id, 'assess'));
+    ok(await fire('fr.central', id, 'request_clarification', 'Which time zone is the log time in?'));
+    // The supervisor writes the answer himself: another supervisor must approve it, not he.
+    const written = ok(await fire('vn.supervisor', id, 'submit_answer', 'UTC.'));
+    expect(written.status).toBe('answer_pending_approval');
+    expect(written.allowedActions).not.toContain('approve_answer');
+    const listed = ok(await (await t.as('vn.supervisor')).GET('/v1/requests')).items.find(
+      (item) => item.id === id,
+    );
+    expect(listed?.allowedActions).not.toContain('approve_answer');
+    const attempt = await fire('vn.supervisor', id, 'approve_answer');
+    expect(attempt.response.status).toBe(403);
+    expect(attempt.error).toMatchObject({ details: { reason: 'author_may_not_approve' } });
+    // The officer who did not write it is no supervisor: the answer waits for another one.
+    expect((await fire('vn.officer', id, 'approve_answer')).response.status).toBe(403);
   });
 
   it('should show the requested side neither the internal milestones nor the internal history', async () => {

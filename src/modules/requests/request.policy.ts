@@ -51,12 +51,19 @@ export function relationsOf(principal: Principal, request: RequestFacts): Set<Pa
   return relations;
 }
 
-export function standingOf(principal: Principal, request: RequestFacts): ActorStanding {
+export function standingOf(
+  principal: Principal,
+  request: RequestFacts & Pick<CooperationRequestEntity, 'clarification'>,
+): ActorStanding {
   return {
     role: principal.role,
     relations: relationsOf(principal, request),
-    // Four-eyes: whoever wrote or edited the content counts as its author.
-    isAuthor: principal.userId === request.createdById || request.editorIds.includes(principal.userId),
+    // Four-eyes: whoever wrote or edited the content counts as its author, and so does whoever wrote
+    // the answer waiting for approval (a supervisor may write one): neither is offered the approval.
+    isAuthor:
+      principal.userId === request.createdById ||
+      request.editorIds.includes(principal.userId) ||
+      request.clarification?.pendingAnswer?.byId === principal.userId,
   };
 }
 
