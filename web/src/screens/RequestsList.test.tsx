@@ -3,27 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { Schemas } from '@mla/api-client';
 import { formatDateTime } from '../format';
 import { fakeFetch } from '../test/fake-api';
+import { FR_AGENCY, VN_AGENCY } from '../test/request-fixture';
 import { fakeSession, renderInPortal } from '../test/render';
 import { RequestsList } from './RequestsList';
 
-const HANOI = {
-  id: '00000000-0000-4000-8000-000000000001',
-  code: 'VN-C50',
-  name: 'C50',
-  stateCode: 'VN',
-  kind: 'competent_authority',
-  timeZone: 'Asia/Ho_Chi_Minh',
-  active: true,
-} as Schemas['AgencyDto'];
-const PARIS = {
-  id: '00000000-0000-4000-8000-000000000002',
-  code: 'FR-CA',
-  name: 'French central authority',
-  stateCode: 'FR',
-  kind: 'central_authority',
-  timeZone: 'Europe/Paris',
-  active: true,
-} as Schemas['AgencyDto'];
+const HANOI = VN_AGENCY;
+const PARIS = FR_AGENCY;
 
 function deadline(dueAt: string, overdue: boolean): Schemas['DeadlineDto'] {
   return {
