@@ -11,6 +11,7 @@ import {
   expectStatus,
   launchBrowser,
   openFromList,
+  openRequestAs,
   openPortal,
   signIn,
   type UserPage,
@@ -55,13 +56,8 @@ describe('Browser: the demo chain, officer to auditor', () => {
   });
 
   /** `user` signed in, on the request's page opened from their outbox or inbox. */
-  const requestPageOf = async (user: DemoUser, box: 'outgoing' | 'incoming') => {
-    const userPage = await openPortal(browser, t.baseUrl, user);
-    pages.push(userPage);
-    await signIn(userPage.page, user);
-    await openFromList(userPage.page, box, reference);
-    return userPage.page;
-  };
+  const requestPageOf = (user: DemoUser, box: 'outgoing' | 'incoming') =>
+    openRequestAs(browser, t.baseUrl, pages, user, box, reference);
 
   it('the officer drafts the request through the wizard and submits it for approval', async () => {
     // The requested agency as the wizard lists it: its name in the directory, and its state.

@@ -8,10 +8,8 @@ import {
   catalogue,
   expectStatus,
   launchBrowser,
-  openFromList,
-  openPortal,
+  openRequestAs,
   screenshot,
-  signIn,
   type UserPage,
 } from './support';
 
@@ -125,13 +123,8 @@ describe('Browser: the request page, a clarification round in the thread', () =>
     for (const { problems } of pages) expect(problems).toEqual([]);
   });
 
-  const requestPageOf = async (user: DemoUser, box: 'outgoing' | 'incoming') => {
-    const userPage = await openPortal(browser, t.baseUrl, user);
-    pages.push(userPage);
-    await signIn(userPage.page, user);
-    await openFromList(userPage.page, box, request.reference);
-    return userPage.page;
-  };
+  const requestPageOf = (user: DemoUser, box: 'outgoing' | 'incoming') =>
+    openRequestAs(browser, t.baseUrl, pages, user, box, request.reference);
   const thread = (page: Page) => page.getByRole('list', { name: en['thread.list'], exact: true });
 
   it("France's central authority routes the request, then asks for clarification in the thread", async () => {

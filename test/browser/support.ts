@@ -87,6 +87,25 @@ export async function openFromList(
   await page.locator('#request-heading').waitFor();
 }
 
+/**
+ * `user` signed in, in a browser context of their own (added to `pages`, whose problems each test
+ * checks), on the request `reference` opened from their outbox or inbox.
+ */
+export async function openRequestAs(
+  browser: Browser,
+  baseUrl: string,
+  pages: UserPage[],
+  user: DemoUser,
+  box: 'outgoing' | 'incoming',
+  reference: string,
+): Promise<Page> {
+  const userPage = await openPortal(browser, baseUrl, user);
+  pages.push(userPage);
+  await signIn(userPage.page, user);
+  await openFromList(userPage.page, box, reference);
+  return userPage.page;
+}
+
 /** Waits until the request page's heading shows `status` (the label, in the page's language). */
 export async function expectStatus(page: Page, reference: string, status: string): Promise<void> {
   await page.locator('#request-heading', { hasText: `${reference} · ${status}` }).waitFor();
